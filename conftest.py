@@ -1,0 +1,106 @@
+"""The shared cast of test users and helpers, for every app's tests.
+
+Tests run with DEBUG off, like production; the environment below satisfies the
+start-up checks with throw-away secrets.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-that-is-long-enough-for-the-start-up-check")
+os.environ.setdefault("ENCRYPTION_KEYS", "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdC0=")
+os.environ.setdefault("DEBUG", "false")
+
+
+def _make_user(role: str, email: str, *, mfa: bool = True, **extra: Any) -> Any:
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from hedershus.accounts.models import User
+
+    user = User.objects.create_user(
+        email=email, password="correct-horse-battery-staple", role=role, first_name=role.title(), **extra
+    )
+    if mfa:
+        TOTP.activate(user, "JBSWY3DPEHPK3PXP")
+    return user
+
+
+@pytest.fixture
+def counsellor(db: Any) -> Any:
+    """The counsellor assigned to the case or conversation under test."""
+    return _make_user("counsellor", "counsellor@example.org")
+
+
+@pytest.fixture
+def colleague(db: Any) -> Any:
+    """Another counsellor at the centre, not assigned."""
+    return _make_user("counsellor", "colleague@example.org")
+
+
+@pytest.fixture
+def outsider(db: Any) -> Any:
+    """A signed-in staff member with no relation to the object under test (an editor)."""
+    return _make_user("editor", "outsider@example.org")
+
+
+@pytest.fixture
+def partner(db: Any) -> Any:
+    """A partner professional (social services, police, health care, NGO)."""
+    return _make_user("partner", "partner@example.org")
+
+
+@pytest.fixture
+def supervisor(db: Any) -> Any:
+    return _make_user("supervisor", "supervisor@example.org")
+
+
+@pytest.fixture
+def editor(db: Any) -> Any:
+    return _make_user("editor", "editor@example.org")
+
+
+@pytest.fixture
+def administrator(db: Any) -> Any:
+    return _make_user("administrator", "administrator@example.org")
+
+
+@pytest.fixture
+def auditor(db: Any) -> Any:
+    return _make_user("auditor", "auditor@example.org")
+
+
+@pytest.fixture
+def user_without_mfa(db: Any) -> Any:
+    return _make_user("counsellor", "new-starter@example.org", mfa=False)
+
+
+@pytest.fixture
+def visitor(client: Any) -> Any:
+    """An anonymous visitor: a client with no sign-in."""
+    return client
+
+
+def sign_in(client: Any, user: Any, *, reauthenticated: bool = True) -> Any:
+    """Signs ``user`` in on ``client``; ``reauthenticated`` also counts as a fresh re-authentication."""
+    client.force_login(user)
+    if reauthenticated:
+        session = client.session
+        session["account_authentication_methods"] = [{"method": "password", "at": time.time()}]
+        session.save()
+    return client
+
+
+@pytest.fixture
+def signed_in(client: Any) -> Callable[..., Any]:
+    """``signed_in(user)`` returns the test client signed in as ``user``."""
+
+    def _sign_in(user: Any, **kwargs: Any) -> Any:
+        return sign_in(client, user, **kwargs)
+
+    return _sign_in

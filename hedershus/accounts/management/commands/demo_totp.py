@@ -1,0 +1,20 @@
+import time
+from typing import Any
+
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from hedershus.accounts.demo import DEMO_TOTP_SECRET
+
+
+class Command(BaseCommand):
+    help = "Prints the demo users' current TOTP code, so the demo works without a phone."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            raise CommandError("Refused with DEBUG off: this would bypass two-factor sign-in.")
+        counter = int(time.time()) // 30
+        remaining = 30 - int(time.time()) % 30
+        code = format_hotp_value(hotp_value(DEMO_TOTP_SECRET, counter))
+        self.stdout.write(f"{code}  (valid for {remaining} more seconds)")

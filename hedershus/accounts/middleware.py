@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
+
+# What a signed-in user without a second factor may open: the set-up pages and sign-out.
+MFA_SETUP_URL_NAMES = frozenset(
+    {
+        "mfa_index",
+        "mfa_activate_totp",
+        "mfa_add_webauthn",
+        "mfa_view_recovery_codes",
+        "mfa_download_recovery_codes",
+        "mfa_generate_recovery_codes",
+        "account_logout",
+        "account_reauthenticate",
+        "mfa_reauthenticate",
+        "mfa_reauthenticate_webauthn",
+    }
+)
+
+
+class RequireMFAMiddleware:
+    """No page behind sign-in opens before the user has set up a second factor (issue 2)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not is_mfa_enabled(user):
+            try:
+                name = resolve(request.path_info).url_name
+            except Resolver404:
+                name = None
+            if name not in MFA_SETUP_URL_NAMES and not _is_public(request.path_info):
+                return redirect("mfa_index")
+        return self.get_response(request)
+
+
+def _is_public(path: str) -> bool:
+    """Public pages are the same for everyone; only staff pages need the second factor."""
+    return not path.startswith("/staff/")

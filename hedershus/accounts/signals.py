@@ -1,0 +1,65 @@
+"""Connects sign-in events from Django and allauth to the account services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.signals import password_changed, password_reset, password_set
+from allauth.mfa.signals import (
+    authentication_failed,
+    authenticator_added,
+    authenticator_removed,
+    authenticator_reset,
+)
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from hedershus.accounts import services
+from hedershus.accounts.models import User
+
+
+@receiver(user_logged_in)
+def _on_login(sender: Any, user: User, **kwargs: Any) -> None:
+    services.login_succeeded_record(user)
+
+
+@receiver(user_logged_out)
+def _on_logout(sender: Any, user: User | None, **kwargs: Any) -> None:
+    if user is not None:
+        services.logout_record(user)
+
+
+@receiver(user_login_failed)
+def _on_login_failed(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> None:
+    email = credentials.get("email") or credentials.get("username") or ""
+    user = User.objects.filter(email__iexact=email).first() if email else None
+    if user is not None and user.is_locked():
+        return  # already refused and recorded by the backend
+    services.login_failed_record(user, stage="password")
+
+
+@receiver(authentication_failed)
+def _on_mfa_failed(sender: Any, user: User, **kwargs: Any) -> None:
+    services.login_failed_record(user, stage="second_factor")
+
+
+@receiver(authenticator_added)
+def _on_mfa_added(sender: Any, user: User, authenticator: Any, **kwargs: Any) -> None:
+    services.mfa_change_record(user, "mfa.activated", authenticator)
+
+
+@receiver(authenticator_removed)
+def _on_mfa_removed(sender: Any, user: User, authenticator: Any, **kwargs: Any) -> None:
+    services.mfa_change_record(user, "mfa.deactivated", authenticator)
+
+
+@receiver(authenticator_reset)
+def _on_mfa_reset(sender: Any, user: User, authenticator: Any, **kwargs: Any) -> None:
+    services.mfa_change_record(user, "mfa.recovery_codes_generated", authenticator)
+
+
+@receiver(password_changed)
+@receiver(password_set)
+@receiver(password_reset)
+def _on_password(sender: Any, user: User, **kwargs: Any) -> None:
+    services.password_changed_record(user)

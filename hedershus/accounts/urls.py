@@ -1,0 +1,15 @@
+from django.urls import path
+
+from hedershus.accounts import views
+
+app_name = "staff"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("users/", views.user_list, name="user_list"),
+    path("users/new/", views.user_create, name="user_create"),
+    path("users/<int:pk>/", views.user_detail, name="user_detail"),
+    path("users/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
+    path("users/<int:pk>/reset-mfa/", views.user_mfa_reset, name="user_mfa_reset"),
+    path("users/<int:pk>/setup-link/", views.user_setup_link, name="user_setup_link"),
+]

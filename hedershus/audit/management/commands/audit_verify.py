@@ -1,0 +1,18 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from hedershus.audit.verify import audit_chain_verify
+
+
+class Command(BaseCommand):
+    help = "Checks the audit log's hash chain and names the first broken event."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        report = audit_chain_verify()
+        if not report.intact:
+            raise CommandError(
+                f"Audit chain broken at event {report.first_broken_id}: {report.problem}. "
+                f"{report.checked} events before it are intact."
+            )
+        self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {report.checked} events checked."))

@@ -1,0 +1,85 @@
+"""Request context, the IP-free request log and the headers every response carries."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from hedershus.core import context
+
+request_log = logging.getLogger("hedershus.request")
+
+# Headers a response must never reveal to a logged request line or a later reader.
+_CLIENT_META_KEYS = ("REMOTE_ADDR", "REMOTE_HOST", "HTTP_USER_AGENT")
+
+
+class RequestContextMiddleware:
+    """Gives each request an id and logs one line per request: method, path, status.
+
+    The client's address and user agent are removed from ``request.META`` before any
+    other code runs, so no view, library or log call further in can store them. The
+    query string is left out of the log because search terms and tokens live there.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for key in _CLIENT_META_KEYS:
+            request.META.pop(key, None)
+        request_id = uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
+        token = context.request_id.set(request_id)
+        started = time.monotonic()
+        try:
+            response = self.get_response(request)
+        finally:
+            context.request_id.reset(token)
+        request_log.info(
+            "%s %s %s %dms id=%s",
+            request.method,
+            request.path,
+            response.status_code,
+            (time.monotonic() - started) * 1000,
+            request_id,
+        )
+        return response
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django's SecurityMiddleware does not set."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        response.headers.setdefault("X-Robots-Tag", "noindex, nofollow")
+        return response
+
+
+class NoStoreMiddleware:
+    """No response is kept in a browser's or proxy's cache (R12): every page may be personal."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers["Cache-Control"] = "no-store"
+        response.headers.pop("Expires", None)
+        response.headers.pop("Last-Modified", None)
+        response.headers.pop("ETag", None)
+        return response
+
+
+def static_no_store(headers: dict[str, str], path: str, url: str) -> None:
+    """WhiteNoise hook: static files are not cached either (a cache entry names the site)."""
+    headers["Cache-Control"] = "no-store"

@@ -1,0 +1,5 @@
+"""WebSocket routes. Apps add theirs here (chat and staff queue come with messaging)."""
+
+from typing import Any
+
+websocket_urlpatterns: list[Any] = []

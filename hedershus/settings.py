@@ -1,0 +1,298 @@
+"""The one settings module. Every value comes from the environment (see docs/operations.md).
+
+Defaults are the safe ones: DEBUG is off, cookies are Secure, and with DEBUG off the
+platform refuses to start without a real SECRET_KEY and ENCRYPTION_KEYS.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from hedershus.env import Env
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+env = Env()
+
+DEBUG = env.bool("DEBUG", False)
+
+# Development-only fallbacks: refused below when DEBUG is off.
+_DEV_SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+_DEV_ENCRYPTION_KEY = "ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcHJvZHVjdGk="  # 32 bytes, base64
+
+SECRET_KEY = env.str("SECRET_KEY", _DEV_SECRET_KEY)
+# Keys for encrypting free text and files at rest. The first key encrypts; all of them
+# decrypt, so a key is rotated by putting a new one first (docs/operations.md).
+ENCRYPTION_KEYS = env.list("ENCRYPTION_KEYS", [_DEV_ENCRYPTION_KEY])
+
+if not DEBUG:
+    if SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 32:
+        raise ImproperlyConfigured(
+            "SECRET_KEY: DEBUG is off, so a secret key of at least 32 random characters "
+            "must be set (SECRET_KEY or SECRET_KEY_FILE)."
+        )
+    if _DEV_ENCRYPTION_KEY in ENCRYPTION_KEYS:
+        raise ImproperlyConfigured(
+            "ENCRYPTION_KEYS: DEBUG is off, so at least one real encryption key must be set "
+            "(ENCRYPTION_KEYS or ENCRYPTION_KEYS_FILE); see docs/operations.md."
+        )
+if not ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("ENCRYPTION_KEYS: at least one key is required.")
+for _key in ENCRYPTION_KEYS:
+    try:
+        if len(base64.urlsafe_b64decode(_key.encode("ascii"))) != 32:
+            raise ValueError
+    except (ValueError, binascii.Error, UnicodeEncodeError) as _exc:
+        raise ImproperlyConfigured(
+            "ENCRYPTION_KEYS: each key must be 32 bytes in url-safe base64 "
+            "(make one with: python manage.py generate_encryption_key)."
+        ) from _exc
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [])
+
+# --- Applications -------------------------------------------------------------------
+INSTALLED_APPS = [
+    "hedershus.core",
+    "hedershus.accounts",
+    "hedershus.audit",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "channels",
+    "csp",
+    "django_tasks",
+    "django_tasks_db",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+]
+
+MIDDLEWARE = [
+    # Outermost: a request id for audit events and our own IP-free request log.
+    "hedershus.core.middleware.RequestContextMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "hedershus.core.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "hedershus.core.middleware.NoStoreMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "hedershus.accounts.middleware.RequireMFAMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+]
+
+ROOT_URLCONF = "hedershus.urls"
+ASGI_APPLICATION = "hedershus.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "hedershus" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+                "hedershus.accounts.context_processors.capabilities",
+            ],
+        },
+    }
+]
+
+# --- Data ---------------------------------------------------------------------------
+_default_db = "sqlite:///" + str(BASE_DIR / "var" / "hedershus.sqlite3")
+DATABASE_URL = env.url("DATABASE_URL", _default_db, ("sqlite", "postgres", "postgresql"))
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # IMMEDIATE takes the write lock when a transaction starts, so the audit chain's
+    # read-last-then-append cannot interleave with another writer.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env.url("REDIS_URL", "", ("redis", "rediss", "unix"))
+CHANNEL_LAYERS: dict[str, Any]
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# "immediate" runs tasks in the request (embedded default, needs no worker);
+# "database" queues them for `manage.py db_worker` (production).
+TASK_BACKEND = env.choice("TASK_BACKEND", "immediate", ("immediate", "database"))
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if TASK_BACKEND == "immediate"
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
+
+# --- Accounts, sign-in and sessions -------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["hedershus.accounts.backends.LockoutAuthenticationBackend"]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "staff:dashboard"
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+ACCOUNT_ADAPTER = "hedershus.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = False  # never a persistent "remember me" cookie
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("REAUTHENTICATION_SECONDS", 300, minimum=30)
+ACCOUNT_PRESERVE_USERNAME_CASING = False
+# Only per-account limits: client IP addresses are never read (docs/threat-model.md).
+ACCOUNT_RATE_LIMITS = {
+    "change_password": "5/m/user",
+    "reauthenticate": "10/m/user",
+    "reset_password": "5/m/key",
+    "login_failed": "10/m/key",
+    "manage_email": "10/m/user",
+}
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "Hedershus"
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# After this many failed sign-ins in a row an account is locked for LOCKOUT_MINUTES.
+LOCKOUT_ATTEMPTS = env.int("LOCKOUT_ATTEMPTS", 5, minimum=1)
+LOCKOUT_MINUTES = env.int("LOCKOUT_MINUTES", 15, minimum=1)
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Sessions end when the browser closes and after SESSION_IDLE_MINUTES without a request.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", 30, minimum=1)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SECURE_COOKIES = env.bool("SECURE_COOKIES", True)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+# The __Host- prefix pins the cookie to this host and path, and needs Secure.
+SESSION_COOKIE_NAME = "__Host-sid" if SECURE_COOKIES else "sid"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_USE_SESSIONS = True  # the CSRF token lives in the session: no second cookie
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "hedershus.core.views.csrf_failure"
+LANGUAGE_COOKIE_NAME = "unused-language-cookie"  # language comes from the URL, never a cookie
+LANGUAGE_COOKIE_AGE = None
+
+# --- HTTP security -------------------------------------------------------------------
+SECURE_HSTS_SECONDS = env.int("HSTS_SECONDS", 31536000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", False)
+if env.bool("TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# --- Static files ------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+# Static files are not cached either: a cache entry names the site (docs/safety.md).
+WHITENOISE_ADD_HEADERS_FUNCTION = "hedershus.core.middleware.static_no_store"
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Languages -----------------------------------------------------------------------
+LANGUAGE_CODE = "sv"
+LANGUAGES = [
+    ("sv", _("Swedish")),
+    ("en", _("English")),
+]
+LOCALE_PATHS = [BASE_DIR / "hedershus" / "locale"]
+USE_I18N = True
+TIME_ZONE = "Europe/Stockholm"
+USE_TZ = True
+
+# --- Mail ------------------------------------------------------------------------------
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "noreply@hedershus.invalid")
+
+# --- Logging -------------------------------------------------------------------------
+# One handler for everything, through a filter that drops IP addresses as a second
+# line of defence; the request log is our own (core.middleware) and the ASGI server's
+# access log is off (core/management/commands/serve.py).
+LOG_LEVEL = env.choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "hedershus.core.logging.RedactClientDataFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's own request logger repeats what ours says; keep its errors only.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "ERROR"},
+        "uvicorn.access": {"level": "CRITICAL", "propagate": False, "handlers": []},
+    },
+}
