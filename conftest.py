@@ -1,21 +1,15 @@
 """The shared cast of test users and helpers, for every app's tests.
 
-Tests run with DEBUG off, like production; the environment below satisfies the
-start-up checks with throw-away secrets.
+Tests run with DEBUG off, like production (see testing_env.py).
 """
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-
-os.environ.setdefault("SECRET_KEY", "test-secret-key-that-is-long-enough-for-the-start-up-check")
-os.environ.setdefault("ENCRYPTION_KEYS", "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdC0=")
-os.environ.setdefault("DEBUG", "false")
 
 
 def _make_user(role: str, email: str, *, mfa: bool = True, **extra: Any) -> Any:
