@@ -85,7 +85,11 @@ def sign_in(client: Any, user: Any, *, reauthenticated: bool = True) -> Any:
     client.force_login(user)
     if reauthenticated:
         session = client.session
-        session["account_authentication_methods"] = [{"method": "password", "at": time.time()}]
+        # The keys allauth keeps its record of this session's sign-ins under.
+        session["account_authentication_methods_user"] = str(user.pk)
+        session["account_authentication_methods"] = [
+            {"method": "password", "at": time.time(), "reauthenticated": True}
+        ]
         session.save()
     return client
 
@@ -98,3 +102,14 @@ def signed_in(client: Any) -> Callable[..., Any]:
         return sign_in(client, user, **kwargs)
 
     return _sign_in
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings: Any) -> None:
+    """Tests render templates without running collectstatic first (no manifest), and hash
+    passwords cheaply: the production hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

@@ -1,0 +1,138 @@
+"""Administrators create users and assign roles in the staff UI; every step is audited."""
+
+from __future__ import annotations
+
+from allauth.mfa.models import Authenticator
+from django.urls import reverse
+from django.utils import timezone
+
+from hedershus.accounts.models import User
+from hedershus.audit.models import AuditEvent
+
+
+def _event_types(user: User) -> list[str]:
+    return list(
+        AuditEvent.objects.filter(object_type="accounts.user", object_id=str(user.pk))
+        .order_by("id")
+        .values_list("event_type", flat=True)
+    )
+
+
+def test_administrator_creates_a_user_who_gets_a_one_time_password_link(client, administrator, signed_in):
+    signed_in(administrator)
+    response = client.post(
+        reverse("staff:user_create"),
+        {"email": "New.Colleague@Example.org", "first_name": "Nadia", "last_name": "Berg", "role": "counsellor"},
+    )
+    assert response.status_code == 200
+    user = User.objects.get(email="new.colleague@example.org")
+    assert user.role == "counsellor"
+    assert not user.has_usable_password()
+    setup_url = response.context["setup_url"]
+    assert "/staff/auth/password/reset/key/" in setup_url
+    assert _event_types(user) == ["user.created", "user.setup_link_issued"]
+
+    # The link lets the new user choose a password (then sign in and set up MFA).
+    client.post(reverse("account_logout"))
+    path = setup_url.split("testserver", 1)[1]
+    response = client.get(path, follow=True)
+    form_path = response.redirect_chain[-1][0] if response.redirect_chain else path
+    client.post(form_path, {"password1": "a-fresh-long-password-42", "password2": "a-fresh-long-password-42"})
+    user.refresh_from_db()
+    assert user.check_password("a-fresh-long-password-42")
+
+
+def test_creating_a_user_with_a_taken_address_changes_nothing(client, administrator, counsellor, signed_in):
+    signed_in(administrator)
+    before = User.objects.count()
+    response = client.post(
+        reverse("staff:user_create"),
+        {"email": counsellor.email.upper(), "first_name": "X", "last_name": "Y", "role": "auditor"},
+    )
+    assert response.status_code == 400
+    assert "already an account" in response.content.decode()
+    assert User.objects.count() == before
+
+
+def test_role_change_is_saved_and_audited_with_old_and_new_role(client, administrator, counsellor, signed_in):
+    signed_in(administrator)
+    response = client.post(
+        reverse("staff:user_detail", args=[counsellor.pk]),
+        {"first_name": counsellor.first_name, "last_name": "Svensson", "role": "supervisor", "is_active": "on"},
+    )
+    assert response.status_code == 302
+    counsellor.refresh_from_db()
+    assert counsellor.role == "supervisor"
+    event = AuditEvent.objects.get(event_type="user.role_changed")
+    assert event.actor_id == administrator.pk
+    assert event.data == {"from": "counsellor", "to": "supervisor"}
+
+
+def test_role_change_needs_a_fresh_reauthentication(client, administrator, counsellor, signed_in):
+    signed_in(administrator, reauthenticated=False)
+    response = client.post(
+        reverse("staff:user_detail", args=[counsellor.pk]),
+        {"first_name": "C", "last_name": "Svensson", "role": "auditor", "is_active": "on"},
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    counsellor.refresh_from_db()
+    assert counsellor.role == "counsellor"
+    assert not AuditEvent.objects.filter(event_type="user.role_changed").exists()
+
+
+def test_an_invalid_role_is_rejected_and_changes_nothing(client, administrator, counsellor, signed_in):
+    signed_in(administrator)
+    response = client.post(
+        reverse("staff:user_detail", args=[counsellor.pk]),
+        {"first_name": "C", "last_name": "Svensson", "role": "superuser", "is_active": "on"},
+    )
+    assert response.status_code == 400
+    counsellor.refresh_from_db()
+    assert counsellor.role == "counsellor"
+
+
+def test_administrator_cannot_change_own_role_or_deactivate_self(client, administrator, signed_in):
+    signed_in(administrator)
+    client.post(
+        reverse("staff:user_detail", args=[administrator.pk]),
+        {"first_name": "A", "last_name": "B", "role": "counsellor"},
+    )
+    administrator.refresh_from_db()
+    assert administrator.role == "administrator"
+    assert administrator.is_active
+
+
+def test_deactivation_is_audited_and_ends_access(client, administrator, counsellor, signed_in):
+    signed_in(administrator)
+    client.post(
+        reverse("staff:user_detail", args=[counsellor.pk]),
+        {"first_name": counsellor.first_name, "last_name": "Svensson", "role": "counsellor"},
+    )
+    counsellor.refresh_from_db()
+    assert not counsellor.is_active
+    assert "user.deactivated" in _event_types(counsellor)
+
+
+def test_unlock_and_mfa_reset_are_audited(client, administrator, counsellor, signed_in):
+    User.objects.filter(pk=counsellor.pk).update(locked_until=timezone.now() + timezone.timedelta(minutes=10))
+    signed_in(administrator)
+    client.post(reverse("staff:user_unlock", args=[counsellor.pk]))
+    counsellor.refresh_from_db()
+    assert not counsellor.is_locked()
+    client.post(reverse("staff:user_mfa_reset", args=[counsellor.pk]))
+    assert not Authenticator.objects.filter(user=counsellor).exists()
+    assert {"user.unlocked", "mfa.reset"} <= set(_event_types(counsellor))
+
+
+def test_viewing_users_is_audited(client, administrator, counsellor, signed_in):
+    signed_in(administrator)
+    assert client.get(reverse("staff:user_list")).status_code == 200
+    assert client.get(reverse("staff:user_detail", args=[counsellor.pk])).status_code == 200
+    assert AuditEvent.objects.filter(event_type="user.list_viewed", actor=administrator).exists()
+    assert "user.viewed" in _event_types(counsellor)
+
+
+def test_unknown_user_id_is_404(client, administrator, signed_in):
+    signed_in(administrator)
+    assert client.get(reverse("staff:user_detail", args=[999999])).status_code == 404
