@@ -1,0 +1,120 @@
+"""Every staff URL × every role, including anonymous and a user without a second factor.
+
+`STAFF_URLS` must name every URL under /staff/ that the platform's own apps define;
+`test_every_staff_url_is_in_the_matrix` fails when a new one is added without an entry.
+allauth's pages (/staff/auth/) and the Wagtail admin (/staff/cms/) have their own tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conftest import _make_user, sign_in
+
+ROLES = ["counsellor", "supervisor", "editor", "administrator", "auditor", "partner"]
+EVERY_ROLE = frozenset(ROLES)
+
+
+@dataclass(frozen=True)
+class Entry:
+    allowed: frozenset[str]
+    method: str = "get"
+    needs_target_user: bool = False
+    ok_statuses: frozenset[int] = field(default_factory=lambda: frozenset({200}))
+
+
+STAFF_URLS: dict[str, Entry] = {
+    "staff:dashboard": Entry(EVERY_ROLE),
+    "staff:user_list": Entry(frozenset({"administrator"})),
+    "staff:user_create": Entry(frozenset({"administrator"})),
+    "staff:user_detail": Entry(frozenset({"administrator"}), needs_target_user=True),
+    "staff:user_unlock": Entry(
+        frozenset({"administrator"}), method="post", needs_target_user=True, ok_statuses=frozenset({302})
+    ),
+    "staff:user_mfa_reset": Entry(
+        frozenset({"administrator"}), method="post", needs_target_user=True, ok_statuses=frozenset({302})
+    ),
+    "staff:user_setup_link": Entry(frozenset({"administrator"}), method="post", needs_target_user=True),
+    "audit:search": Entry(frozenset({"auditor"})),
+    "audit:export": Entry(frozenset({"auditor"})),
+}
+
+# Prefixes whose URLs belong to libraries with their own access control and tests.
+LIBRARY_PREFIXES = ("staff/auth/", "staff/cms/")
+
+
+def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from _walk(pattern.url_patterns, route, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield route, f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_staff_url_is_in_the_matrix():
+    staff_names = {
+        name
+        for route, name in _walk(get_resolver().url_patterns)
+        if route.lstrip("^").startswith("staff/") and not route.lstrip("^").startswith(LIBRARY_PREFIXES)
+    }
+    missing = staff_names - set(STAFF_URLS)
+    assert not missing, f"Add these staff URLs to STAFF_URLS: {sorted(missing)}"
+
+
+def _url(name: str, entry: Entry, target: Any) -> str:
+    return reverse(name, kwargs={"pk": target.pk} if entry.needs_target_user else None)
+
+
+def _request(client: Any, name: str, entry: Entry, target: Any) -> Any:
+    return getattr(client, entry.method)(_url(name, entry, target))
+
+
+@pytest.fixture
+def target_user(db: Any) -> Any:
+    return _make_user("counsellor", "target@example.org")
+
+
+@pytest.mark.parametrize("name", sorted(STAFF_URLS))
+def test_anonymous_is_sent_to_sign_in(client, target_user, name):
+    response = _request(client, name, STAFF_URLS[name], target_user)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize("name", sorted(STAFF_URLS))
+def test_user_without_second_factor_is_sent_to_set_one_up(client, user_without_mfa, target_user, name):
+    sign_in(client, user_without_mfa)
+    response = _request(client, name, STAFF_URLS[name], target_user)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_index")
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(STAFF_URLS))
+def test_each_role_gets_exactly_what_the_matrix_allows(client, target_user, role, name):
+    entry = STAFF_URLS[name]
+    sign_in(client, _make_user(role, f"{role}-matrix@example.org"))
+    response = _request(client, name, entry, target_user)
+    if role in entry.allowed:
+        assert response.status_code in entry.ok_statuses, (role, name, response.status_code)
+    else:
+        assert response.status_code == 403, (role, name, response.status_code)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, e in STAFF_URLS.items() if e.method == "post"))
+def test_actions_refuse_get(client, administrator, target_user, name):
+    sign_in(client, administrator)
+    assert client.get(_url(name, STAFF_URLS[name], target_user)).status_code == 405
+
+
+def test_sign_in_page_is_open_to_anonymous(client, db):
+    assert client.get(reverse("account_login")).status_code == 200
