@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hedershus.audit.events import EVENT_TYPES
+
 GENESIS_HASH = "0" * 64
 
 
@@ -54,6 +56,12 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.event_type}"
+
+    @property
+    def event_label(self) -> str:
+        """The event type as auditors read it; the code itself if no label is registered."""
+        label = EVENT_TYPES.get(self.event_type)
+        return str(label) if label is not None else self.event_type
 
     def compute_hash(self) -> str:
         """SHA-256 over the event's content and the previous event's hash."""

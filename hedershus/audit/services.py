@@ -68,3 +68,34 @@ def audit_record(
         event.hash = event.compute_hash()
         event.save(force_insert=True)
     return event
+
+
+def audit_search_record(*, actor: Any, filters: dict[str, Any], page: int) -> AuditEvent:
+    """An auditor read the log: reading events is reading personal data about staff."""
+    return audit_record(
+        "audit.searched", actor=actor, object_type="audit.auditevent", data={**filters, "page": page}
+    )
+
+
+def audit_export_start(
+    *, actor: Any, events: models.QuerySet[AuditEvent], filters: dict[str, Any]
+) -> tuple[models.QuerySet[AuditEvent], int]:
+    """Records an export before any row leaves, and returns exactly the rows it counted.
+
+    The rows are pinned to the events that existed before the export event, so the count
+    in the event matches the file: events are append-only, so nothing below the pin changes
+    while the rows stream after this transaction has committed.
+    """
+    with transaction.atomic():
+        up_to_id = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        if filters.get("up_to_id") is not None:
+            up_to_id = min(up_to_id, filters["up_to_id"])
+        rows = events.filter(id__lte=up_to_id)
+        count = rows.count()
+        audit_record(
+            "audit.exported",
+            actor=actor,
+            object_type="audit.auditevent",
+            data={**filters, "up_to_id": up_to_id, "rows": count},
+        )
+    return rows, count

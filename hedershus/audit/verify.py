@@ -23,7 +23,9 @@ def audit_chain_verify(batch_size: int = 2000) -> ChainReport:
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=batch_size):
         if event.prev_hash != expected_prev:
             return ChainReport(
-                checked, event.pk, "its link to the previous event is broken (an event was removed or reordered)"
+                checked,
+                event.pk,
+                "its link to the previous event is broken (an event was removed or reordered)",
             )
         if event.compute_hash() != event.hash:
             return ChainReport(checked, event.pk, "its content does not match its hash (it was changed)")
