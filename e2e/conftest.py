@@ -1,0 +1,327 @@
+"""Browser tests: the real server as a subprocess, Debian's Chromium driven by Playwright.
+
+Chromium keeps its real back/forward cache and popup blocker: Playwright's defaults that
+switch them off are left out. The quick exit leads to a small local https "neutral site"
+(self-signed; the browser is told to accept it), so that no test needs the network.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import os
+import secrets
+import socket
+import ssl
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+NODE_MODULES = ROOT / "node_modules"
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
+HTMLCS = NODE_MODULES / "html_codesniffer" / "build" / "HTMLCS.js"
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Playwright switches these off by default; the tests need the browser as visitors have it.
+KEEP_ENABLED = ["--disable-back-forward-cache", "--disable-popup-blocking"]
+LAUNCH_OPTIONS: dict[str, Any] = {
+    "executable_path": CHROMIUM,
+    "args": CHROMIUM_ARGS,
+    "ignore_default_args": KEEP_ENABLED,
+    "headless": True,
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# --- The neutral site the quick exit leads to -----------------------------------------
+
+
+NEUTRAL_TITLE = "Weather"
+
+
+@dataclass
+class NeutralSite:
+    origin: str
+    # The same site over plain http: browsers do not cache pages whose certificate failed.
+    plain_origin: str
+    referers: list[str] = field(default_factory=list)
+
+    @property
+    def exit_url(self) -> str:
+        return self.origin + "/"
+
+    @property
+    def start_url(self) -> str:
+        return self.origin + "/start"
+
+    def plain_url(self, path: str) -> str:
+        return self.plain_origin + path
+
+
+class _NeutralHandler(BaseHTTPRequestHandler):
+    """An everyday site that, unlike ours, leaves traces: a lasting cookie, cached pages and a
+    form the browser may remember. The profile test uses them to prove its checks can fail."""
+
+    referers: list[str]
+
+    def do_GET(self) -> None:
+        referer = self.headers.get("Referer")
+        if referer:
+            self.referers.append(referer)
+        form = '<form action="/done"><label>City <input name="city"></label><button>Send</button></form>'
+        body = (
+            f"<!DOCTYPE html><html lang='en'><title>{NEUTRAL_TITLE}</title><h1>Weather today</h1>"
+            f"{form if self.path == '/form' else ''}</html>"
+        ).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "max-age=3600")
+        self.send_header("Set-Cookie", "neutral=1; Max-Age=3600; Path=/")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def _self_signed_certificate(directory: Path) -> tuple[Path, Path]:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return cert_path, key_path
+
+
+@pytest.fixture(scope="session")
+def neutral_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NeutralSite]:
+    cert, key = _self_signed_certificate(tmp_path_factory.mktemp("neutral"))
+    referers: list[str] = []
+    handler = type("NeutralHandler", (_NeutralHandler,), {"referers": referers})
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    plain = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    for instance in (httpd, plain):
+        threading.Thread(target=instance.serve_forever, daemon=True).start()
+    yield NeutralSite(
+        origin=f"https://localhost:{httpd.server_address[1]}",
+        plain_origin=f"http://localhost:{plain.server_address[1]}",
+        referers=referers,
+    )
+    for instance in (httpd, plain):
+        instance.shutdown()
+        instance.server_close()
+
+
+# --- The platform under test -------------------------------------------------------------
+
+
+@dataclass
+class Server:
+    origin: str
+    host: str
+    log_path: Path
+    process: subprocess.Popen[bytes]
+    exit_url: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def url(self, path: str) -> str:
+        return self.origin + path
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def manage(self, *args: str) -> str:
+        """Runs a management command against the server's database; returns what it printed."""
+        return _manage(list(args), self.extra["env"])
+
+
+def _manage(args: list[str], env: dict[str, str]) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory, neutral_site: NeutralSite) -> Iterator[Server]:
+    """``manage.py migrate`` then ``manage.py serve`` on a free port, production-like (DEBUG off)."""
+    workdir = tmp_path_factory.mktemp("server")
+    port = _free_port()
+    env = {key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "DATABASE_URL")}
+    env.update(
+        {
+            "DEBUG": "false",
+            "SECRET_KEY": secrets.token_urlsafe(48),
+            "ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+            "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
+            "SECURE_COOKIES": "false",  # the test server speaks plain http
+            "HSTS_SECONDS": "0",
+            "STATIC_ROOT": str(workdir / "static"),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "TASK_BACKEND": "immediate",
+            "LOG_LEVEL": "INFO",
+            "PYTHONUNBUFFERED": "1",
+            # Links in e-mails (printed to the log) name no address: the log must hold none.
+            "WAGTAILADMIN_BASE_URL": f"http://localhost:{port}",
+        }
+    )
+    _manage(["migrate", "--noinput", "-v", "0"], env)
+    _manage(["collectstatic", "--noinput", "-v", "0"], env)
+    _manage(["quick_exit_url", neutral_site.exit_url], env)
+    _manage(["demo_content"], env)  # the CMS's pages, as the README's run command loads them
+    log_path = workdir / "server.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    origin = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(origin + "/healthz", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError("The server did not start:\n" + log_path.read_text(errors="replace"))
+        time.sleep(0.2)
+    yield Server(origin, f"127.0.0.1:{port}", log_path, process, neutral_site.exit_url, extra={"env": env})
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+# --- The browser -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def playwright_driver() -> Iterator[Any]:
+    missing = [str(p) for p in (Path(CHROMIUM), AXE, HTMLCS) if not p.exists()]
+    if missing:
+        message = f"Browser tests need {', '.join(missing)}: apt-get install chromium && npm ci"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver: Any) -> Iterator[Any]:
+    instance = playwright_driver.chromium.launch(**LAUNCH_OPTIONS)
+    yield instance
+    instance.close()
+
+
+class RequestLog:
+    """Every request a page makes, to prove nothing goes to another host."""
+
+    def __init__(self) -> None:
+        self.requests: list[Any] = []
+
+    def record(self, request: Any) -> None:
+        self.requests.append(request)
+
+    def foreign(self, server: Server, neutral_site: NeutralSite) -> list[str]:
+        """Requests to any host but the site's own, except the test's own visits to the neutral site."""
+        found = []
+        for request in self.requests:
+            url = request.url
+            if url.startswith(server.origin + "/") or url.startswith("data:"):
+                continue
+            if url.startswith(neutral_site.origin + "/") and request.is_navigation_request():
+                continue
+            found.append(url)
+        return found
+
+
+@pytest.fixture
+def context_factory(browser: Any, server: Server, neutral_site: NeutralSite) -> Iterator[Any]:
+    """New browser contexts whose every request is checked at the end of the test."""
+    contexts = []
+    log = RequestLog()
+
+    def make(**options: Any) -> Any:
+        context = browser.new_context(ignore_https_errors=True, **options)
+        context.on("request", log.record)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert log.foreign(server, neutral_site) == []
+    assert not [r.url for r in log.requests if r.url.endswith("/favicon.ico")]
+
+
+@pytest.fixture
+def page(context_factory: Any) -> Any:
+    return context_factory().new_page()

@@ -1,0 +1,106 @@
+"""Every public page passes axe-core (WCAG 2.1 A and AA) and HTML_CodeSniffer (WCAG2AA) with
+zero violations, in Swedish, English and Arabic, on a 320 px wide screen (R13).
+
+axe skips colour contrast for Arabic script; HTML_CodeSniffer does not, so both run. The
+checkers are injected as inline scripts, so these contexts bypass the CSP (checks only).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from e2e.conftest import AXE, HTMLCS
+
+pytestmark = pytest.mark.e2e
+
+LANGUAGES = ["sv", "en", "ar"]
+PAGES = ["/", "/info/", "/search/", "/display/", "/no-such-page/"]
+NARROW = {"width": 320, "height": 640}
+
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {
+    runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+  });
+  return result.violations.map(
+    v => `${v.id}: ${v.help} at ${v.nodes.map(n => n.target.join(" ")).join(", ")}`);
+}"""
+
+HTMLCS_RUN = """() => new Promise((resolve, reject) => {
+  HTMLCS.process("WCAG2AA", document, () => {
+    resolve(HTMLCS.getMessages()
+      .filter(m => m.type === HTMLCS.ERROR)
+      .map(m => `${m.code}: ${m.msg} at ${m.element.outerHTML ? m.element.outerHTML.slice(0, 160) : ""}`));
+  }, () => reject(new Error("HTML_CodeSniffer failed")), "en");
+})"""
+
+
+@pytest.fixture
+def checked_page(context_factory):
+    return context_factory(bypass_csp=True, viewport=NARROW).new_page()
+
+
+def violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    page.add_script_tag(path=str(HTMLCS))
+    return [*page.evaluate(AXE_RUN), *page.evaluate(HTMLCS_RUN)]
+
+
+def assert_fits_and_exit_visible(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"], "sideways scrolling"
+    box = page.locator("a.quick-exit").bounding_box()
+    assert box is not None and box["y"] >= 0 and box["x"] >= 0 and box["x"] + box["width"] <= NARROW["width"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("path", PAGES)
+def test_public_pages_have_no_accessibility_violations(checked_page, server, language, path):
+    checked_page.goto(server.url(f"/{language}{path}"))
+    assert_fits_and_exit_visible(checked_page)
+    assert violations(checked_page) == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_search_results_and_errors_have_no_accessibility_violations(checked_page, server, language):
+    checked_page.goto(server.url(f"/{language}/search/"))
+    checked_page.locator("#id_q").fill("test")
+    with checked_page.expect_navigation():
+        checked_page.locator("#id_q").press("Enter")
+    assert checked_page.locator("main h2").count() >= 1
+    assert violations(checked_page) == []
+    checked_page.goto(server.url(f"/{language}/search/"))
+    checked_page.evaluate("document.querySelector('#id_q').removeAttribute('required')")
+    with checked_page.expect_navigation():
+        checked_page.locator("#id_q").press("Enter")
+    assert checked_page.locator(".error").count() == 1
+    assert violations(checked_page) == []
+
+
+def test_discreet_mode_off_has_no_accessibility_violations(checked_page, server):
+    checked_page.goto(server.url("/en/display/"))
+    with checked_page.expect_navigation():
+        checked_page.get_by_role("button", name="Turn discreet mode off").click()
+    checked_page.get_by_role("button", name="Turn discreet mode on").wait_for()
+    assert "Hedershus" in checked_page.title()
+    assert violations(checked_page) == []
+
+
+@pytest.mark.parametrize(("language", "side"), [("sv", "right"), ("ar", "left")])
+def test_the_exit_stays_visible_when_scrolled_and_mirrors_for_rtl(page, server, language, side):
+    page.set_viewport_size(NARROW)
+    page.goto(server.url(f"/{language}/info/"))
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    box = page.locator("a.quick-exit").bounding_box()
+    assert box is not None and 0 <= box["y"] < 40
+    centre = box["x"] + box["width"] / 2
+    assert (centre > NARROW["width"] / 2) == (side == "right")
+
+
+def test_pages_work_without_javascript_on_a_narrow_screen(context_factory, server):
+    page = context_factory(java_script_enabled=False, viewport=NARROW).new_page()
+    for language in LANGUAGES:
+        page.goto(server.url(f"/{language}/search/"))
+        assert_fits_and_exit_visible(page)
+        page.locator("#id_q").fill("test")
+        with page.expect_navigation():
+            page.locator("#id_q").press("Enter")
+        assert page.locator("main h2").count() >= 1

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    """The public site shell: layout, quick exit, discreet mode, languages (R4, R11-R13)."""
+
+    name = "hedershus.portal"
+    label = "portal"
+    verbose_name = _("Public site")
+
+    def ready(self) -> None:
+        from hedershus.audit.events import register_event_types
+
+        register_event_types({"settings.quick_exit_changed": _("Quick exit destination changed")})
