@@ -1,0 +1,182 @@
+"""The CMS from end to end (issue: knowledge portal, "done when"): an editor signs in with
+password and a TOTP code, writes a page and submits it for review; a second editor approves
+it; the first translates it into English and submits the translation; the second approves;
+and a visitor finds the page by search, in Swedish and in English.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import re
+import struct
+import time
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "e2e-editor-password-Hedershus"
+# Each editor has their own secret: a TOTP code is accepted once.
+EDITORS = {
+    "writer": ("writer@e2e.hedershus.invalid", "JBSWY3DPEHPK3PXPWRITERAA"),
+    "reviewer": ("reviewer@e2e.hedershus.invalid", "JBSWY3DPEHPK3PXPREVIEWER"),
+}
+# A made-up word, so that a search can only find the page this test writes.
+WORD = "Glasfjäril"
+SV_TITLE = f"{WORD}: stöd för unga"
+EN_TITLE = f"{WORD}: support for young people"
+
+CREATE_EDITORS = """
+from allauth.mfa.totp.internal.auth import TOTP
+from hedershus.accounts.models import User
+for email, secret in {editors!r}:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email=email, password={password!r}, role="editor", first_name=email[:6]
+        )
+        TOTP.activate(user, secret)
+"""
+
+
+def totp(secret: str, at: float | None = None) -> str:
+    """The RFC 6238 code a phone would show now."""
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    digest = hmac.new(key, struct.pack(">Q", int(at or time.time()) // 30), "sha1").digest()
+    offset = digest[-1] & 15
+    return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+
+
+@pytest.fixture(scope="module")
+def editors(server: Any) -> dict[str, tuple[str, str]]:
+    server.manage("shell", "-c", CREATE_EDITORS.format(editors=list(EDITORS.values()), password=PASSWORD))
+    return EDITORS
+
+
+def page_id(server: Any, language: str, **lookup: str) -> int:
+    code = (
+        "from wagtail.models import Page; "
+        f"print(Page.objects.get(locale__language_code={language!r}, **{lookup!r}).pk)"
+    )
+    return int(server.manage("shell", "-c", code).strip().splitlines()[-1])
+
+
+def sign_in(context_factory: Any, server: Any, who: str) -> Any:
+    email, secret = EDITORS[who]
+    page = context_factory(locale="en-US", viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(server.url("/staff/cms/"))
+    assert "/staff/auth/login/" in page.url  # the admin sends people to the platform's sign-in
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form[action^='/staff/auth/login/'] button[type=submit]")
+    page.wait_for_url(re.compile(r"/staff/auth/2fa/authenticate/"))
+    # A code is valid in its own 30-second window only: never send one about to expire.
+    if time.time() % 30 > 26:
+        time.sleep(30.5 - time.time() % 30)
+    page.fill("input[name=code]", totp(secret))
+    page.click("form button[type=submit]")
+    page.wait_for_url(server.url("/staff/cms/"))
+    return page
+
+
+def approve_on_dashboard(page: Any, server: Any, title: str) -> None:
+    page.goto(server.url("/staff/cms/"))
+    row = page.locator("tr", has_text=title)
+    row.get_by_role("button", name="Actions").click()
+    with page.expect_navigation():
+        row.get_by_role("button", name="Approve", exact=True).click()
+
+
+def search(context_factory: Any, server: Any, language: str, term: str) -> Any:
+    page = context_factory().new_page()
+    page.goto(server.url(f"/{language}/search/"))
+    page.fill("#id_q", term)
+    page.press("#id_q", "Enter")
+    page.wait_for_load_state()
+    assert term not in page.url
+    return page
+
+
+def test_an_editor_writes_a_reviewer_approves_and_a_visitor_finds_it(context_factory, server, editors):
+    knowledge_bank = page_id(server, "sv", slug="knowledge-bank")
+
+    # The writer drafts a page and submits it for review.
+    writer = sign_in(context_factory, server, "writer")
+    writer.goto(server.url(f"/staff/cms/pages/add/cms/articlepage/{knowledge_bank}/"))
+    writer.fill("#id_title", SV_TITLE)
+    writer.fill("#id_intro", f"{WORD} är en påhittad stödlinje för unga i testet.")
+    writer.locator(".public-DraftEditor-content").click()  # the rich-text editor (Draftail)
+    writer.keyboard.type(f"Ring {WORD} när du vill prata med någon.")
+    writer.wait_for_function("() => document.querySelector('input[name=body]').value.includes('prata med')")
+    writer.check("#id_for_exposed")
+    writer.select_option("#id_topic", "help")
+    # The preview shows the page as visitors will see it (an iframe of the admin itself).
+    writer.get_by_role("button", name="Toggle preview").click()
+    assert writer.frame_locator("iframe").first.locator("h1").inner_text() == SV_TITLE
+    assert writer.locator("button[name=action-publish]").count() == 0  # editors cannot publish
+    writer.click("footer .w-dropdown__toggle")
+    with writer.expect_navigation():
+        writer.click("button[name=action-submit]")
+    assert "submitted for moderation" in writer.locator(".messages").inner_text()
+    assert SV_TITLE not in search(context_factory, server, "sv", WORD).content()  # not live yet
+
+    # Nobody reviews their own page: the writer's dashboard offers no approval.
+    writer.goto(server.url("/staff/cms/"))
+    assert (
+        writer.locator("tr", has_text=SV_TITLE).get_by_role("button", name="Approve", exact=True).count() == 0
+    )
+
+    # A second editor approves it: it goes live.
+    reviewer = sign_in(context_factory, server, "reviewer")
+    approve_on_dashboard(reviewer, server, SV_TITLE)
+    found = search(context_factory, server, "sv", WORD)
+    assert found.get_by_role("link", name=SV_TITLE).count() == 1
+
+    # The writer translates it into English with wagtail-localize ...
+    swedish = page_id(server, "sv", title=SV_TITLE)
+    writer.goto(server.url(f"/staff/cms/localize/submit/page/{swedish}/"))
+    writer.get_by_label("English").check()
+    with writer.expect_navigation():
+        writer.get_by_role("button", name="Submit").click()
+    intro_sv, body_sv = (
+        f"{WORD} är en påhittad stödlinje för unga i testet.",
+        f"Ring {WORD} när du vill prata med någon.",
+    )
+    for source, translation in [
+        (SV_TITLE, EN_TITLE),
+        (intro_sv, f"{WORD} is a made-up helpline for young people in the test."),
+        (body_sv, f"Call {WORD} when you want to talk to someone."),
+    ]:
+        # wagtail-localize's editor: one item per text segment, "Translate" opens a text box.
+        writer.locator("li.incomplete", has_text=source).get_by_role("button", name="Translate").click()
+        editing = writer.locator("li:has(textarea)")
+        editing.locator("textarea").fill(translation)
+        editing.get_by_role("button", name="Save").click()
+        writer.locator("textarea").wait_for(state="detached")
+    # ... and submits the translation for review from the translation status report.
+    writer.goto(server.url("/staff/cms/translation-status/"))
+    row = writer.locator("tr", has_text=SV_TITLE)
+    with writer.expect_navigation():
+        row.get_by_role("button", name="Submit for review").click()
+    assert "submitted for review" in writer.locator(".messages").inner_text()
+
+    approve_on_dashboard(reviewer, server, EN_TITLE)
+    found = search(context_factory, server, "en", WORD)
+    assert found.get_by_role("link", name=EN_TITLE).count() == 1
+    found.get_by_role("link", name=EN_TITLE).click()
+    found.wait_for_load_state()
+    assert found.get_by_role("heading", level=1).inner_text() == EN_TITLE
+    assert re.search(r"/en/p/\d+/$", found.url)  # discreet mode: a neutral address
+
+    # Every step is in the audit log.
+    log = server.manage(
+        "shell",
+        "-c",
+        "from hedershus.audit.models import AuditEvent as E; "
+        "print(sorted(set(E.objects.filter(event_type__startswith='cms.page_', actor__isnull=False)"
+        ".values_list('event_type', flat=True))))",
+    )
+    for event in ("cms.page_submitted", "cms.page_approved", "cms.page_published"):
+        assert event in log

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CmsConfig(AppConfig):
+    name = "hedershus.cms"
+    label = "cms"
+    verbose_name = _("Public portal")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from hedershus.audit.events import register_event_types
+        from hedershus.cms import signals
+        from hedershus.cms.events import CMS_EVENT_TYPES
+
+        register_event_types(CMS_EVENT_TYPES)
+        signals.connect()
+        # After every migrate: the editor groups, their permissions, the review workflow and
+        # the configured locales exist, whatever state the database was in.
+        post_migrate.connect(signals.on_post_migrate, sender=self, dispatch_uid="hedershus.cms.post_migrate")

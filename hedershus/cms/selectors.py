@@ -1,0 +1,227 @@
+"""Reads of the public portal: what a visitor may see (live pages only) and site search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from wagtail.models import Locale, Page, Site
+
+from hedershus.cms.models import (
+    PAGE_TYPES,
+    ArticlePage,
+    Audience,
+    AudienceLandingPage,
+    ResearchPage,
+    Topic,
+)
+
+SEARCH_MAX_QUERY_LENGTH = 200
+SEARCH_PAGE_SIZE = 20
+
+
+def page_children_live(page: Page) -> QuerySet[Page]:
+    """The live, public children of ``page``, in editors' order."""
+    return page.get_children().live().public().specific()
+
+
+def knowledge_pages_for_audience(locale: Locale, audience: str, limit: int = 50) -> list[Page]:
+    """Live articles and research pages written for ``audience``, most recently reviewed first."""
+    flag = {f"for_{audience}": True}
+    pages: list[Page] = []
+    for model in (ArticlePage, ResearchPage):
+        pages.extend(model.objects.live().public().filter(locale=locale, **flag))
+    pages.sort(key=lambda p: p.title)
+    pages.sort(key=lambda p: p.last_reviewed or date.min, reverse=True)
+    return pages[:limit]
+
+
+def content_locale_for_request(request: HttpRequest) -> Locale:
+    """The locale of the pages the visitor is shown: the active language's tree if it has a
+    live home page, otherwise the default language's (the same fallback Wagtail's routing uses)."""
+    site = Site.find_for_request(request)
+    if site is not None:
+        home: Page = site.root_page.localized
+        return home.locale
+    return Locale.objects.get(language_code=settings.LANGUAGE_CODE)
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    audience: str = ""
+    topic: str = ""
+    page_type: str = ""
+
+    @classmethod
+    def from_data(cls, data: Any) -> SearchFilters:
+        """Unknown values are dropped, never passed on to a query."""
+        audience = data.get("audience", "")
+        topic = data.get("topic", "")
+        page_type = data.get("type", "")
+        return cls(
+            audience=audience if audience in Audience.values else "",
+            topic=topic if topic in Topic.values else "",
+            page_type=page_type if page_type in PAGE_TYPES else "",
+        )
+
+
+@dataclass
+class SearchResults:
+    query: str
+    filters: SearchFilters
+    pages: list[Page] = field(default_factory=list)
+    total: int = 0
+    page_number: int = 1
+    page_size: int = SEARCH_PAGE_SIZE
+
+    @property
+    def has_next(self) -> bool:
+        return self.page_number * self.page_size < self.total
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page_number > 1
+
+
+def _filtered_page_ids(locale: Locale, filters: SearchFilters) -> list[int] | None:
+    """Ids of the pages matching the audience and topic filters, or None for "any"."""
+    if not filters.audience and not filters.topic:
+        return None
+    condition = Q(locale=locale)
+    if filters.audience:
+        condition &= Q(**{f"for_{filters.audience}": True})
+    if filters.topic:
+        condition &= Q(topic=filters.topic)
+    ids = [
+        *ArticlePage.objects.filter(condition).values_list("pk", flat=True),
+        *ResearchPage.objects.filter(condition).values_list("pk", flat=True),
+    ]
+    if filters.audience and not filters.topic:
+        ids += AudienceLandingPage.objects.filter(locale=locale, audience=filters.audience).values_list(
+            "pk", flat=True
+        )
+    return ids
+
+
+def pages_search(
+    query: str, locale: Locale, filters: SearchFilters | None = None, page_number: int = 1
+) -> SearchResults:
+    """Full-text search over live, public pages in ``locale`` (R2), best matches first.
+
+    Uses the configured Wagtail search backend: PostgreSQL full-text search in production,
+    SQLite FTS5 in the embedded default.
+    """
+    filters = filters or SearchFilters()
+    query = " ".join(query.split())[:SEARCH_MAX_QUERY_LENGTH]
+    results = SearchResults(query=query, filters=filters, page_number=max(page_number, 1))
+    if not query:
+        return results
+    pages = Page.objects.live().public().filter(locale=locale)
+    if filters.page_type:
+        model = PAGE_TYPES[filters.page_type]
+        pages = pages.type(model)
+    ids = _filtered_page_ids(locale, filters)
+    if ids is not None:
+        # A list, not a subquery: search backends filter only on declared fields of the model.
+        pages = pages.filter(id__in=ids)
+    found = pages.search(query)
+    results.total = found.count()
+    start = (results.page_number - 1) * results.page_size
+    results.pages = [page.specific for page in found[start : start + results.page_size]]
+    return results
+
+
+# --- Translation status, for editors (R4) ---------------------------------------------------
+
+TRANSLATION_MISSING = "missing"
+TRANSLATION_DRAFT = "draft"
+TRANSLATION_IN_REVIEW = "in_review"
+TRANSLATION_OUTDATED = "outdated"
+TRANSLATION_CURRENT = "current"
+
+
+@dataclass(frozen=True)
+class TranslationCell:
+    locale: Locale
+    status: str
+    page: Page | None = None
+
+
+@dataclass
+class TranslationRow:
+    source: Page
+    cells: list[TranslationCell]
+
+
+@dataclass
+class TranslationStatus:
+    source_locale: Locale
+    locales: list[Locale]
+    rows: list[TranslationRow]
+
+    def count(self, locale: Locale, status: str) -> int:
+        return sum(
+            1
+            for row in self.rows
+            for cell in row.cells
+            if cell.locale.pk == locale.pk and cell.status == status
+        )
+
+
+def _configured_locales() -> list[Locale]:
+    by_code = {locale.language_code: locale for locale in Locale.objects.all()}
+    return [by_code[code] for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES if code in by_code]
+
+
+def _pages_in_review(pages: list[Page]) -> set[int]:
+    from wagtail.models import WorkflowState
+
+    if not pages:
+        return set()
+    ids = WorkflowState.objects.filter(
+        status=WorkflowState.STATUS_IN_PROGRESS,
+        base_content_type_id=pages[0].get_base_content_type().pk,
+        object_id__in=[str(page.pk) for page in pages],
+    ).values_list("object_id", flat=True)
+    return {int(pk) for pk in ids}
+
+
+def translation_status() -> TranslationStatus:
+    """Each page of the default language against its translations: missing, a draft, in
+    review, outdated (the original was published after the translation) or current."""
+    source_locale = Locale.get_default()
+    locales = [locale for locale in _configured_locales() if locale.pk != source_locale.pk]
+    sources = list(Page.objects.filter(locale=source_locale, depth__gt=1).order_by("path"))
+    translations = list(
+        Page.objects.filter(
+            translation_key__in=[page.translation_key for page in sources], locale__in=locales
+        ).order_by("path")
+    )
+    by_key = {(page.translation_key, page.locale_id): page for page in translations}
+    in_review = _pages_in_review(translations)
+    rows = []
+    for source in sources:
+        cells = []
+        for locale in locales:
+            target = by_key.get((source.translation_key, locale.pk))
+            if target is None:
+                status = TRANSLATION_MISSING
+            elif target.pk in in_review:
+                status = TRANSLATION_IN_REVIEW
+            elif not target.live:
+                status = TRANSLATION_DRAFT
+            elif (
+                source.last_published_at
+                and target.last_published_at
+                and source.last_published_at > target.last_published_at
+            ):
+                status = TRANSLATION_OUTDATED
+            else:
+                status = TRANSLATION_CURRENT
+            cells.append(TranslationCell(locale=locale, status=status, page=target))
+        rows.append(TranslationRow(source=source, cells=cells))
+    return TranslationStatus(source_locale=source_locale, locales=locales, rows=rows)

@@ -1,0 +1,72 @@
+"""Connects Wagtail's page and workflow signals, and user saves, to the CMS services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import Page, TaskState, WorkflowState
+from wagtail.signals import (
+    page_published,
+    page_unpublished,
+    task_approved,
+    task_rejected,
+    workflow_cancelled,
+    workflow_submitted,
+)
+
+from hedershus.cms import services
+
+
+def _on_published(sender: Any, instance: Page, revision: Any = None, **kwargs: Any) -> None:
+    services.page_published_record(instance, getattr(revision, "pk", None))
+
+
+def _on_unpublished(sender: Any, instance: Page, **kwargs: Any) -> None:
+    services.page_unpublished_record(instance)
+
+
+def _on_page_deleted(sender: Any, instance: Page, **kwargs: Any) -> None:
+    services.page_deleted_record(instance)
+
+
+def _on_submitted(sender: Any, instance: WorkflowState, user: Any = None, **kwargs: Any) -> None:
+    services.review_event_record("cms.page_submitted", instance, user)
+
+
+def _on_task_approved(sender: Any, instance: TaskState, user: Any = None, **kwargs: Any) -> None:
+    services.review_event_record("cms.page_approved", instance.workflow_state, user)
+
+
+def _on_task_rejected(sender: Any, instance: TaskState, user: Any = None, **kwargs: Any) -> None:
+    services.review_event_record("cms.page_rejected", instance.workflow_state, user)
+
+
+def _on_cancelled(sender: Any, instance: WorkflowState, user: Any = None, **kwargs: Any) -> None:
+    services.review_event_record("cms.review_cancelled", instance, user)
+
+
+def _on_user_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:
+        services.editor_groups_sync(instance)
+
+
+def on_post_migrate(sender: AppConfig, **kwargs: Any) -> None:
+    services.cms_setup_ensure()
+
+
+def connect() -> None:
+    from django.contrib.auth import get_user_model
+
+    uid = "hedershus.cms"
+    page_published.connect(_on_published, dispatch_uid=f"{uid}.published")
+    page_unpublished.connect(_on_unpublished, dispatch_uid=f"{uid}.unpublished")
+    # Sent once per deleted page, whatever its type (multi-table inheritance deletes the base row).
+    post_delete.connect(_on_page_deleted, sender=Page, dispatch_uid=f"{uid}.deleted")
+    workflow_submitted.connect(_on_submitted, dispatch_uid=f"{uid}.submitted")
+    workflow_cancelled.connect(_on_cancelled, dispatch_uid=f"{uid}.cancelled")
+    # Task signals are sent with the specific task state class as sender: listen to all.
+    task_approved.connect(_on_task_approved, dispatch_uid=f"{uid}.approved")
+    task_rejected.connect(_on_task_rejected, dispatch_uid=f"{uid}.rejected")
+    post_save.connect(_on_user_saved, sender=get_user_model(), dispatch_uid=f"{uid}.user_saved")
