@@ -51,10 +51,10 @@ class Env:
         except (ValueError, TypeError) as exc:
             raise ImproperlyConfigured(f"{name}: expected {expected}, got {value!r}.") from exc
 
-    def str(self, name: str, default: str = "") -> str:
+    def string(self, name: str, default: str = "") -> str:
         return self._parse(name, default, str, "a string")
 
-    def bool(self, name: str, default: bool = False) -> bool:
+    def boolean(self, name: str, default: bool = False) -> bool:
         def parse(value: str) -> bool:
             lowered = value.strip().lower()
             if lowered in _TRUE:
@@ -65,7 +65,7 @@ class Env:
 
         return self._parse(name, default, parse, "one of true/false/1/0/yes/no/on/off")
 
-    def int(self, name: str, default: int, minimum: int | None = None) -> int:
+    def integer(self, name: str, default: int, minimum: int | None = None) -> int:
         def parse(value: str) -> int:
             number = int(value.strip())
             if minimum is not None and number < minimum:
@@ -75,7 +75,7 @@ class Env:
         expected = "an integer" if minimum is None else f"an integer of at least {minimum}"
         return self._parse(name, default, parse, expected)
 
-    def list(self, name: str, default: list[str] | None = None) -> list[str]:
+    def strings(self, name: str, default: list[str] | None = None) -> list[str]:
         def parse(value: str) -> list[str]:
             return [item.strip() for item in value.split(",") if item.strip()]
 
@@ -96,4 +96,6 @@ class Env:
                 raise ValueError(value)
             return value
 
-        return self._parse(name, default, parse, "a URL starting with " + " or ".join(s + "://" for s in schemes))
+        return self._parse(
+            name, default, parse, "a URL starting with " + " or ".join(s + "://" for s in schemes)
+        )

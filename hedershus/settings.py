@@ -13,24 +13,26 @@ from typing import Any
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from hedershus.core.middleware import static_no_store
 from hedershus.env import Env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = Env()
 
-DEBUG = env.bool("DEBUG", False)
+DEBUG = env.boolean("DEBUG", False)
 
 # Development-only fallbacks: refused below when DEBUG is off.
-_DEV_SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+_DEV_SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
 _DEV_ENCRYPTION_KEY = "ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcHJvZHVjdGk="  # 32 bytes, base64
 
-SECRET_KEY = env.str("SECRET_KEY", _DEV_SECRET_KEY)
+SECRET_KEY = env.string("SECRET_KEY", _DEV_SECRET_KEY)
 # Keys for encrypting free text and files at rest. The first key encrypts; all of them
 # decrypt, so a key is rotated by putting a new one first (docs/operations.md).
-ENCRYPTION_KEYS = env.list("ENCRYPTION_KEYS", [_DEV_ENCRYPTION_KEY])
+ENCRYPTION_KEYS = env.strings("ENCRYPTION_KEYS", [_DEV_ENCRYPTION_KEY])
 
 if not DEBUG:
     if SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 32:
@@ -55,14 +57,30 @@ for _key in ENCRYPTION_KEYS:
             "(make one with: python manage.py generate_encryption_key)."
         ) from _exc
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [])
+ALLOWED_HOSTS = env.strings("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env.strings("CSRF_TRUSTED_ORIGINS", [])
 
 # --- Applications -------------------------------------------------------------------
 INSTALLED_APPS = [
     "hedershus.core",
     "hedershus.accounts",
     "hedershus.audit",
+    "hedershus.portal",
+    # The CMS comes before Wagtail so its templates override Wagtail's where it needs to.
+    "hedershus.cms",
+    "wagtail_localize",
+    "wagtail_localize.locales",  # replaces wagtail.locales
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "django_filters",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -94,6 +112,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Innermost: gates /staff/cms/ by role and relaxes the CSP for Wagtail's admin only.
+    "hedershus.cms.middleware.CmsAdminMiddleware",
 ]
 
 ROOT_URLCONF = "hedershus.urls"
@@ -112,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "hedershus.accounts.context_processors.capabilities",
+                "hedershus.portal.context_processors.portal",
             ],
         },
     }
@@ -168,7 +189,7 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = False  # never a persistent "remember me" cookie
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("REAUTHENTICATION_SECONDS", 300, minimum=30)
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env.integer("REAUTHENTICATION_SECONDS", 300, minimum=30)
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 # Only per-account limits: client IP addresses are never read (docs/threat-model.md).
 ACCOUNT_RATE_LIMITS = {
@@ -183,8 +204,8 @@ MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Hedershus"
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 # After this many failed sign-ins in a row an account is locked for LOCKOUT_MINUTES.
-LOCKOUT_ATTEMPTS = env.int("LOCKOUT_ATTEMPTS", 5, minimum=1)
-LOCKOUT_MINUTES = env.int("LOCKOUT_MINUTES", 15, minimum=1)
+LOCKOUT_ATTEMPTS = env.integer("LOCKOUT_ATTEMPTS", 5, minimum=1)
+LOCKOUT_MINUTES = env.integer("LOCKOUT_MINUTES", 15, minimum=1)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -197,31 +218,34 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Sessions end when the browser closes and after SESSION_IDLE_MINUTES without a request.
-SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", 30, minimum=1)
+SESSION_IDLE_MINUTES = env.integer("SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SECURE_COOKIES = env.bool("SECURE_COOKIES", True)
+SECURE_COOKIES = env.boolean("SECURE_COOKIES", True)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 # The __Host- prefix pins the cookie to this host and path, and needs Secure.
 SESSION_COOKIE_NAME = "__Host-sid" if SECURE_COOKIES else "sid"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Flash messages live in the session too: no "messages" cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_USE_SESSIONS = True  # the CSRF token lives in the session: no second cookie
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_HTTPONLY = True
-CSRF_FAILURE_VIEW = "hedershus.core.views.csrf_failure"
+# Public paths get the public layout (with the quick exit); staff paths the core view.
+CSRF_FAILURE_VIEW = "hedershus.portal.errors.csrf_failure"
 LANGUAGE_COOKIE_NAME = "unused-language-cookie"  # language comes from the URL, never a cookie
 LANGUAGE_COOKIE_AGE = None
 
 # --- HTTP security -------------------------------------------------------------------
-SECURE_HSTS_SECONDS = env.int("HSTS_SECONDS", 31536000, minimum=0)
+SECURE_HSTS_SECONDS = env.integer("HSTS_SECONDS", 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "no-referrer"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", False)
-if env.bool("TRUST_X_FORWARDED_PROTO", False):
+SECURE_SSL_REDIRECT = env.boolean("SECURE_SSL_REDIRECT", False)
+if env.boolean("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
@@ -242,7 +266,7 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Static files ------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.string("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -252,24 +276,80 @@ STORAGES = {
     },
 }
 # Static files are not cached either: a cache entry names the site (docs/safety.md).
-WHITENOISE_ADD_HEADERS_FUNCTION = "hedershus.core.middleware.static_no_store"
+WHITENOISE_ADD_HEADERS_FUNCTION = static_no_store  # WhiteNoise wants the function, not its path
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Languages -----------------------------------------------------------------------
 LANGUAGE_CODE = "sv"
+# Public pages offer a language once its translation catalogue exists (hedershus/portal/languages.py).
 LANGUAGES = [
     ("sv", _("Swedish")),
     ("en", _("English")),
+    ("ar", _("Arabic")),
+    ("fa", _("Persian")),
+    ("so", _("Somali")),
+    ("ckb", _("Kurdish (Sorani)")),
+    ("ti", _("Tigrinya")),
+    ("tr", _("Turkish")),
 ]
+# Django knows no Somali or Tigrinya; name them for the language switcher.
+LANG_INFO.update(
+    {
+        "so": {"bidi": False, "code": "so", "name": "Somali", "name_local": "Soomaali"},
+        "ti": {"bidi": False, "code": "ti", "name": "Tigrinya", "name_local": "ትግርኛ"},
+    }
+)
 LOCALE_PATHS = [BASE_DIR / "hedershus" / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Stockholm"
 USE_TZ = True
 
+# --- CMS: Wagtail and wagtail-localize (docs/editors.md) --------------------------------
+WAGTAIL_SITE_NAME = "Hedershus"
+# Links in e-mails and admin pages that point outside a request (e.g. review notifications).
+WAGTAILADMIN_BASE_URL = env.url("WAGTAILADMIN_BASE_URL", "http://localhost:8000", ("http", "https"))
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# One sign-in for the whole platform: the admin sends people to allauth's (password + MFA),
+# and Wagtail's own password and e-mail forms are off (hedershus/cms/middleware.py).
+WAGTAILADMIN_LOGIN_URL = LOGIN_URL
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+WAGTAILUSERS_PASSWORD_ENABLED = False
+# Nothing in the admin talks to other hosts: no avatar service, no release check.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# Pages go live through review only (hedershus/cms/services.py).
+WAGTAIL_FINISH_WORKFLOW_ACTION = "hedershus.cms.workflow.publish_approved"
+WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
+# Database full-text search: PostgreSQL's in production, SQLite's FTS5 in the embedded default
+# (Wagtail's database backend; hedershus/cms/search_backend.py ranks SQLite hits in one query).
+# "simple" configuration: no stemming, but the same behaviour for every language in one index.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "hedershus.cms.search_backend", "SEARCH_CONFIG": "simple"}}
+# Documents are served by the application (no public media directory), with no-store like
+# every response; PDF opens in the browser, anything else downloads.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "docx", "ods", "xlsx", "odp", "pptx", "txt", "csv"]
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
+MEDIA_ROOT = Path(env.string("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+MEDIA_URL = "/media/"
+# Translation: a new translation starts as a draft, whatever the source's state.
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
+# Optional machine-translated first drafts from a self-hosted LibreTranslate; empty = off.
+LIBRETRANSLATE_URL = env.url("LIBRETRANSLATE_URL", "", ("http", "https"))
+LIBRETRANSLATE_API_KEY = env.string("LIBRETRANSLATE_API_KEY", "")
+if LIBRETRANSLATE_URL:
+    WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {
+        "CLASS": "hedershus.cms.translation.SelfHostedLibreTranslator",
+        "OPTIONS": {"URL": LIBRETRANSLATE_URL, "API_KEY": LIBRETRANSLATE_API_KEY, "TIMEOUT": 30},
+    }
+
 # --- Mail ------------------------------------------------------------------------------
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "noreply@hedershus.invalid")
+EMAIL_BACKEND = env.string("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "noreply@hedershus.invalid")
 
 # --- Logging -------------------------------------------------------------------------
 # One handler for everything, through a filter that drops IP addresses as a second

@@ -1,7 +1,10 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import include, path
+from wagtail.admin import urls as wagtailadmin_urls
 
 from hedershus.core import views as core_views
+from hedershus.portal import views as portal_views
 
 
 def _not_offered(request: HttpRequest) -> HttpResponse:
@@ -14,5 +17,24 @@ urlpatterns = [
     path("staff/auth/email/", _not_offered),
     path("staff/auth/", include("allauth.urls")),
     path("staff/audit/", include("hedershus.audit.urls")),
+    path("staff/settings/", include("hedershus.portal.staff_urls")),
+    # Wagtail's admin, for editors; gated by hedershus.cms.middleware.CmsAdminMiddleware.
+    path("staff/cms/", include(wagtailadmin_urls)),
     path("staff/", include("hedershus.accounts.urls")),
+    path("documents/", include("hedershus.cms.document_urls")),
+    # Public: the quick exit has no language prefix; "/" picks one (never from a cookie).
+    path("exit", portal_views.quick_exit, name="quick_exit"),
+    path("", portal_views.language_redirect, name="language_redirect"),
 ]
+
+# Public pages under a language prefix for every language, Swedish included: /sv/, /en/, /ar/ …
+urlpatterns += i18n_patterns(
+    path("", include("hedershus.portal.urls")),
+    # The CMS's pages: everything the shell does not serve itself.
+    path("", include("hedershus.cms.urls")),
+    prefix_default_language=True,
+)
+
+# Public paths get the public layout (with the quick exit), staff paths the staff one.
+handler404 = "hedershus.portal.errors.page_not_found"
+handler500 = "hedershus.portal.errors.server_error"

@@ -13,9 +13,7 @@ from hedershus.accounts.models import User
 class LockoutAuthenticationBackend(AuthenticationBackend):
     """allauth's e-mail/password backend that refuses a locked account, even with the right password."""
 
-    def authenticate(  # type: ignore[override]
-        self, request: HttpRequest | None, **credentials: Any
-    ) -> AbstractBaseUser | None:
+    def authenticate(self, request: HttpRequest | None, **credentials: Any) -> AbstractBaseUser | None:
         email = credentials.get("email") or credentials.get("username")
         if email:
             user = User.objects.filter(email__iexact=email).first()

@@ -24,6 +24,7 @@ class Capability(models.TextChoices):
     HANDLE_CASES = "handle_cases"
     SUPERVISE_CASES = "supervise_cases"
     ANSWER_REFERRALS = "answer_referrals"
+    MANAGE_SITE_SETTINGS = "manage_site_settings"
 
 
 # Separation of duties: administrators manage accounts but cannot read the audit log,
@@ -32,7 +33,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.COUNSELLOR: frozenset({Capability.HANDLE_CASES}),
     Role.SUPERVISOR: frozenset({Capability.HANDLE_CASES, Capability.SUPERVISE_CASES}),
     Role.EDITOR: frozenset({Capability.EDIT_CONTENT}),
-    Role.ADMINISTRATOR: frozenset({Capability.MANAGE_USERS}),
+    Role.ADMINISTRATOR: frozenset({Capability.MANAGE_USERS, Capability.MANAGE_SITE_SETTINGS}),
     Role.AUDITOR: frozenset({Capability.REVIEW_AUDIT_LOG}),
     Role.PARTNER: frozenset({Capability.ANSWER_REFERRALS}),
 }

@@ -14,8 +14,8 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from hedershus.accounts.demo import DemoAccount
 from hedershus.accounts.models import User
-from hedershus.accounts.roles import Role
 from hedershus.audit.services import audit_record
 
 
@@ -45,9 +45,7 @@ def login_failed_record(user: User | None, stage: str) -> None:
         if user.failed_login_attempts >= settings.LOCKOUT_ATTEMPTS and not user.is_locked():
             locked_until = timezone.now() + timedelta(minutes=settings.LOCKOUT_MINUTES)
             User.objects.filter(pk=user.pk).update(locked_until=locked_until, failed_login_attempts=0)
-            audit_record(
-                "auth.locked", target=user, data={"minutes": settings.LOCKOUT_MINUTES}
-            )
+            audit_record("auth.locked", target=user, data={"minutes": settings.LOCKOUT_MINUTES})
 
 
 def login_blocked_record(user: User) -> None:
@@ -76,18 +74,14 @@ def _setup_link(user: User) -> str:
     return reverse("account_reset_password_from_key", kwargs={"uidb36": user_pk_to_url_str(user), "key": key})
 
 
-def user_create(
-    *, actor: User, email: str, first_name: str, last_name: str, role: str
-) -> tuple[User, str]:
+def user_create(*, actor: User, email: str, first_name: str, last_name: str, role: str) -> tuple[User, str]:
     """Creates an account with no usable password and returns a one-time set-up link.
 
     The administrator passes the link on; the new user chooses a password through it and
     must then set up two-factor sign-in before any page opens.
     """
     with transaction.atomic():
-        user = User.objects.create_user(
-            email=email, first_name=first_name, last_name=last_name, role=role
-        )
+        user = User.objects.create_user(email=email, first_name=first_name, last_name=last_name, role=role)
         user.set_unusable_password()
         user.save(update_fields=["password"])
         audit_record("user.created", actor=actor, target=user, data={"role": role})
@@ -145,27 +139,31 @@ def user_mfa_reset(*, actor: User, user: User) -> None:
         audit_record("mfa.reset", actor=actor, target=user, data={"removed": count})
 
 
-def users_create_demo(password_for: dict[str, str], totp_secret: str) -> list[User]:
-    """Demo accounts, one per role, with known passwords and TOTP set up (demo command only)."""
+def users_create_demo(accounts: list[DemoAccount], totp_secret: str) -> list[User]:
+    """Demo accounts with known passwords and TOTP set up (the demo command only).
+
+    Idempotent: an existing demo account gets its password, role and second factor back.
+    """
     from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
     from allauth.mfa.totp.internal.auth import TOTP
 
-    created = []
-    for role in Role:
-        email = f"{role.value}@demo.hedershus.invalid"
-        user = User.objects.filter(email=email).first()
-        if user is None:
-            user = User.objects.create_user(
-                email=email, first_name="Demo", last_name=str(role.label), role=role.value
-            )
-            with transaction.atomic():
-                audit_record("user.created", target=user, data={"role": role.value, "demo": True})
-        user.set_password(password_for[role.value])
-        user.is_active = True
-        user.role = role.value
-        user.save()
-        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-            TOTP.activate(user, totp_secret)
-            RecoveryCodes.activate(user)
-        created.append(user)
-    return created
+    users = []
+    for account in accounts:
+        with transaction.atomic():
+            user = User.objects.filter(email=account.email).first()
+            if user is None:
+                user = User.objects.create_user(
+                    email=account.email, first_name="Demo", last_name=account.last_name, role=account.role
+                )
+                audit_record("user.created", target=user, data={"role": account.role, "demo": True})
+            user.set_password(account.password)
+            user.is_active = True
+            user.role = account.role
+            user.locked_until = None
+            user.failed_login_attempts = 0
+            user.save()
+            if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+                TOTP.activate(user, totp_secret)
+                RecoveryCodes.activate(user)
+        users.append(user)
+    return users

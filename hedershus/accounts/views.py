@@ -101,7 +101,9 @@ def user_mfa_reset(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("You cannot reset your own two-factor methods here."))
     else:
         services.user_mfa_reset(actor=actor, user=managed)
-        messages.success(request, _("Two-factor methods removed. The user sets up a new one at next sign-in."))
+        messages.success(
+            request, _("Two-factor methods removed. The user sets up a new one at next sign-in.")
+        )
     return redirect("staff:user_detail", pk=managed.pk)
 
 

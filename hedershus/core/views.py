@@ -46,9 +46,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "channel_layer": "ok" if _channel_layer_ok() else "failing",
     }
     healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "failing", **checks}, status=200 if healthy else 503
-    )
+    return JsonResponse({"status": "ok" if healthy else "failing", **checks}, status=200 if healthy else 503)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

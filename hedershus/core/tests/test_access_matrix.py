@@ -1,4 +1,4 @@
-"""Every staff URL × every role, including anonymous and a user without a second factor.
+"""Every staff URL x every role, including anonymous and a user without a second factor.
 
 `STAFF_URLS` must name every URL under /staff/ that the platform's own apps define;
 `test_every_staff_url_is_in_the_matrix` fails when a new one is added without an entry.
@@ -42,6 +42,7 @@ STAFF_URLS: dict[str, Entry] = {
     "staff:user_setup_link": Entry(frozenset({"administrator"}), method="post", needs_target_user=True),
     "audit:search": Entry(frozenset({"auditor"})),
     "audit:export": Entry(frozenset({"auditor"})),
+    "site_settings:safety": Entry(frozenset({"administrator"})),
 }
 
 # Prefixes whose URLs belong to libraries with their own access control and tests.

@@ -47,7 +47,13 @@ def test_views_never_see_the_client_address(rf):
 
 def test_redaction_filter_removes_addresses_from_third_party_log_lines():
     record = logging.LogRecord(
-        "uvicorn.error", logging.INFO, __file__, 1, '%s - "WebSocket /ws/chat/" [accepted]', (f"{CLIENT_IP}:51234",), None
+        "uvicorn.error",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "WebSocket /ws/chat/" [accepted]',
+        (f"{CLIENT_IP}:51234",),
+        None,
     )
     RedactClientDataFilter().filter(record)
     assert CLIENT_IP not in record.getMessage()

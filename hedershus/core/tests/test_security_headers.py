@@ -35,7 +35,9 @@ def test_scripts_need_a_fresh_nonce_per_response(rf):
         return HttpResponse(f'<script nonce="{request.csp_nonce}" src="/static/x.js"></script>')
 
     def policy() -> str:
-        return CSPMiddleware(page_with_script)(rf.get("/"))["Content-Security-Policy"]
+        response = CSPMiddleware(page_with_script)(rf.get("/"))
+        assert isinstance(response, HttpResponse)
+        return response["Content-Security-Policy"]
 
     first, second = policy(), policy()
     nonce = re.compile(r"'nonce-([^']+)'")
@@ -44,7 +46,9 @@ def test_scripts_need_a_fresh_nonce_per_response(rf):
 
 
 def test_session_cookie_is_secure_httponly_and_samesite(client, counsellor):
-    client.post(reverse("account_login"), {"login": counsellor.email, "password": "correct-horse-battery-staple"})
+    client.post(
+        reverse("account_login"), {"login": counsellor.email, "password": "correct-horse-battery-staple"}
+    )
     cookie = client.cookies["__Host-sid"]
     assert cookie["secure"]
     assert cookie["httponly"]

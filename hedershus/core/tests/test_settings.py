@@ -54,10 +54,22 @@ def test_debug_is_off_unless_asked_for(monkeypatch):
         ({"SECRET_KEY": "short", "ENCRYPTION_KEYS": GOOD_KEY}, "SECRET_KEY"),
         ({"SECRET_KEY": GOOD_SECRET, "ENCRYPTION_KEYS": "not-a-key"}, "ENCRYPTION_KEYS"),
         ({"SECRET_KEY": GOOD_SECRET, "ENCRYPTION_KEYS": GOOD_KEY, "DEBUG": "maybe"}, "DEBUG"),
-        ({"SECRET_KEY": GOOD_SECRET, "ENCRYPTION_KEYS": GOOD_KEY, "SESSION_IDLE_MINUTES": "0"}, "SESSION_IDLE_MINUTES"),
-        ({"SECRET_KEY": GOOD_SECRET, "ENCRYPTION_KEYS": GOOD_KEY, "LOCKOUT_ATTEMPTS": "five"}, "LOCKOUT_ATTEMPTS"),
-        ({"SECRET_KEY": GOOD_SECRET, "ENCRYPTION_KEYS": GOOD_KEY, "DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
-        ({"SECRET_KEY": GOOD_SECRET, "ENCRYPTION_KEYS": GOOD_KEY, "REDIS_URL": "localhost:6379"}, "REDIS_URL"),
+        (
+            {"SECRET_KEY": GOOD_SECRET, "ENCRYPTION_KEYS": GOOD_KEY, "SESSION_IDLE_MINUTES": "0"},
+            "SESSION_IDLE_MINUTES",
+        ),
+        (
+            {"SECRET_KEY": GOOD_SECRET, "ENCRYPTION_KEYS": GOOD_KEY, "LOCKOUT_ATTEMPTS": "five"},
+            "LOCKOUT_ATTEMPTS",
+        ),
+        (
+            {"SECRET_KEY": GOOD_SECRET, "ENCRYPTION_KEYS": GOOD_KEY, "DATABASE_URL": "mysql://x"},
+            "DATABASE_URL",
+        ),
+        (
+            {"SECRET_KEY": GOOD_SECRET, "ENCRYPTION_KEYS": GOOD_KEY, "REDIS_URL": "localhost:6379"},
+            "REDIS_URL",
+        ),
         ({"SECRET_KEY": GOOD_SECRET, "ENCRYPTION_KEYS": GOOD_KEY, "TASK_BACKEND": "celery"}, "TASK_BACKEND"),
     ],
 )
@@ -80,15 +92,15 @@ def test_secrets_can_come_from_files(tmp_path):
 def test_env_reader_rejects_both_value_and_file(tmp_path):
     env = Env({"SECRET_KEY": "a", "SECRET_KEY_FILE": str(tmp_path / "x")})
     with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
-        env.str("SECRET_KEY")
+        env.string("SECRET_KEY")
 
 
 def test_env_reader_reports_an_unreadable_file(tmp_path):
     env = Env({"SECRET_KEY_FILE": str(tmp_path / "missing")})
     with pytest.raises(ImproperlyConfigured, match="SECRET_KEY_FILE"):
-        env.str("SECRET_KEY")
+        env.string("SECRET_KEY")
 
 
 @pytest.mark.parametrize(("raw", "parsed"), [("true", True), ("0", False), ("Yes", True), ("off", False)])
 def test_env_reader_parses_booleans_strictly(raw, parsed):
-    assert Env({"X": raw}).bool("X") is parsed
+    assert Env({"X": raw}).boolean("X") is parsed
