@@ -74,6 +74,15 @@ def _setup_link(user: User) -> str:
     return reverse("account_reset_password_from_key", kwargs={"uidb36": user_pk_to_url_str(user), "key": key})
 
 
+def user_list_view_record(*, actor: User, role_filter: str) -> None:
+    """Reading the list of accounts is a read of personal data about staff."""
+    audit_record("user.list_viewed", actor=actor, object_type="accounts.user", data={"role": role_filter})
+
+
+def user_view_record(*, actor: User, user: User) -> None:
+    audit_record("user.viewed", actor=actor, target=user)
+
+
 def user_create(*, actor: User, email: str, first_name: str, last_name: str, role: str) -> tuple[User, str]:
     """Creates an account with no usable password and returns a one-time set-up link.
 

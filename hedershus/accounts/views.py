@@ -15,7 +15,6 @@ from hedershus.accounts.models import User
 from hedershus.accounts.permissions import capability_required
 from hedershus.accounts.roles import Capability, Role
 from hedershus.accounts.selectors import users_manageable_by
-from hedershus.audit.services import audit_record
 
 
 def _current(request: HttpRequest) -> User:
@@ -35,7 +34,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     role = request.GET.get("role", "")
     if role in Role.values:
         users = users.filter(role=role)
-    audit_record("user.list_viewed", actor=actor, object_type="accounts.user", data={"role": role})
+    services.user_list_view_record(actor=actor, role_filter=role)
     return render(request, "accounts/user_list.html", {"users": users, "roles": Role.choices, "role": role})
 
 
@@ -71,7 +70,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The changes were saved."))
         return redirect("staff:user_detail", pk=managed.pk)
     if request.method == "GET":
-        audit_record("user.viewed", actor=actor, target=managed)
+        services.user_view_record(actor=actor, user=managed)
     methods = Authenticator.objects.filter(user=managed).values_list("type", flat=True)
     return render(
         request,
