@@ -231,12 +231,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Flash messages live in the session too: no "messages" cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_USE_SESSIONS = True  # the CSRF token lives in the session: no second cookie
-CSRF_COOKIE_SECURE = SECURE_COOKIES
-CSRF_COOKIE_HTTPONLY = True
 # Public paths get the public layout (with the quick exit); staff paths the core view.
 CSRF_FAILURE_VIEW = "hedershus.portal.errors.csrf_failure"
 LANGUAGE_COOKIE_NAME = "unused-language-cookie"  # language comes from the URL, never a cookie
-LANGUAGE_COOKIE_AGE = None
 
 # --- HTTP security -------------------------------------------------------------------
 SECURE_HSTS_SECONDS = env.integer("HSTS_SECONDS", 31536000, minimum=0)

@@ -32,14 +32,23 @@ class RequireMFAMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not is_mfa_enabled(user):
-            try:
-                name = resolve(request.path_info).url_name
-            except Resolver404:
-                name = None
-            if name not in MFA_SETUP_URL_NAMES and not _is_public(request.path_info):
-                return redirect("mfa_index")
+        # The path first: public pages cost no query.
+        if (
+            not _is_public(request.path_info)
+            and user is not None
+            and user.is_authenticated
+            and _url_name(request.path_info) not in MFA_SETUP_URL_NAMES
+            and not is_mfa_enabled(user)
+        ):
+            return redirect("mfa_index")
         return self.get_response(request)
+
+
+def _url_name(path: str) -> str | None:
+    try:
+        return resolve(path).url_name
+    except Resolver404:
+        return None
 
 
 def _is_public(path: str) -> bool:

@@ -52,10 +52,6 @@ def login_blocked_record(user: User) -> None:
     audit_record("auth.login_blocked", target=user)
 
 
-def reauthenticated_record(user: User) -> None:
-    audit_record("auth.reauthenticated", actor=user, target=user)
-
-
 def password_changed_record(user: User) -> None:
     audit_record("user.password_changed", actor=user, target=user)
 
@@ -90,9 +86,8 @@ def user_create(*, actor: User, email: str, first_name: str, last_name: str, rol
     must then set up two-factor sign-in before any page opens.
     """
     with transaction.atomic():
+        # No password given: create_user stores an unusable one.
         user = User.objects.create_user(email=email, first_name=first_name, last_name=last_name, role=role)
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
         audit_record("user.created", actor=actor, target=user, data={"role": role})
         audit_record("user.setup_link_issued", actor=actor, target=user)
     return user, _setup_link(user)

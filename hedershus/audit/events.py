@@ -13,7 +13,6 @@ EVENT_TYPES: dict[str, Promise] = {
     "auth.login_blocked": _("Sign-in refused: account locked"),
     "auth.locked": _("Account locked after failed sign-ins"),
     "auth.logout": _("Signed out"),
-    "auth.reauthenticated": _("Confirmed identity again"),
     # MFA
     "mfa.activated": _("Two-factor method added"),
     "mfa.deactivated": _("Two-factor method removed"),
