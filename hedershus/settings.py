@@ -186,6 +186,9 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
+# A password-reset request for an address with no active account sends no mail at all, so
+# the centre's name cannot be made to land in an inbox someone else watches (issue 7).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_SESSION_REMEMBER = False  # never a persistent "remember me" cookie
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
@@ -203,6 +206,11 @@ MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Hedershus"
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# The second-factor forms say so when a code was already used, instead of "Incorrect code".
+MFA_FORMS = {
+    "authenticate": "hedershus.accounts.forms.AuthenticateForm",
+    "reauthenticate": "hedershus.accounts.forms.ReauthenticateForm",
+}
 # After this many failed sign-ins in a row an account is locked for LOCKOUT_MINUTES.
 LOCKOUT_ATTEMPTS = env.integer("LOCKOUT_ATTEMPTS", 5, minimum=1)
 LOCKOUT_MINUTES = env.integer("LOCKOUT_MINUTES", 15, minimum=1)

@@ -1,20 +1,23 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail.admin import urls as wagtailadmin_urls
 
 from hedershus.core import views as core_views
 from hedershus.portal import views as portal_views
 
 
-def _not_offered(request: HttpRequest) -> HttpResponse:
-    """allauth pages this platform does not offer: e-mail changes go through an administrator."""
+def _not_offered(request: HttpRequest, *args: str) -> HttpResponse:
+    """allauth pages this platform does not offer: sign-up, and e-mail changes (an administrator's)."""
     raise Http404
 
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("staff/auth/email/", _not_offered),
+    # No self sign-up and no e-mail verification round: administrators create accounts, and a
+    # password link mailed to the address proves it (issue 7).
+    re_path(r"^staff/auth/(signup|confirm-email)/", _not_offered),
     path("staff/auth/", include("allauth.urls")),
     path("staff/audit/", include("hedershus.audit.urls")),
     path("staff/settings/", include("hedershus.portal.staff_urls")),

@@ -1,6 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
+from allauth.mfa.base import forms as mfa_forms
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, validate_totp_code
+from allauth.mfa.utils import decrypt
 from django import forms
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from hedershus.accounts.models import User
@@ -32,3 +39,47 @@ class UserUpdateForm(forms.Form):
             # An administrator cannot lock themselves out or lift their own role.
             self.fields["role"].disabled = True
             self.fields["is_active"].disabled = True
+
+
+def _is_spent_totp_code(user: User, code: str) -> bool:
+    """Whether ``code`` is the right TOTP code for now, but was already used once.
+
+    allauth accepts a TOTP code once (it marks it used in the shared cache) and answers a
+    second use "Incorrect code", which sends a person who typed it right to check their
+    phone's clock instead of waiting for the next code.
+    """
+    for authenticator in Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP):
+        secret = decrypt(authenticator.data["secret"])
+        if validate_totp_code(secret, code) and cache.get(TOTP(authenticator)._get_used_cache_key(code)):
+            return True
+    return False
+
+
+CODE_ALREADY_USED = _(
+    "This code has already been used. Wait until your app shows the next code (a new one comes "
+    "every 30 seconds) and enter that one."
+)
+
+
+class _SpentCodeMessageMixin:
+    """Says that a code was already used rather than that it was wrong (issue 7, item 7)."""
+
+    user: User
+    cleaned_data: dict[str, Any]
+
+    def clean_code(self) -> str:
+        try:
+            return super().clean_code()  # type: ignore[misc]
+        except forms.ValidationError as error:
+            code = self.cleaned_data.get("code", "")
+            if getattr(error, "code", None) == "incorrect_code" and _is_spent_totp_code(self.user, code):
+                raise forms.ValidationError(CODE_ALREADY_USED, code="code_already_used") from error
+            raise
+
+
+class AuthenticateForm(_SpentCodeMessageMixin, mfa_forms.AuthenticateForm):
+    """The second step of signing in (``MFA_FORMS["authenticate"]``)."""
+
+
+class ReauthenticateForm(_SpentCodeMessageMixin, mfa_forms.ReauthenticateForm):
+    """A code asked for again before a sensitive action (``MFA_FORMS["reauthenticate"]``)."""

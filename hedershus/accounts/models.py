@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -64,3 +65,45 @@ class User(AbstractUser):
 
     def is_locked(self, now: Any = None) -> bool:
         return self.locked_until is not None and self.locked_until > (now or timezone.now())
+
+
+# A request to reset a privileged account's second factor lapses after this long unapproved:
+# long enough for a second administrator to see it the same working day, short enough that a
+# forgotten request cannot be approved weeks later by someone who does not remember it.
+MFA_RESET_REQUEST_LIFETIME = timedelta(hours=24)
+
+
+class MFAResetRequest(models.Model):
+    """An administrator's request to remove every second factor of a privileged account.
+
+    Resetting the second factor of an administrator or auditor takes two administrators
+    (issue 7, item 5): one asks, a different one approves within
+    ``MFA_RESET_REQUEST_LIFETIME``. Rows are never deleted: with the audit
+    events they show who asked and who agreed.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a second administrator")
+        APPROVED = "approved", _("Approved and carried out")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="mfa_reset_requests")
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-requested_at",)
+        indexes = (models.Index(fields=["user", "status"]),)
+
+    def __str__(self) -> str:
+        return f"MFA reset of {self.user_id} requested by {self.requested_by_id} ({self.status})"
+
+    @property
+    def expires_at(self) -> Any:
+        return self.requested_at + MFA_RESET_REQUEST_LIFETIME
+
+    def is_expired(self, now: Any = None) -> bool:
+        return self.expires_at <= (now or timezone.now())

@@ -6,16 +6,21 @@ from datetime import timedelta
 from typing import Any
 
 from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from hedershus.accounts.demo import DemoAccount
-from hedershus.accounts.models import User
+from hedershus.accounts.models import MFAResetRequest, User
+from hedershus.accounts.roles import Capability
+from hedershus.accounts.selectors import mfa_reset_needs_approval, mfa_reset_request_pending
 from hedershus.audit.services import audit_record
 
 
@@ -65,9 +70,43 @@ def mfa_change_record(user: User, event_type: str, authenticator: Authenticator)
     )
 
 
-def _setup_link(user: User) -> str:
+def _setup_link_send(user: User, origin: str) -> None:
+    """Mails ``user`` a one-time link to choose a password, to the account's own address.
+
+    The link is never shown to the administrator who asked for it (issue 7, item 5): only
+    the owner of the mailbox can use it, and using it proves the address is theirs
+    (``email_address_proven``). ``origin`` is the site's scheme and host, e.g.
+    ``https://hedershus.example.se``. Raises what the mail backend raises.
+    """
     key = default_token_generator.make_token(user)
-    return reverse("account_reset_password_from_key", kwargs={"uidb36": user_pk_to_url_str(user), "key": key})
+    path = reverse("account_reset_password_from_key", kwargs={"uidb36": user_pk_to_url_str(user), "key": key})
+    context = {"user": user, "setup_url": origin.rstrip("/") + path}
+    _mail(user, "accounts/email/setup_link", context)
+
+
+def _mail(user: User, template_prefix: str, context: dict[str, Any]) -> None:
+    """One plain-text mail to the account's own address through ``EMAIL_BACKEND``."""
+    subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())
+    body = render_to_string(f"{template_prefix}_message.txt", context)
+    EmailMessage(subject, body, to=[user.email]).send()
+
+
+def email_address_proven(user: User) -> None:
+    """``user`` used a link that was mailed to their address: the address is verified.
+
+    Called when a password is set through a set-up or reset link (or code), which is every
+    way a person proves their address here: e-mail changes are not offered. allauth refuses
+    to add a second factor while the account has an unverified address (issue 7, item 1).
+    """
+    with transaction.atomic():
+        address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+        if address is not None and address.verified:
+            return
+        if address is None:
+            EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+        else:
+            EmailAddress.objects.filter(pk=address.pk).update(verified=True, primary=True)
+        audit_record("user.email_verified", actor=user, target=user)
 
 
 def user_list_view_record(*, actor: User, role_filter: str) -> None:
@@ -79,24 +118,31 @@ def user_view_record(*, actor: User, user: User) -> None:
     audit_record("user.viewed", actor=actor, target=user)
 
 
-def user_create(*, actor: User, email: str, first_name: str, last_name: str, role: str) -> tuple[User, str]:
-    """Creates an account with no usable password and returns a one-time set-up link.
+def user_create(*, actor: User, email: str, first_name: str, last_name: str, role: str, origin: str) -> User:
+    """Creates an account with no usable password and mails its owner a one-time set-up link.
 
-    The administrator passes the link on; the new user chooses a password through it and
-    must then set up two-factor sign-in before any page opens.
+    The administrator never sees the link (issue 7, item 5). The address is recorded as not
+    yet verified; setting the password through the link verifies it. If the mail cannot be
+    sent, nothing is created (the error propagates), so the administrator can simply retry.
+    ``origin``: the site's scheme and host for the link.
     """
     with transaction.atomic():
         # No password given: create_user stores an unusable one.
         user = User.objects.create_user(email=email, first_name=first_name, last_name=last_name, role=role)
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
         audit_record("user.created", actor=actor, target=user, data={"role": role})
-        audit_record("user.setup_link_issued", actor=actor, target=user)
-    return user, _setup_link(user)
+        audit_record("user.setup_link_issued", actor=actor, target=user, data={"delivery": "email"})
+        _setup_link_send(user, origin)
+    return user
 
 
-def user_setup_link_issue(*, actor: User, user: User) -> str:
+def user_setup_link_issue(*, actor: User, user: User, origin: str) -> None:
+    """Mails ``user`` a new one-time link to choose a password (never shown to ``actor``)."""
+    if not user.is_active:
+        raise PermissionError("A deactivated account gets no password link.")
     with transaction.atomic():
-        audit_record("user.setup_link_issued", actor=actor, target=user)
-    return _setup_link(user)
+        audit_record("user.setup_link_issued", actor=actor, target=user, data={"delivery": "email"})
+        _setup_link_send(user, origin)
 
 
 def user_update(
@@ -136,11 +182,81 @@ def user_unlock(*, actor: User, user: User) -> None:
 def user_mfa_reset(*, actor: User, user: User) -> None:
     """Removes every second factor, for a user who lost their phone and recovery codes.
 
-    The user must set up a new method at next sign-in before any page opens.
+    The user must set up a new method at next sign-in before any page opens. One
+    administrator alone may do this only for an account that is not, and was not recently,
+    privileged (``selectors.mfa_reset_needs_approval``); otherwise ``mfa_reset_request``.
+    Raises PermissionError for one's own account or an account that needs approval.
     """
+    if actor.pk == user.pk:
+        raise PermissionError("Administrators cannot reset their own second factor.")
+    if mfa_reset_needs_approval(user):
+        raise PermissionError("Resetting this account's second factor needs a second administrator.")
     with transaction.atomic():
         count, _ = Authenticator.objects.filter(user=user).delete()
         audit_record("mfa.reset", actor=actor, target=user, data={"removed": count})
+        _mail(user, "accounts/email/mfa_reset", {"user": user})
+
+
+def mfa_reset_request(*, actor: User, user: User) -> MFAResetRequest:
+    """Asks for a second administrator to approve resetting ``user``'s second factor.
+
+    Returns the pending request (an existing, unexpired one if there is one). Audited as
+    ``mfa.reset_requested``. Raises PermissionError for one's own account.
+    """
+    if actor.pk == user.pk:
+        raise PermissionError("Administrators cannot reset their own second factor.")
+    with transaction.atomic():
+        pending = mfa_reset_request_pending(user)
+        if pending is not None:
+            return pending
+        reset_request = MFAResetRequest.objects.create(user=user, requested_by=actor)
+        audit_record("mfa.reset_requested", actor=actor, target=user, data={"request_id": reset_request.pk})
+    return reset_request
+
+
+def mfa_reset_approve(*, actor: User, reset_request: MFAResetRequest) -> int:
+    """A second administrator approves a pending request: every second factor is removed.
+
+    The approver must manage users and be neither the requester nor the account's owner;
+    the request must be pending and younger than ``MFA_RESET_REQUEST_LIFETIME``. Audited as
+    ``mfa.reset_approved`` and ``mfa.reset`` (with both administrators). Returns how many
+    authenticators were removed; raises PermissionError if any condition fails.
+    """
+    with transaction.atomic():
+        locked = MFAResetRequest.objects.select_for_update().select_related("user").get(pk=reset_request.pk)
+        if not actor.has_capability(Capability.MANAGE_USERS):
+            raise PermissionError("Only administrators approve.")
+        if actor.pk in (locked.requested_by_id, locked.user_id):
+            raise PermissionError("A request is approved by a different administrator.")
+        if locked.status != MFAResetRequest.Status.PENDING or locked.is_expired():
+            raise PermissionError("The request is no longer pending.")
+        count, _ = Authenticator.objects.filter(user=locked.user).delete()
+        locked.status = MFAResetRequest.Status.APPROVED
+        locked.decided_by = actor
+        locked.decided_at = timezone.now()
+        locked.save(update_fields=["status", "decided_by", "decided_at"])
+        data = {"request_id": locked.pk, "requested_by": locked.requested_by_id, "approved_by": actor.pk}
+        audit_record("mfa.reset_approved", actor=actor, target=locked.user, data=data)
+        audit_record("mfa.reset", actor=actor, target=locked.user, data={"removed": count, **data})
+        _mail(locked.user, "accounts/email/mfa_reset", {"user": locked.user})
+    return count
+
+
+def mfa_reset_cancel(*, actor: User, reset_request: MFAResetRequest) -> None:
+    """Withdraws or refuses a pending request (any administrator). Audited."""
+    with transaction.atomic():
+        locked = MFAResetRequest.objects.select_for_update().get(pk=reset_request.pk)
+        if not actor.has_capability(Capability.MANAGE_USERS):
+            raise PermissionError("Only administrators cancel.")
+        if locked.status != MFAResetRequest.Status.PENDING:
+            raise PermissionError("The request is no longer pending.")
+        locked.status = MFAResetRequest.Status.CANCELLED
+        locked.decided_by = actor
+        locked.decided_at = timezone.now()
+        locked.save(update_fields=["status", "decided_by", "decided_at"])
+        audit_record(
+            "mfa.reset_request_cancelled", actor=actor, target=locked.user, data={"request_id": locked.pk}
+        )
 
 
 def users_create_demo(accounts: list[DemoAccount], totp_secret: str) -> list[User]:

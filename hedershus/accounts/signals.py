@@ -63,3 +63,9 @@ def _on_mfa_reset(sender: Any, user: User, authenticator: Any, **kwargs: Any) ->
 @receiver(password_reset)
 def _on_password(sender: Any, user: User, **kwargs: Any) -> None:
     services.password_changed_record(user)
+
+
+@receiver(password_reset)
+def _on_password_reset(sender: Any, user: User, **kwargs: Any) -> None:
+    """A password set through a link (or code) mailed to the account's address proves it."""
+    services.email_address_proven(user)

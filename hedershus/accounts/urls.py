@@ -11,5 +11,10 @@ urlpatterns = [
     path("users/<int:pk>/", views.user_detail, name="user_detail"),
     path("users/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
     path("users/<int:pk>/reset-mfa/", views.user_mfa_reset, name="user_mfa_reset"),
+    path(
+        "users/<int:pk>/reset-mfa/<int:request_pk>/",
+        views.user_mfa_reset_decide,
+        name="user_mfa_reset_decide",
+    ),
     path("users/<int:pk>/setup-link/", views.user_setup_link, name="user_setup_link"),
 ]

@@ -11,10 +11,14 @@ from django.views.decorators.http import require_POST
 
 from hedershus.accounts import services
 from hedershus.accounts.forms import UserCreateForm, UserUpdateForm
-from hedershus.accounts.models import User
+from hedershus.accounts.models import MFAResetRequest, User
 from hedershus.accounts.permissions import capability_required
 from hedershus.accounts.roles import Capability, Role
-from hedershus.accounts.selectors import users_manageable_by
+from hedershus.accounts.selectors import (
+    mfa_reset_needs_approval,
+    mfa_reset_request_pending,
+    users_manageable_by,
+)
 
 
 def _current(request: HttpRequest) -> User:
@@ -38,17 +42,24 @@ def user_list(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/user_list.html", {"users": users, "roles": Role.choices, "role": role})
 
 
+def _origin(request: HttpRequest) -> str:
+    """The site's scheme and host (checked against ALLOWED_HOSTS) for links in e-mails."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
 @capability_required(Capability.MANAGE_USERS)
 @reauthentication_required
 def user_create(request: HttpRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user, link = services.user_create(actor=_current(request), **form.cleaned_data)
-        return render(
+        user = services.user_create(actor=_current(request), origin=_origin(request), **form.cleaned_data)
+        # The link went to the new user's mailbox; the administrator only learns that it did.
+        messages.success(
             request,
-            "accounts/user_setup_link.html",
-            {"managed": user, "setup_url": request.build_absolute_uri(link)},
+            _("The account is created. A one-time link to choose a password was sent to %(email)s.")
+            % {"email": user.email},
         )
+        return redirect("staff:user_detail", pk=user.pk)
     return render(request, "accounts/user_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -72,12 +83,15 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         services.user_view_record(actor=actor, user=managed)
     methods = Authenticator.objects.filter(user=managed).values_list("type", flat=True)
-    return render(
-        request,
-        "accounts/user_detail.html",
-        {"managed": managed, "form": form, "mfa_methods": sorted(set(methods)), "editing_self": editing_self},
-        status=400 if form.errors else 200,
-    )
+    context = {
+        "managed": managed,
+        "form": form,
+        "mfa_methods": sorted(set(methods)),
+        "editing_self": editing_self,
+        "mfa_reset_needs_approval": mfa_reset_needs_approval(managed),
+        "mfa_reset_pending": mfa_reset_request_pending(managed),
+    }
+    return render(request, "accounts/user_detail.html", context, status=400 if form.errors else 200)
 
 
 @require_POST
@@ -94,10 +108,17 @@ def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 @capability_required(Capability.MANAGE_USERS)
 @reauthentication_required
 def user_mfa_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    """Resets at once, or (for a privileged account) asks a second administrator to approve."""
     actor = _current(request)
     managed = get_object_or_404(users_manageable_by(actor), pk=pk)
     if managed.pk == actor.pk:
         messages.error(request, _("You cannot reset your own two-factor methods here."))
+    elif mfa_reset_needs_approval(managed):
+        services.mfa_reset_request(actor=actor, user=managed)
+        messages.success(
+            request,
+            _("The reset is requested. Another administrator must approve it within 24 hours."),
+        )
     else:
         services.user_mfa_reset(actor=actor, user=managed)
         messages.success(
@@ -109,11 +130,44 @@ def user_mfa_reset(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @capability_required(Capability.MANAGE_USERS)
 @reauthentication_required
+def user_mfa_reset_decide(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
+    """A second administrator approves a pending reset, or any administrator cancels it."""
+    actor = _current(request)
+    managed = get_object_or_404(users_manageable_by(actor), pk=pk)
+    reset_request = get_object_or_404(MFAResetRequest, pk=request_pk, user=managed)
+    try:
+        if request.POST.get("decision") == "approve":
+            services.mfa_reset_approve(actor=actor, reset_request=reset_request)
+            messages.success(
+                request, _("Two-factor methods removed. The user sets up a new one at next sign-in.")
+            )
+        else:
+            services.mfa_reset_cancel(actor=actor, reset_request=reset_request)
+            messages.success(request, _("The request is cancelled."))
+    except PermissionError:
+        messages.error(
+            request,
+            _(
+                "This request cannot be approved by you: it needs an administrator other than the one "
+                "who asked and the account's owner, and it must still be pending."
+            ),
+        )
+    return redirect("staff:user_detail", pk=managed.pk)
+
+
+@require_POST
+@capability_required(Capability.MANAGE_USERS)
+@reauthentication_required
 def user_setup_link(request: HttpRequest, pk: int) -> HttpResponse:
-    managed = get_object_or_404(users_manageable_by(_current(request)), pk=pk)
-    link = services.user_setup_link_issue(actor=_current(request), user=managed)
-    return render(
-        request,
-        "accounts/user_setup_link.html",
-        {"managed": managed, "setup_url": request.build_absolute_uri(link)},
-    )
+    """Mails the user a new one-time password link; the administrator never sees it."""
+    actor = _current(request)
+    managed = get_object_or_404(users_manageable_by(actor), pk=pk)
+    if not managed.is_active:
+        messages.error(request, _("A deactivated account gets no password link."))
+    else:
+        services.user_setup_link_issue(actor=actor, user=managed, origin=_origin(request))
+        messages.success(
+            request,
+            _("A one-time link to choose a password was sent to %(email)s.") % {"email": managed.email},
+        )
+    return redirect("staff:user_detail", pk=managed.pk)

@@ -19,6 +19,9 @@ EVENT_TYPES: dict[str, Promise] = {
     "mfa.recovery_codes_generated": _("Recovery codes generated"),
     "mfa.recovery_codes_viewed": _("Recovery codes viewed"),
     "mfa.reset": _("Two-factor methods reset by an administrator"),
+    "mfa.reset_requested": _("Two-factor reset requested (needs a second administrator)"),
+    "mfa.reset_approved": _("Two-factor reset approved by a second administrator"),
+    "mfa.reset_request_cancelled": _("Two-factor reset request cancelled"),
     # User administration
     "user.list_viewed": _("User list viewed"),
     "user.viewed": _("User viewed"),
@@ -28,7 +31,8 @@ EVENT_TYPES: dict[str, Promise] = {
     "user.deactivated": _("User deactivated"),
     "user.reactivated": _("User reactivated"),
     "user.unlocked": _("User unlocked"),
-    "user.setup_link_issued": _("Password set-up link issued"),
+    "user.setup_link_issued": _("Password set-up link e-mailed to the user"),
+    "user.email_verified": _("E-mail address verified by a link sent to it"),
     "user.password_changed": _("Password changed"),
     # The audit log itself
     "audit.searched": _("Audit log searched"),

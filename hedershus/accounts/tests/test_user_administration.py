@@ -18,35 +18,6 @@ def _event_types(user: User) -> list[str]:
     )
 
 
-def test_administrator_creates_a_user_who_gets_a_one_time_password_link(client, administrator, signed_in):
-    signed_in(administrator)
-    response = client.post(
-        reverse("staff:user_create"),
-        {
-            "email": "New.Colleague@Example.org",
-            "first_name": "Nadia",
-            "last_name": "Berg",
-            "role": "counsellor",
-        },
-    )
-    assert response.status_code == 200
-    user = User.objects.get(email="new.colleague@example.org")
-    assert user.role == "counsellor"
-    assert not user.has_usable_password()
-    setup_url = response.context["setup_url"]
-    assert "/staff/auth/password/reset/key/" in setup_url
-    assert _event_types(user) == ["user.created", "user.setup_link_issued"]
-
-    # The link lets the new user choose a password (then sign in and set up MFA).
-    client.post(reverse("account_logout"))
-    path = setup_url.split("testserver", 1)[1]
-    response = client.get(path, follow=True)
-    form_path = response.redirect_chain[-1][0] if response.redirect_chain else path
-    client.post(form_path, {"password1": "a-fresh-long-password-42", "password2": "a-fresh-long-password-42"})
-    user.refresh_from_db()
-    assert user.check_password("a-fresh-long-password-42")
-
-
 def test_creating_a_user_with_a_taken_address_changes_nothing(client, administrator, counsellor, signed_in):
     signed_in(administrator)
     before = User.objects.count()
