@@ -94,6 +94,7 @@ def main() -> None:
             "DEBUG": "false",
             "SECRET_KEY": "bench-" + "x" * 40,
             "ENCRYPTION_KEYS": "YmVuY2gta2V5LWJlbmNoLWtleS1iZW5jaC1rZXktMDA=",
+            "AUDIT_HMAC_KEYS": "125naZ289V47NpGRhdiBE8NW8hORqivtIOjqcH6KYm8=",
             "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
             "SECURE_COOKIES": "false",
             "STATIC_ROOT": f"{tmp}/static",

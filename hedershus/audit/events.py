@@ -10,7 +10,9 @@ EVENT_TYPES: dict[str, Promise] = {
     # Sign-in and sessions
     "auth.login": _("Signed in"),
     "auth.login_failed": _("Failed sign-in"),
-    "auth.login_blocked": _("Sign-in refused: account locked"),
+    "auth.login_blocked": _("Sign-in refused: account locked or sign-in delayed"),
+    "auth.login_delayed": _("Sign-in delayed after failed attempts"),
+    # No longer recorded (replaced by auth.login_delayed); kept so older events keep a label.
     "auth.locked": _("Account locked after failed sign-ins"),
     "auth.logout": _("Signed out"),
     # MFA
@@ -37,6 +39,7 @@ EVENT_TYPES: dict[str, Promise] = {
     # The audit log itself
     "audit.searched": _("Audit log searched"),
     "audit.exported": _("Audit log exported"),
+    "audit.chain_keyed": _("Audit log signed with a key from here on"),
 }
 
 

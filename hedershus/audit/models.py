@@ -1,16 +1,14 @@
 from __future__ import annotations
 
-import hashlib
-import json
-from datetime import UTC
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hedershus.audit import keys
+from hedershus.audit.chain import GENESIS_HASH, LEGACY_KEY_ID, canonical_content, digest
 from hedershus.audit.events import EVENT_TYPES
 
-GENESIS_HASH = "0" * 64
+__all__ = ["GENESIS_HASH", "LEGACY_KEY_ID", "ActorKind", "AuditEvent"]
 
 
 class ActorKind(models.TextChoices):
@@ -22,9 +20,11 @@ class ActorKind(models.TextChoices):
 class AuditEvent(models.Model):
     """One append-only, hash-chained audit event (R20, R23).
 
-    UPDATE and DELETE are refused by database triggers (migration 0002). Each event
-    stores the hash of the one before it, so a change made behind the application's
-    back breaks the chain and `manage.py audit_verify` names the first broken event.
+    UPDATE, DELETE and replacing inserts are refused by database triggers (migrations 0002
+    and 0003). Each event stores the hash of the one before it and is signed with a key kept
+    outside the database (HMAC, ``key_id`` names the key; see ``chain.py``), so a change made
+    behind the application's back breaks the chain, even if the changer recomputes every
+    hash, and `manage.py audit_verify` names the first broken event.
     A visitor is recorded as "visitor" with no further identity: never an address.
     """
 
@@ -46,6 +46,9 @@ class AuditEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # Which AUDIT_HMAC_KEYS key signed the event; "" for the plain SHA-256 events recorded
+    # before the chain was keyed (migration 0003), which verify only as the chain's prefix.
+    key_id = models.CharField(max_length=keys.KEY_ID_LENGTH, blank=True, default=LEGACY_KEY_ID)
 
     class Meta:
         ordering = ("-id",)
@@ -63,19 +66,23 @@ class AuditEvent(models.Model):
         label = EVENT_TYPES.get(self.event_type)
         return str(label) if label is not None else self.event_type
 
-    def compute_hash(self) -> str:
-        """SHA-256 over the event's content and the previous event's hash."""
-        content = {
-            "occurred_at": self.occurred_at.astimezone(UTC).isoformat(),
-            "actor_id": self.actor_id,
-            "actor_kind": self.actor_kind,
-            "event_type": self.event_type,
-            "object_type": self.object_type,
-            "object_id": self.object_id,
-            "reason": self.reason,
-            "request_id": self.request_id,
-            "data": self.data,
-            "prev_hash": self.prev_hash,
-        }
-        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    def compute_hash(self, verification_keys: dict[str, bytes] | None = None) -> str:
+        """The event's hash from its content: HMAC-SHA-256 under the key named by ``key_id``,
+        or plain SHA-256 for a legacy event. Raises ``chain.UnknownAuditKey`` if ``key_id``
+        names no configured key. ``verification_keys`` saves looking the keys up per event."""
+        content = canonical_content(
+            occurred_at=self.occurred_at,
+            actor_id=self.actor_id,
+            actor_kind=self.actor_kind,
+            event_type=self.event_type,
+            object_type=self.object_type,
+            object_id=self.object_id,
+            reason=self.reason,
+            request_id=self.request_id,
+            data=self.data,
+            prev_hash=self.prev_hash,
+            key_id=self.key_id,
+        )
+        if verification_keys is None:
+            verification_keys = keys.verification_keys()
+        return digest(content, self.key_id, verification_keys)

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from hedershus.audit import keys
 from hedershus.audit.events import EVENT_TYPES
 from hedershus.audit.models import GENESIS_HASH, ActorKind, AuditEvent
 from hedershus.core import context
@@ -65,7 +66,9 @@ def audit_record(
             data=data or {},
             prev_hash=previous or GENESIS_HASH,
         )
-        event.hash = event.compute_hash()
+        key_id, key = keys.signing_key()
+        event.key_id = key_id
+        event.hash = event.compute_hash({key_id: key})
         event.save(force_insert=True)
     return event
 

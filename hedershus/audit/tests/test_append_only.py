@@ -79,3 +79,68 @@ def test_orm_delete_is_refused(event):
     with _refused(), transaction.atomic():
         AuditEvent.objects.all().delete()
     _assert_untouched(event)
+
+
+# --- Inserts that replace or update an event (issue 7, item 11) ---------------------------
+
+
+def _forged_copy(event, **changes):
+    """A temp table holding a copy of ``event`` with ``changes``: the row a forger would write."""
+    assignments = ", ".join(f"{column} = %s" for column in changes)
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE forged AS SELECT * FROM audit_auditevent WHERE id = %s", [event.pk])
+        cursor.execute(f"UPDATE forged SET {assignments}", list(changes.values()))  # noqa: S608
+
+
+# Each replaces the event either by its id, or by another unique column (its hash) under a new id.
+_SQLITE_REPLACING_INSERTS = [
+    "INSERT OR REPLACE INTO audit_auditevent SELECT * FROM forged",
+    "REPLACE INTO audit_auditevent SELECT * FROM forged",
+]
+_UPSERTS = [
+    # SQLite needs the WHERE true to parse ON CONFLICT after a SELECT.
+    "INSERT INTO audit_auditevent SELECT * FROM forged WHERE true "
+    "ON CONFLICT (id) DO UPDATE SET reason = excluded.reason",
+    "INSERT INTO audit_auditevent SELECT * FROM forged WHERE true "
+    "ON CONFLICT (hash) DO UPDATE SET reason = excluded.reason",
+]
+
+
+@pytest.mark.parametrize("new_id", [False, True], ids=["same id", "same hash, new id"])
+@pytest.mark.parametrize("sql", _SQLITE_REPLACING_INSERTS)
+def test_sqlite_refuses_insert_or_replace(event, sql, new_id):
+    if connection.vendor != "sqlite":
+        pytest.skip("REPLACE is SQLite's")
+    _forged_copy(event, reason="changed", **({"id": event.pk + 1_000_000} if new_id else {}))
+    with _refused(), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql)
+    _assert_untouched(event)
+    assert not AuditEvent.objects.filter(pk=event.pk + 1_000_000).exists()
+
+
+@pytest.mark.parametrize("sql", _UPSERTS, ids=["on id", "on hash"])
+def test_database_refuses_upserts(event, sql):
+    _forged_copy(event, reason="changed")
+    with _refused(), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql)
+    _assert_untouched(event)
+
+
+def test_postgresql_refuses_merge(event):
+    if connection.vendor != "postgresql":
+        pytest.skip("MERGE is PostgreSQL's")
+    _forged_copy(event, reason="changed")
+    for action in ("UPDATE SET reason = f.reason", "DELETE"):
+        with _refused(), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "MERGE INTO audit_auditevent AS a USING forged AS f ON a.id = f.id "
+                f"WHEN MATCHED THEN {action}"
+            )
+    _assert_untouched(event)
+
+
+def test_an_insert_that_conflicts_with_nothing_is_still_allowed(event):
+    """The conflict trigger must not stop the normal append path."""
+    appended = audit_record("user.viewed", actor=event.actor, target=event.actor)
+    assert appended.prev_hash == event.hash
+    assert audit_chain_verify().intact

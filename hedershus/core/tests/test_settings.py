@@ -15,11 +15,13 @@ from hedershus.env import Env
 ROOT = Path(__file__).resolve().parents[3]
 GOOD_KEY = "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdC0="
 GOOD_SECRET = "s" * 50
+GOOD_AUDIT_KEY = "PMS_36rAxKDFDmvC0kVQ6FKKmx-RKvPm3dPLgr0vlaQ="
 
 
 def _start(**environ: str) -> subprocess.CompletedProcess[str]:
     """Imports the settings in a fresh interpreter with only the given variables set."""
-    env = {"PATH": os.environ["PATH"], **environ}
+    # The audit key is given unless a test names it: its own checks are in audit/tests/test_keys.py.
+    env = {"PATH": os.environ["PATH"], "AUDIT_HMAC_KEYS": GOOD_AUDIT_KEY, **environ}
     return subprocess.run(
         [sys.executable, "-c", "import hedershus.settings"],
         cwd=ROOT,
@@ -38,7 +40,12 @@ def test_debug_is_off_unless_asked_for(monkeypatch):
     result = subprocess.run(
         [sys.executable, "-c", "import hedershus.settings as s; print(s.DEBUG)"],
         cwd=ROOT,
-        env={"PATH": os.environ["PATH"], "SECRET_KEY": GOOD_SECRET, "ENCRYPTION_KEYS": GOOD_KEY},
+        env={
+            "PATH": os.environ["PATH"],
+            "SECRET_KEY": GOOD_SECRET,
+            "ENCRYPTION_KEYS": GOOD_KEY,
+            "AUDIT_HMAC_KEYS": GOOD_AUDIT_KEY,
+        },
         capture_output=True,
         text=True,
         timeout=60,

@@ -6,10 +6,12 @@ from hedershus.audit.verify import audit_chain_verify
 
 
 class Command(BaseCommand):
-    help = "Checks the audit log's hash chain and names the first broken event."
+    help = "Checks the audit log's signed hash chain and names the first broken event."
 
     def handle(self, *args: Any, **options: Any) -> None:
         report = audit_chain_verify()
+        if report.first_broken_id is None and not report.intact:
+            raise CommandError(f"Audit chain broken: {report.problem}.")
         if not report.intact:
             raise CommandError(
                 f"Audit chain broken at event {report.first_broken_id}: {report.problem}. "
