@@ -3,7 +3,8 @@ its settings: tests run with DEBUG off, like production, on throw-away secrets."
 
 import os
 
-os.environ.setdefault("SECRET_KEY", "test-secret-key-that-is-long-enough-for-the-start-up-check")
-os.environ.setdefault("ENCRYPTION_KEYS", "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdC0=")
+# Random-looking, as the start-up check requires (a repeated word is refused); for tests only.
+os.environ.setdefault("SECRET_KEY", "mjK6oX6-QSclyHyI_1N5SL8Uu61DdaU3izWDdAytDVU2JrLYEyVu4O8MZecbffWc")
+os.environ.setdefault("ENCRYPTION_KEYS", "eOThJFmBkAcl_tH70iSCsqANQ_cvrNTNyPXoEeJvV2M=")
 os.environ.setdefault("AUDIT_HMAC_KEYS", "PMS_36rAxKDFDmvC0kVQ6FKKmx-RKvPm3dPLgr0vlaQ=")
 os.environ.setdefault("DEBUG", "false")

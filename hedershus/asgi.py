@@ -7,8 +7,17 @@ from typing import Any
 
 from django.core.asgi import get_asgi_application
 
+from hedershus.env import load_settings_or_exit
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hedershus.settings")
+# A configuration error ends the process with one line naming the variable.
+load_settings_or_exit()
 django_asgi_app = get_asgi_application()
+
+from hedershus.core.checks import run_startup_checks_or_exit  # noqa: E402  (needs Django set up)
+
+# Whatever server imports this (serve, or uvicorn run by hand), unsafe start-up is refused.
+run_startup_checks_or_exit()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set up)
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

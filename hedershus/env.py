@@ -8,10 +8,14 @@ production must never silently fall back to a default.
 
 from __future__ import annotations
 
+import math
 import os
+import sys
+import zlib
+from collections import Counter
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -42,17 +46,23 @@ class Env:
                 ) from exc
         return direct
 
-    def _parse(self, name: str, default: T, parse: Callable[[str], T], expected: str) -> T:
+    def _parse(
+        self, name: str, default: T, parse: Callable[[str], T], expected: str, *, echo: bool = True
+    ) -> T:
+        """Parses the variable; the error quotes the value only when ``echo`` (never for secrets
+        or URLs, which may carry a password)."""
         value = self.raw(name)
         if value is None:
             return default
         try:
             return parse(value)
         except (ValueError, TypeError) as exc:
-            raise ImproperlyConfigured(f"{name}: expected {expected}, got {value!r}.") from exc
+            got = f", got {value[:40]!r}" if echo else ""
+            raise ImproperlyConfigured(f"{name}: expected {expected}{got}.") from exc
 
     def string(self, name: str, default: str = "") -> str:
-        return self._parse(name, default, str, "a string")
+        """Any text; never quoted back in an error (it may be a secret)."""
+        return self._parse(name, default, str, "a string", echo=False)
 
     def boolean(self, name: str, default: bool = False) -> bool:
         def parse(value: str) -> bool:
@@ -76,10 +86,12 @@ class Env:
         return self._parse(name, default, parse, expected)
 
     def strings(self, name: str, default: list[str] | None = None) -> list[str]:
+        """A comma-separated list; never quoted back in an error (ENCRYPTION_KEYS is one)."""
+
         def parse(value: str) -> list[str]:
             return [item.strip() for item in value.split(",") if item.strip()]
 
-        return self._parse(name, list(default or []), parse, "a comma-separated list")
+        return self._parse(name, list(default or []), parse, "a comma-separated list", echo=False)
 
     def choice(self, name: str, default: str, choices: tuple[str, ...]) -> str:
         def parse(value: str) -> str:
@@ -90,12 +102,66 @@ class Env:
         return self._parse(name, default, parse, "one of " + ", ".join(choices))
 
     def url(self, name: str, default: str, schemes: tuple[str, ...]) -> str:
+        """A URL with one of ``schemes``. Errors never quote it: URLs carry passwords
+        (``postgres://user:password@host/db``)."""
+
         def parse(value: str) -> str:
             scheme, sep, rest = value.partition("://")
             if not sep or scheme not in schemes or not rest:
-                raise ValueError(value)
+                raise ValueError(name)
             return value
 
         return self._parse(
-            name, default, parse, "a URL starting with " + " or ".join(s + "://" for s in schemes)
+            name,
+            default,
+            parse,
+            "a URL starting with " + " or ".join(s + "://" for s in schemes),
+            echo=False,
         )
+
+
+def estimated_entropy_bits(value: str) -> float:
+    """A conservative estimate, in bits, of how hard ``value`` is to guess.
+
+    The smaller of two estimates: the string's length times the Shannon entropy of its own
+    character frequencies (``"a" * 50`` scores 0), and eight bits per byte of its
+    zlib-compressed form (a repeated pattern such as ``"abc" * 20`` compresses to a few
+    bytes), both taken over the shortest unit the string repeats. Neither proves
+    randomness; together they refuse the keys people type by hand.
+    Source of the idea: NIST SP 800-63B's advice to reject repetitive or sequential secrets.
+    """
+    if not value:
+        return 0.0
+    # A repeated unit ("0123456789" * 4) is as hard to guess as the unit alone.
+    for period in range(1, len(value) // 2 + 1):
+        if value == (value[:period] * (len(value) // period + 1))[: len(value)]:
+            value = value[:period]
+            break
+    counts = Counter(value)
+    length = len(value)
+    shannon = -sum(n / length * math.log2(n / length) for n in counts.values()) * length
+    # zlib adds about 8 bytes of header and checksum whatever the input; don't count them.
+    compressed = max(len(zlib.compress(value.encode("utf-8"), 9)) - 8, 0) * 8
+    return min(shannon, float(compressed))
+
+
+def exit_on_configuration_error(exc: ImproperlyConfigured) -> NoReturn:
+    """Prints ``Configuration error: <message>`` as one line on stderr and exits with status 2.
+
+    Used by manage.py and the ASGI entry point, so a bad variable reads as one line naming
+    it, not a traceback (whose frames could also show the value being parsed).
+    """
+    message = " ".join(str(exc).split())
+    sys.stderr.write(f"Configuration error: {message}\n")
+    sys.stderr.flush()
+    raise SystemExit(2)
+
+
+def load_settings_or_exit() -> None:
+    """Imports the settings now; a configuration error ends the process with one line."""
+    from django.conf import settings
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 - the first access imports the settings module
+    except ImproperlyConfigured as exc:
+        exit_on_configuration_error(exc)

@@ -18,7 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from hedershus.core.middleware import static_no_store
-from hedershus.env import Env
+from hedershus.env import Env, estimated_entropy_bits
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = Env()
@@ -34,11 +34,23 @@ SECRET_KEY = env.string("SECRET_KEY", _DEV_SECRET_KEY)
 # decrypt, so a key is rotated by putting a new one first (docs/operations.md).
 ENCRYPTION_KEYS = env.strings("ENCRYPTION_KEYS", [_DEV_ENCRYPTION_KEY])
 
+# A key typed by hand ("s" * 50, a repeated word) is refused: it must be this hard to guess,
+# by hedershus.env.estimated_entropy_bits (a random 32-character hex string scores about 113).
+_MIN_SECRET_KEY_BITS = 100
+# A random 32-byte key has about 28 distinct bytes; fewer than 16 is a key made by hand.
+_MIN_ENCRYPTION_KEY_DISTINCT_BYTES = 16
+
 if not DEBUG:
     if SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 32:
         raise ImproperlyConfigured(
             "SECRET_KEY: DEBUG is off, so a secret key of at least 32 random characters "
-            "must be set (SECRET_KEY or SECRET_KEY_FILE)."
+            "must be set (SECRET_KEY or SECRET_KEY_FILE; make one with: "
+            "python manage.py generate_secret_key)."
+        )
+    if estimated_entropy_bits(SECRET_KEY) < _MIN_SECRET_KEY_BITS:
+        raise ImproperlyConfigured(
+            "SECRET_KEY: too easy to guess (repeated or patterned characters); use a random one "
+            "(make one with: python manage.py generate_secret_key)."
         )
     if _DEV_ENCRYPTION_KEY in ENCRYPTION_KEYS:
         raise ImproperlyConfigured(
@@ -47,15 +59,21 @@ if not DEBUG:
         )
 if not ENCRYPTION_KEYS:
     raise ImproperlyConfigured("ENCRYPTION_KEYS: at least one key is required.")
-for _key in ENCRYPTION_KEYS:
+for _position, _key in enumerate(ENCRYPTION_KEYS, start=1):
     try:
-        if len(base64.urlsafe_b64decode(_key.encode("ascii"))) != 32:
+        _raw_key = base64.urlsafe_b64decode(_key.encode("ascii"))
+        if len(_raw_key) != 32:
             raise ValueError
     except (ValueError, binascii.Error, UnicodeEncodeError) as _exc:
         raise ImproperlyConfigured(
-            "ENCRYPTION_KEYS: each key must be 32 bytes in url-safe base64 "
+            f"ENCRYPTION_KEYS: key {_position} is not 32 bytes in url-safe base64 "
             "(make one with: python manage.py generate_encryption_key)."
         ) from _exc
+    if not DEBUG and len(set(_raw_key)) < _MIN_ENCRYPTION_KEY_DISTINCT_BYTES:
+        raise ImproperlyConfigured(
+            f"ENCRYPTION_KEYS: key {_position} is not random (too few distinct bytes); "
+            "make one with: python manage.py generate_encryption_key."
+        )
 
 ALLOWED_HOSTS = env.strings("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.strings("CSRF_TRUSTED_ORIGINS", [])
@@ -141,7 +159,14 @@ TEMPLATES = [
 # --- Data ---------------------------------------------------------------------------
 _default_db = "sqlite:///" + str(BASE_DIR / "var" / "hedershus.sqlite3")
 DATABASE_URL = env.url("DATABASE_URL", _default_db, ("sqlite", "postgres", "postgresql"))
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+try:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+except (ValueError, KeyError) as _exc:
+    # dj-database-url's own messages quote the URL, password included: say only what is wrong.
+    raise ImproperlyConfigured(
+        "DATABASE_URL: cannot be parsed; expected postgres://user:password@host:5432/name "
+        "or sqlite:///path (the value is not shown: it may hold a password)."
+    ) from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock when a transaction starts, so the audit chain's
     # read-last-then-append cannot interleave with another writer.
@@ -163,6 +188,23 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# The cache holds what must be shared by every server process: used TOTP codes (a code is
+# accepted once) and allauth's rate limits. With REDIS_URL it is Redis, shared; without it,
+# memory of one process, which is why `serve --workers N` (N > 1) needs REDIS_URL
+# (hedershus/core/management/commands/serve.py).
+CACHES: dict[str, Any]
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "hedershus",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SHARED_CACHE = bool(REDIS_URL)
 
 # "immediate" runs tasks in the request (embedded default, needs no worker);
 # "database" queues them for `manage.py db_worker` (production).
@@ -353,7 +395,21 @@ if LIBRETRANSLATE_URL:
     }
 
 # --- Mail ------------------------------------------------------------------------------
-EMAIL_BACKEND = env.string("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Set-up and reset links are secrets: with DEBUG off mail goes out over SMTP, and a backend
+# that prints or files messages is refused at start-up (hedershus/core/checks.py).
+EMAIL_BACKEND = env.string(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env.string("EMAIL_HOST", "localhost")
+EMAIL_PORT = env.integer("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env.string("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env.string("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env.boolean("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env.boolean("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS: set EMAIL_USE_TLS or EMAIL_USE_SSL, not both.")
+EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "noreply@hedershus.invalid")
 
 # --- Logging -------------------------------------------------------------------------

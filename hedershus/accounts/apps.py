@@ -6,4 +6,7 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        from hedershus.accounts import signals  # noqa: F401  (connects the receivers)
+        from hedershus.accounts import (
+            demo_checks,  # noqa: F401  (registers the demo-credential start-up check)
+            signals,  # noqa: F401  (connects the receivers)
+        )

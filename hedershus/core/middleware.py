@@ -35,10 +35,12 @@ class RequestContextMiddleware:
         request_id = uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
         token = context.request_id.set(request_id)
+        host_token = context.request_host.set(request.META.get("HTTP_HOST", ""))
         started = time.monotonic()
         try:
             response = self.get_response(request)
         finally:
+            context.request_host.reset(host_token)
             context.request_id.reset(token)
         request_log.info(
             "%s %s %s %dms id=%s",

@@ -13,8 +13,8 @@ from django.core.exceptions import ImproperlyConfigured
 from hedershus.env import Env
 
 ROOT = Path(__file__).resolve().parents[3]
-GOOD_KEY = "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdC0="
-GOOD_SECRET = "s" * 50
+GOOD_KEY = "E28Emn9ZKVp-WirOx3FfzO4YhNsEQSI0n631YNjHVjM="
+GOOD_SECRET = "Zq3v_8KpWm2xT9rLc4NhY7bJd1FsGe6uQa0oVi5wXkR-tPnMy"
 GOOD_AUDIT_KEY = "PMS_36rAxKDFDmvC0kVQ6FKKmx-RKvPm3dPLgr0vlaQ="
 
 
