@@ -1,0 +1,138 @@
+"""One administrator cannot strip a privileged account's second factor (issue 7, item 5):
+resetting an administrator's or auditor's needs a second administrator's approval, both steps
+are audited, a request lapses, and nobody approves their own request or their own reset."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from hedershus.accounts import services
+from hedershus.accounts.models import MFAResetRequest, User
+from hedershus.audit.models import AuditEvent
+
+
+@pytest.fixture
+def second_administrator(db):
+    user = User.objects.create_user(
+        email="second-admin@example.org", password="correct-horse-battery-staple", role="administrator"
+    )
+    TOTP.activate(user, "JBSWY3DPEHPK3PXP")
+    return user
+
+
+def _events(event_type: str, user: User) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(event_type=event_type, object_id=str(user.pk)).order_by("id"))
+
+
+@pytest.mark.parametrize("target_fixture", ["auditor", "second_administrator"])
+def test_one_administrator_only_asks_to_reset_a_privileged_accounts_second_factor(
+    request, client, administrator, signed_in, target_fixture
+):
+    target = request.getfixturevalue(target_fixture)
+    signed_in(administrator)
+    client.post(reverse("staff:user_mfa_reset", args=[target.pk]))
+    assert Authenticator.objects.filter(user=target).exists()
+    pending = MFAResetRequest.objects.get(user=target)
+    assert pending.status == MFAResetRequest.Status.PENDING
+    assert pending.requested_by == administrator
+    [event] = _events("mfa.reset_requested", target)
+    assert event.actor_id == administrator.pk
+    assert not _events("mfa.reset", target)
+
+
+def test_the_requester_cannot_approve_their_own_request(client, administrator, auditor, signed_in):
+    signed_in(administrator)
+    client.post(reverse("staff:user_mfa_reset", args=[auditor.pk]))
+    pending = MFAResetRequest.objects.get(user=auditor)
+    response = client.post(
+        reverse("staff:user_mfa_reset_decide", args=[auditor.pk, pending.pk]), {"decision": "approve"}
+    )
+    assert response.status_code == 302
+    assert Authenticator.objects.filter(user=auditor).exists()
+    pending.refresh_from_db()
+    assert pending.status == MFAResetRequest.Status.PENDING
+    assert not _events("mfa.reset_approved", auditor)
+
+
+def test_a_second_administrator_approves_and_both_steps_are_audited(
+    client, administrator, second_administrator, auditor, signed_in
+):
+    signed_in(administrator)
+    client.post(reverse("staff:user_mfa_reset", args=[auditor.pk]))
+    pending = MFAResetRequest.objects.get(user=auditor)
+    client.post(reverse("account_logout"))
+    signed_in(second_administrator)
+    page = client.get(reverse("staff:user_detail", args=[auditor.pk])).content.decode()
+    assert reverse("staff:user_mfa_reset_decide", args=[auditor.pk, pending.pk]) in page
+    client.post(
+        reverse("staff:user_mfa_reset_decide", args=[auditor.pk, pending.pk]), {"decision": "approve"}
+    )
+    assert not Authenticator.objects.filter(user=auditor).exists()
+    pending.refresh_from_db()
+    assert pending.status == MFAResetRequest.Status.APPROVED
+    assert pending.decided_by == second_administrator
+    [approved] = _events("mfa.reset_approved", auditor)
+    assert approved.actor_id == second_administrator.pk
+    assert approved.data["requested_by"] == administrator.pk
+    [reset] = _events("mfa.reset", auditor)
+    assert reset.data["approved_by"] == second_administrator.pk
+    # The owner hears of it: a reset they did not ask for is a warning sign.
+    assert [message.to for message in mail.outbox] == [[auditor.email]]
+
+
+def test_the_owner_of_the_account_cannot_approve_its_reset(administrator, second_administrator):
+    reset_request = services.mfa_reset_request(actor=administrator, user=second_administrator)
+    with pytest.raises(PermissionError):
+        services.mfa_reset_approve(actor=second_administrator, reset_request=reset_request)
+    assert Authenticator.objects.filter(user=second_administrator).exists()
+
+
+def test_a_request_lapses_after_its_lifetime(administrator, second_administrator, auditor):
+    reset_request = services.mfa_reset_request(actor=administrator, user=auditor)
+    MFAResetRequest.objects.filter(pk=reset_request.pk).update(
+        requested_at=timezone.now() - timedelta(hours=24, seconds=1)
+    )
+    with pytest.raises(PermissionError):
+        services.mfa_reset_approve(actor=second_administrator, reset_request=reset_request)
+    assert Authenticator.objects.filter(user=auditor).exists()
+
+
+def test_a_cancelled_request_cannot_be_approved(administrator, second_administrator, auditor):
+    reset_request = services.mfa_reset_request(actor=administrator, user=auditor)
+    services.mfa_reset_cancel(actor=administrator, reset_request=reset_request)
+    with pytest.raises(PermissionError):
+        services.mfa_reset_approve(actor=second_administrator, reset_request=reset_request)
+    assert Authenticator.objects.filter(user=auditor).exists()
+    assert _events("mfa.reset_request_cancelled", auditor)
+
+
+def test_demoting_first_does_not_skip_the_approval(client, administrator, second_administrator, signed_in):
+    signed_in(administrator)
+    client.post(
+        reverse("staff:user_detail", args=[second_administrator.pk]),
+        {"first_name": "S", "last_name": "A", "role": "counsellor", "is_active": "on"},
+    )
+    second_administrator.refresh_from_db()
+    assert second_administrator.role == "counsellor"
+    client.post(reverse("staff:user_mfa_reset", args=[second_administrator.pk]))
+    assert Authenticator.objects.filter(user=second_administrator).exists()
+    assert MFAResetRequest.objects.filter(user=second_administrator).exists()
+    with pytest.raises(PermissionError):
+        services.user_mfa_reset(actor=administrator, user=second_administrator)
+
+
+def test_other_roles_are_reset_by_one_administrator_and_told_by_mail(
+    client, administrator, counsellor, signed_in
+):
+    signed_in(administrator)
+    client.post(reverse("staff:user_mfa_reset", args=[counsellor.pk]))
+    assert not Authenticator.objects.filter(user=counsellor).exists()
+    assert _events("mfa.reset", counsellor)[0].actor_id == administrator.pk
+    assert [message.to for message in mail.outbox] == [[counsellor.email]]
