@@ -62,7 +62,11 @@ class CmsAdminMiddleware:
             return redirect_to_login(request.get_full_path(), resolve_url(settings.LOGIN_URL))
         if not user.has_capability(Capability.EDIT_CONTENT):
             raise PermissionDenied
-        response = self.get_response(request)
+        from hedershus.cms.review import admin_request_bound
+
+        # Review decisions confirm themselves to this request, whichever view took them.
+        with admin_request_bound(request):
+            response = self.get_response(request)
         # A page preview is rendered by a request of its own through the whole middleware
         # stack, so it arrives with the public policy (frame-ancestors 'none'); the admin's
         # policy replaces it.

@@ -210,6 +210,14 @@ class HomePage(PublicPage):
     class Meta:
         verbose_name = _("home page")
 
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        from hedershus.cms.selectors import home_shortcuts
+
+        # The first screen of a phone: the four audiences, contact and 112 (issue 7, item 20).
+        context["audience_pages"], context["contact_page"] = home_shortcuts(self, list(context["children"]))
+        return context
+
 
 class AudienceLandingPage(PublicPage):
     """The plain-language start page for one audience."""
@@ -455,13 +463,63 @@ PAGE_TYPES: dict[str, type[PublicPage]] = {
 }
 
 
+def review_barred_user_ids(obj: Any) -> set[int]:
+    """The users who may not approve ``obj`` now: everyone whose text is in what would go live.
+
+    The rule (issue 7, item 14): a reviewer may approve only if no revision since the last
+    published one was authored by them. So the set holds the submitter of the current review,
+    the author of every revision after the last published revision (edits made after changes
+    were requested, resubmissions, copies, translations), and, for a revision that reverted to
+    an older one, the author of that older revision too: reverting restores their text.
+    Returns user ids; revisions saved by the system (no user) bar nobody.
+    """
+    from wagtail.log_actions import registry as log_registry
+    from wagtail.models import Revision
+
+    barred: set[int] = set()
+    state = getattr(obj, "current_workflow_state", None)
+    if state is not None and state.requested_by_id is not None:
+        barred.add(state.requested_by_id)
+    logs = log_registry.get_logs_for_instance(obj)
+    baseline = getattr(obj, "live_revision_id", None)
+    if baseline is None:
+        # Unpublished (or never published): the last revision that went live, if any.
+        baseline = (
+            logs.filter(action="wagtail.publish", revision__isnull=False)
+            .order_by("-timestamp", "-pk")
+            .values_list("revision_id", flat=True)
+            .first()
+        )
+    revisions = Revision.objects.filter(
+        base_content_type=obj.get_base_content_type(), object_id=str(obj.pk), pk__gt=baseline or 0
+    )
+    barred.update(uid for uid in revisions.values_list("user_id", flat=True) if uid is not None)
+    restored_ids = [
+        data["revision"]["id"]
+        for data in logs.filter(action="wagtail.revert", revision__in=revisions).values_list(
+            "data", flat=True
+        )
+        if isinstance(data, dict) and isinstance(data.get("revision"), dict) and data["revision"].get("id")
+    ]
+    if restored_ids:
+        barred.update(
+            uid
+            for uid in Revision.objects.filter(pk__in=restored_ids).values_list("user_id", flat=True)
+            if uid is not None
+        )
+    return barred
+
+
 class PeerReviewTask(AbstractGroupApprovalTask):
     """A review step where nobody approves their own work (four eyes).
 
-    Members of the chosen groups may approve or ask for changes, except the editor who
-    submitted the page. While the page is in review nobody edits it: what the reviewer
-    approves is exactly what goes live. To change it, the submitter cancels the review,
-    edits, and submits again.
+    Members of the chosen groups may approve or ask for changes, except anyone whose text is
+    in what would go live (``review_barred_user_ids``): the submitter, and every author of a
+    revision since the last published one, however they got there. While the page is in
+    review nobody edits it: what the reviewer approves is exactly what goes live. A permitted
+    reviewer approves or requests changes from the dashboard or the page editor's footer
+    (``hedershus.cms.review``); to change the text, the submitter cancels the review, edits,
+    and submits again.
     """
 
     class Meta:
@@ -469,12 +527,12 @@ class PeerReviewTask(AbstractGroupApprovalTask):
         verbose_name_plural = _("peer review tasks")
 
     @staticmethod
-    def _requested_by_id(obj: Any) -> int | None:
-        state = getattr(obj, "current_workflow_state", None)
-        return state.requested_by_id if state is not None else None
+    def user_may_review(obj: Any, user: Any) -> bool:
+        """True if ``user`` wrote none of what would go live (see ``review_barred_user_ids``)."""
+        return user is not None and user.pk is not None and user.pk not in review_barred_user_ids(obj)
 
     def get_actions(self, obj: Any, user: Any) -> list[tuple[str, Any, bool]]:
-        if user.pk is not None and self._requested_by_id(obj) == user.pk:
+        if not self.user_may_review(obj, user):
             return []
         actions: list[tuple[str, Any, bool]] = super().get_actions(obj, user)
         return actions
@@ -486,17 +544,27 @@ class PeerReviewTask(AbstractGroupApprovalTask):
         return False
 
     def get_task_states_user_can_moderate(self, user: Any, **kwargs: Any) -> Any:
-        return (
+        states = (
             super()
             .get_task_states_user_can_moderate(user, **kwargs)
             .exclude(workflow_state__requested_by=user)
         )
+        barred = [
+            state.pk
+            for state in states.select_related("workflow_state")
+            if not self.user_may_review(state.workflow_state.content_object, user)
+        ]
+        return states.exclude(pk__in=barred)
 
     def on_action(self, task_state: Any, user: Any, action_name: str, **kwargs: Any) -> None:
-        if user is not None and task_state.workflow_state.requested_by_id == user.pk:
-            raise PermissionDenied("An editor cannot review their own submission.")
+        obj = task_state.workflow_state.content_object
+        if not self.user_may_review(obj, user):
+            raise PermissionDenied("An editor cannot review a page that contains their own text.")
         super().on_action(task_state, user, action_name, **kwargs)
+        from hedershus.cms.review import review_confirmation_message
+
+        review_confirmation_message(task_state, action_name)
 
     @classmethod
     def get_description(cls) -> Any:
-        return _("Members of the chosen groups approve, except the editor who submitted the page")
+        return _("Members of the chosen groups approve, except editors whose text is in the page")

@@ -215,10 +215,15 @@ def _publishing_through_review() -> Iterator[None]:
 def workflow_publish_approved(workflow_state: WorkflowState, user: Any = None) -> None:
     """WAGTAIL_FINISH_WORKFLOW_ACTION: publishes exactly the revision the reviewer approved.
 
-    The approval is the authorisation, so the reviewer needs no publish permission.
+    The approval is the authorisation, so the reviewer needs no publish permission. An
+    approval by someone whose own text is in the page is refused here too
+    (``PermissionDenied``; ``TaskState.approve`` runs in one transaction, so the approval is
+    undone with it): the task checks this first, and this catches any route around the task.
     """
     task_state = workflow_state.current_task_state
     obj = workflow_state.content_object
+    if user is not None and not PeerReviewTask.user_may_review(obj, user):
+        raise PermissionDenied("An editor cannot approve a page that contains their own text.")
     revision = task_state.revision if task_state is not None else obj.get_latest_revision()
     with _publishing_through_review():
         revision.publish(user=user, skip_permission_checks=True)

@@ -13,7 +13,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.documents.rich_text import DocumentLinkHandler
 from wagtail.rich_text.pages import PageLinkHandler
 
-from hedershus.cms import admin_views
+from hedershus.cms import admin_views, review
 
 
 class NeutralPageLinkHandler(PageLinkHandler):
@@ -68,3 +68,9 @@ def register_cms_admin_urls() -> list[Any]:
 @hooks.register("register_reports_menu_item")
 def register_translation_status_menu_item() -> MenuItem:
     return MenuItem(_("Translation status"), reverse("cms_translation_status"), icon_name="site", order=8900)
+
+
+# The reviewer's Approve / Request changes in the footer of a page locked for review, and
+# their post from there (hedershus/cms/review.py).
+hooks.register("construct_page_action_menu", review.review_menu_items)
+hooks.register("before_edit_page", review.review_action_from_editor)
