@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import io
 import itertools
+import json
+import secrets
+from datetime import UTC
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -113,3 +119,150 @@ def test_audit_verify_names_the_event_after_a_deleted_one(counsellor, append_onl
         cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [events[1].pk])
     _report, message = _verify_fails_at(events[2].pk)
     assert "removed or reordered" in message
+
+
+# --- A forger who can write the database but holds no audit key (issue 7, item 11) -------
+
+
+def _plain_sha256(row: dict, key_id: str | None) -> str:
+    """How anyone could hash an event without the key: the old plain SHA-256 recipe."""
+    content = {
+        "occurred_at": row["occurred_at"].astimezone(UTC).isoformat(),
+        "actor_id": row["actor_id"],
+        "actor_kind": row["actor_kind"],
+        "event_type": row["event_type"],
+        "object_type": row["object_type"],
+        "object_id": row["object_id"],
+        "reason": row["reason"],
+        "request_id": row["request_id"],
+        "data": row["data"],
+        "prev_hash": row["prev_hash"],
+    }
+    if key_id:
+        content["key_id"] = key_id
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _hmac_with(key: bytes):
+    def recompute(row: dict, key_id: str | None) -> str:
+        content = {k: row[k] for k in _plain_fields}
+        content["occurred_at"] = row["occurred_at"].astimezone(UTC).isoformat()
+        if key_id:
+            content["key_id"] = key_id
+        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hmac.new(key, canonical.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    return recompute
+
+
+_plain_fields = (
+    "actor_id",
+    "actor_kind",
+    "event_type",
+    "object_type",
+    "object_id",
+    "reason",
+    "request_id",
+    "data",
+    "prev_hash",
+)
+
+
+def _rewrite_from(first_id: int, recompute, *, reason: str, as_legacy: bool = False) -> None:
+    """Changes event ``first_id`` and recomputes its hash and every later one, so that each
+    link is right again: what an intruder with write access to the database would do."""
+    has_key_id = "key_id" in {f.column for f in AuditEvent._meta.concrete_fields}
+    rows = list(AuditEvent.objects.filter(id__gte=first_id).order_by("id").values())
+    previous = AuditEvent.objects.filter(id__lt=first_id).order_by("-id").values_list("hash", flat=True)[0]
+    rows[0]["reason"] = reason
+    with connection.cursor() as cursor:
+        for row in rows:
+            row["prev_hash"] = previous
+            key_id = "" if as_legacy else row.get("key_id")
+            row["hash"] = recompute(row, key_id)
+            # Hashes are unique: park the old one first so the new chain can take any value.
+            cursor.execute(
+                "UPDATE audit_auditevent SET hash = %s WHERE id = %s", ["x" + str(row["id"]), row["id"]]
+            )
+            if has_key_id:
+                cursor.execute(
+                    "UPDATE audit_auditevent SET key_id = %s WHERE id = %s", [key_id or "", row["id"]]
+                )
+            cursor.execute(
+                "UPDATE audit_auditevent SET reason = %s, prev_hash = %s, hash = %s WHERE id = %s",
+                [row["reason"], row["prev_hash"], row["hash"], row["id"]],
+            )
+            previous = row["hash"]
+
+
+@pytest.mark.parametrize(
+    ("recompute", "as_legacy"),
+    [
+        (_plain_sha256, False),
+        (_plain_sha256, True),
+        (_hmac_with(b"a key the forger made up, 32 b!!"), False),
+    ],
+    ids=["plain SHA-256", "plain SHA-256 posing as unsigned legacy events", "HMAC with a wrong key"],
+)
+def test_audit_verify_names_the_first_event_of_a_chain_rewritten_without_the_key(
+    counsellor, append_only_triggers_dropped, recompute, as_legacy
+):
+    events = _record_several(counsellor, count=5)
+    _rewrite_from(events[2].pk, recompute, reason="nothing happened", as_legacy=as_legacy)
+    # Every link is right again: only the key can tell the rewrite.
+    rows = list(AuditEvent.objects.order_by("id").values_list("prev_hash", "hash"))
+    assert all(after[0] == before[1] for before, after in itertools.pairwise(rows))
+    report, message = _verify_fails_at(events[2].pk)
+    assert report.checked == AuditEvent.objects.filter(id__lt=events[2].pk).count()
+    assert "without the audit key" in message
+
+
+def test_an_unsigned_event_appended_after_signed_ones_is_named(counsellor):
+    """A forger cannot sign, so they might append an event hashed the old, unkeyed way."""
+    _record_several(counsellor, count=2)
+    head = AuditEvent.objects.order_by("-id").first()
+    forged = AuditEvent(
+        occurred_at=head.occurred_at,
+        actor_kind="system",
+        event_type="user.unlocked",
+        data={},
+        prev_hash=head.hash,
+        key_id="",
+    )
+    forged.hash = forged.compute_hash()  # plain SHA-256: no key needed
+    forged.save(force_insert=True)  # INSERT is allowed: appending is what the log is for
+    _report, message = _verify_fails_at(forged.pk)
+    assert "unsigned" in message
+
+
+def test_events_are_signed_with_the_first_configured_key(counsellor, settings):
+    from hedershus.audit import keys  # here, not at the top: the old code had no keys
+
+    first = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    settings.AUDIT_HMAC_KEYS = [first, *settings.AUDIT_HMAC_KEYS]
+    event = audit_record("user.viewed", actor=counsellor, target=counsellor)
+    assert event.key_id == keys.key_id(base64.urlsafe_b64decode(first))
+    assert event.hash != _plain_sha256(
+        {**AuditEvent.objects.filter(pk=event.pk).values().get()}, event.key_id
+    )
+    assert audit_chain_verify().intact
+
+
+def test_a_rotated_key_still_verifies_the_events_it_signed(counsellor, settings):
+    old_keys = list(settings.AUDIT_HMAC_KEYS)
+    before = _record_several(counsellor, count=2)
+    new = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    settings.AUDIT_HMAC_KEYS = [new, *old_keys]  # rotation: the new key first, old ones kept
+    after = _record_several(counsellor, count=2)
+    assert {e.key_id for e in before}.isdisjoint({e.key_id for e in after})
+    assert len({e.key_id for e in after}) == 1
+    report = audit_chain_verify()
+    assert report.intact, report.problem
+    assert report.checked == AuditEvent.objects.count()
+
+    # Dropping the old key leaves its events unverifiable: audit_verify says which and why.
+    settings.AUDIT_HMAC_KEYS = [new]
+    first_old = AuditEvent.objects.exclude(key_id="").order_by("id").first()
+    _report, message = _verify_fails_at(first_old.pk)
+    assert "not in AUDIT_HMAC_KEYS" in message
