@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import base64
 import datetime
+import email
+import email.message
+import email.policy
 import os
 import secrets
 import socket
+import socketserver
 import ssl
 import subprocess
 import sys
@@ -167,6 +171,77 @@ def neutral_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NeutralSi
         instance.server_close()
 
 
+# --- A mailbox: the server's mail goes to a small local SMTP server ----------------------------
+
+
+class Mailbox:
+    """Every message the server sent, parsed; ``wait_for`` returns the first to an address."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+        self._arrived = threading.Condition()
+
+    def add(self, raw: bytes) -> None:
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        with self._arrived:
+            self.messages.append(message)
+            self._arrived.notify_all()
+
+    def wait_for(self, to: str, timeout: float = 30) -> email.message.EmailMessage:
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while True:
+                for message in self.messages:
+                    if to.lower() in str(message["To"]).lower():
+                        return message
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"No mail to {to} within {timeout} s")
+                self._arrived.wait(remaining)
+
+
+class _SMTPHandler(socketserver.StreamRequestHandler):
+    """Just enough SMTP (RFC 5321) for Django's SMTP backend: no TLS, no authentication."""
+
+    mailbox: Mailbox
+
+    def handle(self) -> None:
+        self.wfile.write(b"220 localhost test mailbox\r\n")
+        lines: list[bytes] = []
+        in_data = False
+        while line := self.rfile.readline():
+            if in_data:
+                if line.rstrip(b"\r\n") == b".":
+                    in_data = False
+                    self.mailbox.add(b"".join(lines))
+                    lines = []
+                    self.wfile.write(b"250 OK\r\n")
+                else:
+                    lines.append(line[1:] if line.startswith(b"..") else line)
+                continue
+            command = line[:4].upper()
+            if command == b"DATA":
+                in_data = True
+                self.wfile.write(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+            elif command == b"QUIT":
+                self.wfile.write(b"221 Bye\r\n")
+                return
+            else:  # EHLO, HELO, MAIL, RCPT, RSET, NOOP
+                self.wfile.write(b"250 OK\r\n")
+
+
+@pytest.fixture(scope="session")
+def mailbox() -> Iterator[tuple[Mailbox, int]]:
+    box = Mailbox()
+    handler = type("SMTPHandler", (_SMTPHandler,), {"mailbox": box})
+    smtp = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+    smtp.daemon_threads = True
+    threading.Thread(target=smtp.serve_forever, daemon=True).start()
+    yield box, int(smtp.server_address[1])
+    smtp.shutdown()
+    smtp.server_close()
+
+
 # --- The platform under test -------------------------------------------------------------
 
 
@@ -200,7 +275,9 @@ def _manage(args: list[str], env: dict[str, str]) -> str:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory, neutral_site: NeutralSite) -> Iterator[Server]:
+def server(
+    tmp_path_factory: pytest.TempPathFactory, neutral_site: NeutralSite, mailbox: tuple[Mailbox, int]
+) -> Iterator[Server]:
     """``manage.py migrate`` then ``manage.py serve`` on a free port, production-like (DEBUG off)."""
     workdir = tmp_path_factory.mktemp("server")
     port = _free_port()
@@ -219,6 +296,10 @@ def server(tmp_path_factory: pytest.TempPathFactory, neutral_site: NeutralSite) 
             "TASK_BACKEND": "immediate",
             "LOG_LEVEL": "INFO",
             "PYTHONUNBUFFERED": "1",
+            # Set-up and reset links go by SMTP to the test's mailbox, as in production.
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(mailbox[1]),
             # Links in e-mails (printed to the log) name no address: the log must hold none.
             "WAGTAILADMIN_BASE_URL": f"http://localhost:{port}",
         }
@@ -249,7 +330,14 @@ def server(tmp_path_factory: pytest.TempPathFactory, neutral_site: NeutralSite) 
             process.kill()
             raise RuntimeError("The server did not start:\n" + log_path.read_text(errors="replace"))
         time.sleep(0.2)
-    yield Server(origin, f"127.0.0.1:{port}", log_path, process, neutral_site.exit_url, extra={"env": env})
+    yield Server(
+        origin,
+        f"127.0.0.1:{port}",
+        log_path,
+        process,
+        neutral_site.exit_url,
+        extra={"env": env, "mailbox": mailbox[0]},
+    )
     process.terminate()
     try:
         process.wait(timeout=10)
