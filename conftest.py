@@ -113,3 +113,15 @@ def _plain_static_storage(settings: Any) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_namespace(settings: Any) -> None:
+    """Each test sees an empty cache of its own: sign-in back-off counters, rate limits and
+    used TOTP codes must not carry over from one test to the next. A fresh key prefix rather
+    than ``cache.clear()``, which on a shared Redis would empty other test processes' cache."""
+    import uuid
+
+    default = settings.CACHES["default"]
+    prefix = f"{default.get('KEY_PREFIX', '')}:test-{uuid.uuid4().hex}"
+    settings.CACHES = {**settings.CACHES, "default": {**default, "KEY_PREFIX": prefix}}

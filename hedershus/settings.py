@@ -236,14 +236,32 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_REAUTHENTICATION_TIMEOUT = env.integer("REAUTHENTICATION_SECONDS", 300, minimum=30)
 ACCOUNT_PRESERVE_USERNAME_CASING = False
-# Only per-account limits: client IP addresses are never read (docs/threat-model.md).
+# Every allauth rate limit, set here in full: none may be per IP ("/ip" or no third part),
+# since the client address is never read and one placeholder address would make each
+# per-IP limit a single bucket that anyone can fill to block every sign-in (issue 7, item
+# 2). "" switches a limit off where allauth has no key but the address; what limits
+# instead is said beside it. hedershus/accounts/rate_limit_checks.py refuses any other.
 ACCOUNT_RATE_LIMITS = {
+    "login": "",  # per typed address instead: the back-off in hedershus/accounts/throttle.py
+    # Replaced by the back-off, which counts per typed address at every step (password,
+    # second factor, re-authentication) and says how long to wait; two limits would give
+    # two different answers.
+    "login_failed": "",
+    "signup": "",  # there is no sign-up (AccountAdapter.is_open_for_signup)
+    "reset_password": "5/m/key",  # per typed address
+    "reset_password_from_key": "",  # allauth keys it on the address only; the link is an unguessable token
+    "request_login_code": "3/m/key",  # sign-in by code is off; per address if it is turned on
+    "confirm_email": "1/3m/key",
+    "verify_phone": "1/30s/key",
     "change_password": "5/m/user",
-    "reauthenticate": "10/m/user",
-    "reset_password": "5/m/key",
-    "login_failed": "10/m/key",
+    "change_phone": "1/m/user",
     "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
 }
+# Passkey sign-in has no account before the assertion is checked, and an assertion cannot
+# be guessed: allauth's per-IP limit is off and the site-wide request limits of the reverse
+# proxy apply (docs/operations.md).
+MFA_RATE_LIMITS = {"webauthn_login": ""}
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Hedershus"
@@ -253,9 +271,16 @@ MFA_FORMS = {
     "authenticate": "hedershus.accounts.forms.AuthenticateForm",
     "reauthenticate": "hedershus.accounts.forms.ReauthenticateForm",
 }
-# After this many failed sign-ins in a row an account is locked for LOCKOUT_MINUTES.
+# Sign-in back-off per typed address (hedershus/accounts/throttle.py; arithmetic in
+# docs/threat-model.md): failure number LOCKOUT_ATTEMPTS in a row delays the next attempt by
+# SIGN_IN_DELAY_SECONDS, each further failure doubles it, at most LOCKOUT_MINUTES. Failures
+# are forgotten SIGN_IN_FAILURE_MEMORY_HOURS after the last one. Above SIGN_IN_SITE_CEILING
+# failures in one minute on the whole site, every failure starts a delay at once.
 LOCKOUT_ATTEMPTS = env.integer("LOCKOUT_ATTEMPTS", 5, minimum=1)
 LOCKOUT_MINUTES = env.integer("LOCKOUT_MINUTES", 15, minimum=1)
+SIGN_IN_DELAY_SECONDS = env.integer("SIGN_IN_DELAY_SECONDS", 30, minimum=1)
+SIGN_IN_FAILURE_MEMORY_HOURS = env.integer("SIGN_IN_FAILURE_MEMORY_HOURS", 24, minimum=1)
+SIGN_IN_SITE_CEILING = env.integer("SIGN_IN_SITE_CEILING", 100, minimum=1)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

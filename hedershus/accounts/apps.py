@@ -8,5 +8,6 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from hedershus.accounts import (
             demo_checks,  # noqa: F401  (registers the demo-credential start-up check)
+            rate_limit_checks,  # noqa: F401  (registers its start-up check)
             signals,  # noqa: F401  (connects the receivers)
         )

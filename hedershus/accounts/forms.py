@@ -10,6 +10,7 @@ from django import forms
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
+from hedershus.accounts.mfa_throttle import SignInDelayMixin
 from hedershus.accounts.models import User
 from hedershus.accounts.roles import Role
 
@@ -77,9 +78,9 @@ class _SpentCodeMessageMixin:
             raise
 
 
-class AuthenticateForm(_SpentCodeMessageMixin, mfa_forms.AuthenticateForm):
+class AuthenticateForm(SignInDelayMixin, _SpentCodeMessageMixin, mfa_forms.AuthenticateForm):
     """The second step of signing in (``MFA_FORMS["authenticate"]``)."""
 
 
-class ReauthenticateForm(_SpentCodeMessageMixin, mfa_forms.ReauthenticateForm):
+class ReauthenticateForm(SignInDelayMixin, _SpentCodeMessageMixin, mfa_forms.ReauthenticateForm):
     """A code asked for again before a sensitive action (``MFA_FORMS["reauthenticate"]``)."""

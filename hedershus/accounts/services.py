@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from allauth.mfa.models import Authenticator
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from hedershus.accounts import throttle
 from hedershus.accounts.demo import DemoAccount
 from hedershus.accounts.models import MFAResetRequest, User
 from hedershus.accounts.roles import Capability
@@ -25,36 +23,78 @@ from hedershus.audit.services import audit_record
 
 
 def login_succeeded_record(user: User) -> None:
+    """A complete sign-in (password and second factor, or a passkey): the failures counted
+    against the account's address are forgotten. An administrator's lock is not lifted:
+    only ``user_unlock`` does that (issue 7, item 3a)."""
     with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(failed_login_attempts=0, locked_until=None)
         audit_record("auth.login", actor=user, target=user)
+    throttle.clear(throttle.normalise_address(user.email))
 
 
 def logout_record(user: User) -> None:
     audit_record("auth.logout", actor=user, target=user)
 
 
-def login_failed_record(user: User | None, stage: str) -> None:
-    """A wrong password or a wrong second-factor code. Locks the account after too many.
+def _account_for(address: str) -> User | None:
+    return User.objects.filter(email__iexact=address).first()
 
-    An unknown e-mail address is recorded without it: what someone typed in the address
-    field may be a mistyped password.
+
+def sign_in_failed(*, address: str, stage: str, user: User | None = None) -> throttle.Failure:
+    """A wrong password or second-factor code for the typed, normalised ``address``.
+
+    Counts the failure against the address (``throttle.record_failure``; call it inside
+    ``throttle.serialised(address)``), records ``auth.login_failed`` and, when this failure
+    starts a delay, ``auth.login_delayed`` with its length in seconds. The same happens for
+    an address that has no account, so nothing differs for an unknown one (issue 7, item
+    3c); its events carry no address, since what someone typed there may be a password.
+    ``stage``: ``password``, ``reauthentication``, ``second_factor`` or
+    ``second_factor_reauthentication``.
     """
+    if user is None:
+        user = _account_for(address)
+    failure = throttle.record_failure(address)
+    known = {"known_account": user is not None}
     with transaction.atomic():
+        audit_record("auth.login_failed", target=user, data={"stage": stage, **known})
+        if failure.delay_seconds:
+            audit_record(
+                "auth.login_delayed",
+                target=user,
+                data={
+                    "stage": stage,
+                    "failures": failure.failures,
+                    "seconds": failure.delay_seconds,
+                    **known,
+                },
+            )
+    return failure
+
+
+def sign_in_refuse_if_delayed(address: str, *, user: User | None = None) -> None:
+    """Raises ``throttle.SignInDelayed`` while ``address`` (normalised) is in a delay.
+
+    Checked before any password or code is looked at, at every step (password,
+    re-authentication, second factor). The first refusal of each delay is recorded as
+    ``auth.login_blocked``; later ones are not, so a flood cannot flood the audit log.
+    """
+    remaining = throttle.delay_remaining(address)
+    if remaining <= 0:
+        return
+    if throttle.first_refusal(address, remaining):
         if user is None:
-            audit_record("auth.login_failed", data={"stage": stage, "known_account": False})
-            return
-        User.objects.filter(pk=user.pk).update(failed_login_attempts=F("failed_login_attempts") + 1)
-        user.refresh_from_db(fields=["failed_login_attempts", "locked_until"])
-        audit_record("auth.login_failed", target=user, data={"stage": stage, "known_account": True})
-        if user.failed_login_attempts >= settings.LOCKOUT_ATTEMPTS and not user.is_locked():
-            locked_until = timezone.now() + timedelta(minutes=settings.LOCKOUT_MINUTES)
-            User.objects.filter(pk=user.pk).update(locked_until=locked_until, failed_login_attempts=0)
-            audit_record("auth.locked", target=user, data={"minutes": settings.LOCKOUT_MINUTES})
+            user = _account_for(address)
+        with transaction.atomic():
+            audit_record(
+                "auth.login_blocked",
+                target=user,
+                data={"reason": "delayed", "known_account": user is not None},
+            )
+    raise throttle.SignInDelayed(remaining)
 
 
 def login_blocked_record(user: User) -> None:
-    audit_record("auth.login_blocked", target=user)
+    """A correct password for an account an administrator has locked (``User.locked_until``)."""
+    audit_record("auth.login_blocked", target=user, data={"reason": "locked"})
 
 
 def password_changed_record(user: User) -> None:
@@ -177,6 +217,8 @@ def user_unlock(*, actor: User, user: User) -> None:
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(locked_until=None, failed_login_attempts=0)
         audit_record("user.unlocked", actor=actor, target=user)
+    # Also ends a sign-in delay strangers' failures may have started.
+    throttle.clear(throttle.normalise_address(user.email))
 
 
 def user_mfa_reset(*, actor: User, user: User) -> None:

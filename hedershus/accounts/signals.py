@@ -11,10 +11,10 @@ from allauth.mfa.signals import (
     authenticator_removed,
     authenticator_reset,
 )
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 
-from hedershus.accounts import services
+from hedershus.accounts import services, throttle
 from hedershus.accounts.models import User
 
 
@@ -29,18 +29,16 @@ def _on_logout(sender: Any, user: User | None, **kwargs: Any) -> None:
         services.logout_record(user)
 
 
-@receiver(user_login_failed)
-def _on_login_failed(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> None:
-    email = credentials.get("email") or credentials.get("username") or ""
-    user = User.objects.filter(email__iexact=email).first() if email else None
-    if user is not None and user.is_locked():
-        return  # already refused and recorded by the backend
-    services.login_failed_record(user, stage="password")
+# Wrong passwords are counted and recorded by LockoutAuthenticationBackend itself, under
+# the address's lock (Django's user_login_failed comes after the lock is released).
 
 
 @receiver(authentication_failed)
-def _on_mfa_failed(sender: Any, user: User, **kwargs: Any) -> None:
-    services.login_failed_record(user, stage="second_factor")
+def _on_mfa_failed(sender: Any, user: User, reauthentication: bool = False, **kwargs: Any) -> None:
+    """A wrong second-factor code; sent inside the form's check, which holds the address's
+    lock (hedershus.accounts.forms.SignInDelayMixin)."""
+    stage = "second_factor_reauthentication" if reauthentication else "second_factor"
+    services.sign_in_failed(address=throttle.normalise_address(user.email), stage=stage, user=user)
 
 
 @receiver(authenticator_added)

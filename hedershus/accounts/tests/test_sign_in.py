@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import time
-from datetime import timedelta
 
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-from django.test import override_settings
 from django.urls import reverse
-from django.utils import timezone
 
 from hedershus.accounts.models import User
 from hedershus.audit.models import AuditEvent
@@ -96,35 +93,7 @@ def test_wrong_password_is_audited_without_the_typed_address_of_an_unknown_accou
     assert "nobody-typed-this" not in str(unknown.data)
 
 
-@override_settings(LOCKOUT_ATTEMPTS=3, LOCKOUT_MINUTES=15)
-def test_repeated_failures_lock_the_account_even_for_the_right_password(client, counsellor):
-    for _ in range(3):
-        _password_step(client, counsellor.email, "wrong-password-123")
-    counsellor.refresh_from_db()
-    assert counsellor.is_locked()
-    assert len(_events("auth.locked", counsellor)) == 1
-
-    response = _password_step(client, counsellor.email)
-    assert response.status_code == 200  # the form again, not the second-factor step
-    assert "mfa_authenticate" not in response.get("Location", "")
-    assert len(_events("auth.login_blocked", counsellor)) == 1
-
-
-@override_settings(LOCKOUT_ATTEMPTS=3, LOCKOUT_MINUTES=15)
-def test_lock_expires_after_the_lockout_period(client, counsellor):
-    User.objects.filter(pk=counsellor.pk).update(locked_until=timezone.now() - timedelta(seconds=1))
-    response = _password_step(client, counsellor.email)
-    assert response["Location"] == reverse("mfa_authenticate")
-
-
-@override_settings(LOCKOUT_ATTEMPTS=3)
-def test_successful_sign_in_resets_the_failure_count(client, counsellor):
-    for _ in range(2):
-        _password_step(client, counsellor.email, "wrong-password-123")
-    _password_step(client, counsellor.email)
-    client.post(reverse("mfa_authenticate"), {"code": _totp_now()})
-    counsellor.refresh_from_db()
-    assert counsellor.failed_login_attempts == 0
+# Failures, delays and locks: test_lockout.py and test_throttle.py.
 
 
 def test_sign_out_is_audited(client, counsellor, signed_in):
