@@ -7,6 +7,7 @@ import sys
 KEY_COMMANDS = {
     "generate_encryption_key": "hedershus.core.keys:new_encryption_key",
     "generate_secret_key": "hedershus.core.keys:new_secret_key",
+    "generate_audit_key": "hedershus.audit.keys:new_key",
 }
 
 

@@ -14,12 +14,20 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import secrets
 from functools import lru_cache
 
 from django.conf import settings
 
 KEY_ID_LENGTH = 16
 _KEY_ID_LABEL = b"hedershus audit key id"
+
+
+def new_key() -> str:
+    """A new key for AUDIT_HMAC_KEYS: 32 random bytes in url-safe base64 (44 characters).
+
+    Reads no settings, so manage.py can run it before the settings load."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")
 
 
 def decode_key(encoded: str) -> bytes:

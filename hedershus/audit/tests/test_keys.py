@@ -94,3 +94,23 @@ def test_key_ids_name_keys_without_revealing_them():
     assert len(keys.key_id(raw)) == keys.KEY_ID_LENGTH
     assert keys.key_id(raw) != keys.key_id(os.urandom(32))
     assert keys.key_id(raw) not in AUDIT_KEY and keys.key_id(raw) not in raw.hex()
+
+
+def test_a_hand_made_audit_key_is_refused_with_debug_off():
+    result = _start(AUDIT_HMAC_KEYS=base64.urlsafe_b64encode(b"ab" * 16).decode())
+    assert result.returncode != 0
+    assert "AUDIT_HMAC_KEYS: key 1 is not random" in result.stderr
+
+
+def test_manage_py_generates_an_audit_key_before_any_key_exists():
+    """With DEBUG off the settings refuse to load without this very key."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "generate_audit_key"],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"]},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(keys.decode_key(result.stdout.strip())) == 32
