@@ -52,6 +52,18 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ("-id",)
+        constraints = [
+            # A user acts as "user"; a visitor or the system has no further identity.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(actor_kind=ActorKind.USER, actor__isnull=False)
+                    | models.Q(actor_kind__in=[ActorKind.VISITOR, ActorKind.SYSTEM], actor__isnull=True)
+                ),
+                name="audit_event_actor_matches_kind",
+            ),
+            # Each event follows exactly one: two events after the same one would fork the chain.
+            models.UniqueConstraint(fields=["prev_hash"], name="audit_event_prev_hash_unique"),
+        ]
         indexes = [
             models.Index(fields=["object_type", "object_id"]),
             models.Index(fields=["actor", "occurred_at"]),
