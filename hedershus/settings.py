@@ -371,11 +371,10 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.string("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
-    },
+    # The manifest storage whatever DEBUG is, so collectstatic always writes the manifest and a
+    # checkout prepared with DEBUG on (scripts/run) also serves with DEBUG off. With DEBUG on
+    # it hands out unhashed names, served from the apps' folders (WHITENOISE_USE_FINDERS).
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Static files are not cached either: a cache entry names the site (docs/safety.md).
 WHITENOISE_ADD_HEADERS_FUNCTION = static_no_store  # WhiteNoise wants the function, not its path
