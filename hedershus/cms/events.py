@@ -14,4 +14,7 @@ CMS_EVENT_TYPES: dict[str, Promise] = {
     "cms.page_approved": _("Page approved in review"),
     "cms.page_rejected": _("Changes requested in review"),
     "cms.review_cancelled": _("Review cancelled"),
+    "cms.document_uploaded": _("Document uploaded"),
+    "cms.document_changed": _("Document changed"),
+    "cms.document_deleted": _("Document deleted"),
 }

@@ -333,6 +333,56 @@ def review_event_record(event_type: str, workflow_state: WorkflowState, user: An
     )
 
 
+# --- Documents: upload, change, deletion ------------------------------------------------------
+
+# A replaced file may get the old one's name (Wagtail deletes the old file first): compare hashes.
+_DOCUMENT_FIELDS = {"title": "title", "collection_id": "collection", "file_hash": "file"}
+
+
+def document_state(document: Any) -> dict[str, Any] | None:
+    """A document's stored title, collection and file name before a save; None if it is new."""
+    if document.pk is None:
+        return None
+    return type(document).objects.filter(pk=document.pk).values(*_DOCUMENT_FIELDS).first()
+
+
+def _document_data(document: Any, **extra: Any) -> dict[str, Any]:
+    # No title or file name: the audit log cannot be changed, and a wrongly uploaded file's
+    # name may itself be personal data. The hash identifies exactly which file it was.
+    name = document.file.name or ""
+    return {
+        "extension": name.rsplit(".", 1)[-1].lower() if "." in name else "",
+        "size": document.file_size,
+        "file_hash": document.file_hash,
+        "collection": document.collection_id,
+        **extra,
+    }
+
+
+def document_saved_record(document: Any, created: bool, before: dict[str, Any] | None) -> None:
+    """Records an upload (``cms.document_uploaded``) or a change of title, collection or
+    file (``cms.document_changed``, with the names of the changed fields); Wagtail's own
+    bookkeeping saves (file size, hash) record nothing."""
+    if created or before is None:
+        audit_record("cms.document_uploaded", actor=_actor(), target=document, data=_document_data(document))
+        return
+    changed = sorted(
+        label for field, label in _DOCUMENT_FIELDS.items() if before.get(field) != getattr(document, field)
+    )
+    if changed:
+        audit_record(
+            "cms.document_changed",
+            actor=_actor(),
+            target=document,
+            data=_document_data(document, changed=changed),
+        )
+
+
+def document_deleted_record(document: Any) -> None:
+    """Records a deletion (``cms.document_deleted``)."""
+    audit_record("cms.document_deleted", actor=_actor(), target=document, data=_document_data(document))
+
+
 # --- The help directory, fed by the partner register later ----------------------------------
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from wagtail.models import Page, TaskState, WorkflowState
 from wagtail.signals import (
     page_published,
@@ -47,6 +47,25 @@ def _on_cancelled(sender: Any, instance: WorkflowState, user: Any = None, **kwar
     services.review_event_record("cms.review_cancelled", instance, user)
 
 
+def _on_document_pre_save(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    if raw:
+        return
+    from hedershus.cms.documents import document_pre_save
+
+    document_pre_save(instance)
+    # What changed, for the audit event after the save.
+    instance._hedershus_before = services.document_state(instance)
+
+
+def _on_document_saved(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:
+        services.document_saved_record(instance, created, getattr(instance, "_hedershus_before", None))
+
+
+def _on_document_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    services.document_deleted_record(instance)
+
+
 def _on_user_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
     if not raw:
         services.editor_groups_sync(instance)
@@ -70,3 +89,10 @@ def connect() -> None:
     task_approved.connect(_on_task_approved, dispatch_uid=f"{uid}.approved")
     task_rejected.connect(_on_task_rejected, dispatch_uid=f"{uid}.rejected")
     post_save.connect(_on_user_saved, sender=get_user_model(), dispatch_uid=f"{uid}.user_saved")
+    # Documents: checked before every save, and every upload, change and deletion audited.
+    from wagtail.documents import get_document_model
+
+    document = get_document_model()
+    pre_save.connect(_on_document_pre_save, sender=document, dispatch_uid=f"{uid}.document_pre_save")
+    post_save.connect(_on_document_saved, sender=document, dispatch_uid=f"{uid}.document_saved")
+    post_delete.connect(_on_document_deleted, sender=document, dispatch_uid=f"{uid}.document_deleted")

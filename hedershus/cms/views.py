@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 from wagtail import views as wagtail_views
-from wagtail.documents import get_document_model
-from wagtail.documents.views.serve import serve as wagtail_document_serve
 from wagtail.models import Locale, Page
 
 from hedershus.cms.forms import PortalSearchForm
@@ -40,14 +38,6 @@ def page_by_id(request: HttpRequest, page_id: int) -> HttpResponse:
         if translated is not None and translated.live:
             return redirect("cms_page", translated.pk)
     response: HttpResponse = page.specific.serve(request)
-    return response
-
-
-@require_GET
-def document(request: HttpRequest, document_id: int) -> HttpResponse:
-    """A document to download, under a path without its file name (which may say what it is about)."""
-    doc = get_object_or_404(get_document_model(), pk=document_id)
-    response: HttpResponse = wagtail_document_serve(request, doc.pk, doc.filename)
     return response
 
 
