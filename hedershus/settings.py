@@ -430,11 +430,15 @@ WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 # (Wagtail's database backend; hedershus/cms/search_backend.py ranks SQLite hits in one query).
 # "simple" configuration: no stemming, but the same behaviour for every language in one index.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "hedershus.cms.search_backend", "SEARCH_CONFIG": "simple"}}
-# Documents are served by the application (no public media directory), with no-store like
-# every response; PDF opens in the browser, anything else downloads.
+# Documents (hedershus/cms/documents.py): checked from their bytes, cleaned of metadata and
+# active content, stored under a neutral name; served by the application with no-store, always
+# as a download named document-<id>.<ext>, and to visitors only while a live page links to them.
+DOCUMENT_MAX_BYTES = env.integer("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
+WAGTAILDOCS_MAX_UPLOAD_SIZE = DOCUMENT_MAX_BYTES
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "hedershus.cms.documents.DocumentForm"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "docx", "ods", "xlsx", "odp", "pptx", "txt", "csv"]
-WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
+WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
 MEDIA_ROOT = Path(env.string("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
 # Translation: a new translation starts as a draft, whatever the source's state.
