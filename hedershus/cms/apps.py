@@ -8,6 +8,18 @@ class CmsConfig(AppConfig):
     label = "cms"
     verbose_name = _("Public portal")
     default_auto_field = "django.db.models.BigAutoField"
+    # What visitors see, translated into every configured language
+    # (hedershus/portal/public_strings.py); the admin's templates and strings stay sv/en.
+    public_translation_sources = (
+        "templates/cms/*.html",
+        "templates/cms/includes/*.html",
+        "forms.py",
+        "views.py",
+        "selectors.py",
+        "languages.py",
+        "templatetags/*.py",
+    )
+    public_translation_choices = ("hedershus.cms.models.Audience", "hedershus.cms.models.Topic")
 
     def ready(self) -> None:
         from hedershus.audit.events import register_event_types

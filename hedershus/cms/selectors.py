@@ -16,6 +16,7 @@ from hedershus.cms.models import (
     ArticlePage,
     Audience,
     AudienceLandingPage,
+    ContactPage,
     ResearchPage,
     Topic,
 )
@@ -27,6 +28,27 @@ SEARCH_PAGE_SIZE = 20
 def page_children_live(page: Page) -> QuerySet[Page]:
     """The live, public children of ``page``, in editors' order."""
     return page.get_children().live().public().specific()
+
+
+def home_shortcuts(home: Page, children: list[Page]) -> tuple[list[Page], Page | None]:
+    """The start page's first screen: an audience page for each audience, in the order of
+    ``Audience``, and the contact page (None when there is none).
+
+    From the home page's live ``children``; where its language has no such page yet, the
+    default language's page stands in (shown under the visitor's prefix with a notice), so
+    the four ways in are there in every language.
+    """
+    audiences = {p.audience: p for p in children if isinstance(p, AudienceLandingPage)}
+    contact = next((p for p in children if isinstance(p, ContactPage)), None)
+    if len(audiences) < len(Audience.values) or contact is None:
+        default_home = home.get_translation_or_none(Locale.get_default())
+        if default_home is not None and default_home.pk != home.pk and default_home.live:
+            for page in page_children_live(default_home):
+                if isinstance(page, AudienceLandingPage):
+                    audiences.setdefault(page.audience, page)
+                elif isinstance(page, ContactPage) and contact is None:
+                    contact = page
+    return [audiences[a] for a in Audience.values if a in audiences], contact
 
 
 def knowledge_pages_for_audience(locale: Locale, audience: str, limit: int = 50) -> list[Page]:

@@ -8,6 +8,14 @@ class PortalConfig(AppConfig):
     name = "hedershus.portal"
     label = "portal"
     verbose_name = _("Public site")
+    # What visitors see, translated into every configured language (public_strings.py).
+    public_translation_sources = (
+        "templates/portal/*.html",
+        "forms.py",
+        "discreet.py",
+        "views.py",
+        "errors.py",
+    )
 
     def ready(self) -> None:
         from hedershus.audit.events import register_event_types

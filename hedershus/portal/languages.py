@@ -1,26 +1,24 @@
 """Which languages the public shell offers, and links to the current page in each.
 
-A language is offered when a compiled catalogue (``django.mo``) for it exists, in this
-app's ``locale/`` or in ``LOCALE_PATHS``: a translator adds a language by adding its
-``.po``/``.mo`` files, no code change (R4). English is the source language and always
-offered. The language comes from the URL prefix only, never from a cookie.
+Every configured language (``settings.LANGUAGES``) is offered and answers under its prefix.
+Its interface strings come from the catalogues (``locale/<lang>/``); a test
+(``tests/test_public_strings.py``) fails when a string visitors see lacks a translation in
+any configured language, so no language silently shows Swedish (Django's fallback). English
+is the source language. The language comes from the URL prefix only, never from a cookie.
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse, translate_url
 from django.utils import translation
-from django.utils.translation import get_language_info, to_locale
+from django.utils.translation import get_language_info
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 SOURCE_LANGUAGE = "en"
-PORTAL_LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 
 @dataclass(frozen=True)
@@ -32,24 +30,9 @@ class LanguageLink:
     current: bool
 
 
-def _catalogue_dirs() -> tuple[Path, ...]:
-    return (PORTAL_LOCALE_DIR, *(Path(p) for p in settings.LOCALE_PATHS))
-
-
-@functools.cache
-def _languages_with_catalogue(codes: tuple[str, ...], dirs: tuple[Path, ...]) -> tuple[str, ...]:
-    return tuple(
-        code
-        for code in codes
-        if code == SOURCE_LANGUAGE
-        or any((d / to_locale(code) / "LC_MESSAGES" / "django.mo").is_file() for d in dirs)
-    )
-
-
 def shell_languages() -> tuple[str, ...]:
-    """Codes of the offered languages, in the order of ``settings.LANGUAGES``."""
-    codes = tuple(code for code, _name in settings.LANGUAGES)
-    return _languages_with_catalogue(codes, _catalogue_dirs())
+    """Codes of the offered languages: all configured ones, in the order of ``settings.LANGUAGES``."""
+    return tuple(code for code, _name in settings.LANGUAGES)
 
 
 def language_from_accept_header(header: str) -> str:
@@ -64,6 +47,7 @@ def language_from_accept_header(header: str) -> str:
 
 
 def home_url(code: str) -> str:
+    """The start page in language ``code``."""
     with translation.override(code):
         return reverse("portal:home")
 

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from hedershus.accounts.permissions import capability_required
 from hedershus.accounts.roles import Capability
 from hedershus.portal import services
-from hedershus.portal.forms import SafetySettingsForm
 from hedershus.portal.selectors import safety_settings_current
+from hedershus.portal.staff_forms import SafetySettingsForm
 
 
 @capability_required(Capability.MANAGE_SITE_SETTINGS)

@@ -20,9 +20,15 @@
     return;
   }
   var exitUrl = exitLink.getAttribute("href");
-  var status = document.getElementById("quick-exit-status");
+
+  // Looked up each time: single_entry.js may swap the page's body after a form is sent.
+  function statusText(name) {
+    var status = document.getElementById("quick-exit-status");
+    return status ? status.getAttribute(name) : "";
+  }
 
   function announce(message) {
+    var status = document.getElementById("quick-exit-status");
     if (status) {
       status.textContent = message || "";
     }
@@ -30,7 +36,7 @@
 
   function leave() {
     document.body.hidden = true;
-    announce(status && status.getAttribute("data-leaving"));
+    announce(statusText("data-leaving"));
     window.location.replace(exitUrl);
   }
 
@@ -112,7 +118,7 @@
         leave();
         return;
       }
-      announce(status && status.getAttribute("data-remaining-" + (PRESSES_NEEDED - count)));
+      announce(statusText("data-remaining-" + (PRESSES_NEEDED - count)));
       if (resetTimer !== null) {
         window.clearTimeout(resetTimer);
       }
