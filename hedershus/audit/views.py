@@ -43,6 +43,8 @@ CSV_COLUMNS = (
     "data",
     "hash",
     "prev_hash",
+    # Which AUDIT_HMAC_KEYS key signed the event: with the key, the file can be verified.
+    "key_id",
 )
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -98,6 +100,7 @@ def _csv_row(event: AuditEvent) -> list[str]:
         json.dumps(event.data, sort_keys=True, ensure_ascii=False),
         event.hash,
         event.prev_hash,
+        event.key_id,
     )
     return [csv_safe(value) for value in values]
 

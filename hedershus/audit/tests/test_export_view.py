@@ -37,6 +37,7 @@ HEADER = [
     "data",
     "hash",
     "prev_hash",
+    "key_id",
 ]
 
 
@@ -111,7 +112,8 @@ def test_an_export_returns_the_matching_events_as_csv_oldest_first(
     ]
     assert first[8] == "follow-up"
     assert json.loads(first[10]) == {"n": 0}
-    assert (first[11], first[12]) == (stored.hash, stored.prev_hash)
+    assert (first[11], first[12], first[13]) == (stored.hash, stored.prev_hash, stored.key_id)
+    assert stored.key_id  # signed: the exported file names the key that verifies it
 
 
 def test_a_visitors_and_the_systems_events_have_no_actor_in_the_export(auditor, signed_in):
