@@ -11,6 +11,9 @@ from typing import Any
 
 import pytest
 
+# Real-time event capture and flushing despite the audit triggers (see that module).
+pytest_plugins = ["hedershus.core.testing"]
+
 
 def _make_user(role: str, email: str, *, mfa: bool = True, **extra: Any) -> Any:
     from allauth.mfa.totp.internal.auth import TOTP

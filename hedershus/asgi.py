@@ -19,10 +19,9 @@ from hedershus.core.checks import run_startup_checks_or_exit  # noqa: E402  (nee
 # Whatever server imports this (serve, or uvicorn run by hand), unsafe start-up is refused.
 run_startup_checks_or_exit()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set up)
-from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from channels.routing import ProtocolTypeRouter  # noqa: E402  (needs Django set up)
 
+from hedershus.core.consumers import websocket_stack  # noqa: E402
 from hedershus.routing import websocket_urlpatterns  # noqa: E402
 
 
@@ -39,10 +38,5 @@ class ForgetClientAddress:
 
 
 application = ForgetClientAddress(
-    ProtocolTypeRouter(
-        {
-            "http": django_asgi_app,
-            "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
-        }
-    )
+    ProtocolTypeRouter({"http": django_asgi_app, "websocket": websocket_stack(websocket_urlpatterns)})
 )

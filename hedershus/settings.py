@@ -162,6 +162,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Innermost: gates /staff/cms/ by role and relaxes the CSP for Wagtail's admin only.
     "hedershus.cms.middleware.CmsAdminMiddleware",
+    # A service's ApplicationError becomes a 4xx with its message, not a 500 (core/exceptions.py).
+    "hedershus.core.middleware.ApplicationErrorMiddleware",
 ]
 
 ROOT_URLCONF = "hedershus.urls"

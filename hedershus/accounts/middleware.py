@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from allauth.mfa.utils import is_mfa_enabled
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
+
+from hedershus.core.auth import has_second_factor
 
 # What a signed-in user without a second factor may open: the set-up pages and sign-out.
 MFA_SETUP_URL_NAMES = frozenset(
@@ -38,7 +39,7 @@ class RequireMFAMiddleware:
             and user is not None
             and user.is_authenticated
             and _url_name(request.path_info) not in MFA_SETUP_URL_NAMES
-            and not is_mfa_enabled(user)
+            and not has_second_factor(user)
         ):
             return redirect("mfa_index")
         return self.get_response(request)

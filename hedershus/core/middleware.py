@@ -8,14 +8,18 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 
 from hedershus.core import context
+from hedershus.core.exceptions import ApplicationError
 
 request_log = logging.getLogger("hedershus.request")
 
 # Headers a response must never reveal to a logged request line or a later reader.
 _CLIENT_META_KEYS = ("REMOTE_ADDR", "REMOTE_HOST", "HTTP_USER_AGENT")
+
+STAFF_PATH_PREFIX = "/staff/"
 
 
 class RequestContextMiddleware:
@@ -85,3 +89,44 @@ class NoStoreMiddleware:
 def static_no_store(headers: dict[str, str], path: str, url: str) -> None:
     """WhiteNoise hook: static files are not cached either (a cache entry names the site)."""
     headers["Cache-Control"] = "no-store"
+
+
+class ApplicationErrorMiddleware:
+    """Turns an :class:`~hedershus.core.exceptions.ApplicationError` from a view into a 4xx.
+
+    JSON requests get ``{"error": code, "message": ..., **extra}``; others a small page in
+    the platform's layout (the public one, with the quick exit, outside ``/staff/``). Any
+    other exception goes on to Django's handlers as before.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """Answers ``exception`` if it is an application error; ``None`` lets Django handle it."""
+        if not isinstance(exception, ApplicationError):
+            return None
+        if _wants_json(request):
+            body = {**exception.extra, "error": exception.code, "message": str(exception.message)}
+            return JsonResponse(body, status=exception.status)
+        template = (
+            "core/application_error.html"
+            if is_staff_path(request.path)
+            else "core/application_error_public.html"
+        )
+        return render(request, template, {"error": exception}, status=exception.status)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    if request.content_type == "application/json":
+        return True
+    accept = request.headers.get("Accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def is_staff_path(path: str) -> bool:
+    """Staff pages (sign-in, MFA, staff layout) live under ``/staff/``; everything else is public."""
+    return path.startswith(STAFF_PATH_PREFIX)
