@@ -144,3 +144,26 @@ def test_an_insert_that_conflicts_with_nothing_is_still_allowed(event):
     appended = audit_record("user.viewed", actor=event.actor, target=event.actor)
     assert appended.prev_hash == event.hash
     assert audit_chain_verify().intact
+
+
+def test_sqlite_insert_or_replace_is_refused_on_every_unique_column(event):
+    """Guards the trigger's list: a UNIQUE column added later without joining it would let
+    REPLACE delete the event holding the same value."""
+    if connection.vendor != "sqlite":
+        pytest.skip("REPLACE is SQLite's")
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "audit_auditevent")
+    unique = [c["columns"] for c in constraints.values() if c["unique"] or c["primary_key"]]
+    assert ["id"] in unique and ["hash"] in unique  # the introspection sees them
+    fresh = {"id": event.pk + 1_000_000, "hash": "f" * 64, "prev_hash": "e" * 64}
+    unique_columns = {column for columns in unique for column in columns}
+    assert unique_columns <= set(fresh), "a new UNIQUE column: add it to the trigger and here"
+    for columns in unique:
+        # A copy that clashes with the event on these columns only.
+        changes = {column: value for column, value in fresh.items() if column not in columns}
+        _forged_copy(event, reason="changed", **changes)
+        with _refused(), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("INSERT OR REPLACE INTO audit_auditevent SELECT * FROM forged")
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE forged")
+        _assert_untouched(event)
