@@ -3,6 +3,7 @@ Arabic, no-store, nothing from other hosts, and downloadable documents (R1, R4, 
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -106,8 +107,13 @@ def test_a_page_shown_under_another_language_keeps_its_own_language(tree, client
 
 def test_research_documents_download_from_a_public_neutral_path(tree, client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    from pypdf import PdfWriter
+
+    writer, pdf = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(100, 100)
+    writer.write(pdf)
     document = get_document_model().objects.create(
-        title="Utvärdering 2025", file=ContentFile(b"%PDF-1.4 test", name="utvardering-tvangsaktenskap.pdf")
+        title="Utvärdering 2025", file=ContentFile(pdf.getvalue(), name="utvardering-tvangsaktenskap.pdf")
     )
     research = tree[("risk-method", "sv")]
     ResearchDocument.objects.create(page=research, document=document, label="Rapporten")
@@ -117,7 +123,7 @@ def test_research_documents_download_from_a_public_neutral_path(tree, client, se
 
     response = client.get(f"/documents/{document.pk}/")
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == b"%PDF-1.4 test"
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
     assert response["Cache-Control"] == "no-store"
     assert response["Content-Type"] == "application/pdf"
 
