@@ -13,6 +13,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from hedershus.accounts import throttle
 from hedershus.accounts.demo import DemoAccount
@@ -20,6 +21,7 @@ from hedershus.accounts.models import MFAResetRequest, User
 from hedershus.accounts.roles import Capability
 from hedershus.accounts.selectors import mfa_reset_needs_approval, mfa_reset_request_pending
 from hedershus.audit.services import audit_record
+from hedershus.core.exceptions import AccessDenied, Conflict
 
 
 def login_succeeded_record(user: User) -> None:
@@ -179,7 +181,7 @@ def user_create(*, actor: User, email: str, first_name: str, last_name: str, rol
 def user_setup_link_issue(*, actor: User, user: User, origin: str) -> None:
     """Mails ``user`` a new one-time link to choose a password (never shown to ``actor``)."""
     if not user.is_active:
-        raise PermissionError("A deactivated account gets no password link.")
+        raise Conflict(gettext_lazy("A deactivated account gets no password link."))
     with transaction.atomic():
         audit_record("user.setup_link_issued", actor=actor, target=user, data={"delivery": "email"})
         _setup_link_send(user, origin)
@@ -190,7 +192,9 @@ def user_update(
 ) -> User:
     """Changes name, role or active state; each kind of change is its own audit event."""
     if actor.pk == user.pk and (role != user.role or not is_active):
-        raise PermissionError("Administrators cannot change their own role or deactivate themselves.")
+        raise AccessDenied(
+            gettext_lazy("Administrators cannot change their own role or deactivate themselves.")
+        )
     with transaction.atomic():
         before: dict[str, Any] = {
             "first_name": user.first_name,
@@ -227,12 +231,14 @@ def user_mfa_reset(*, actor: User, user: User) -> None:
     The user must set up a new method at next sign-in before any page opens. One
     administrator alone may do this only for an account that is not, and was not recently,
     privileged (``selectors.mfa_reset_needs_approval``); otherwise ``mfa_reset_request``.
-    Raises PermissionError for one's own account or an account that needs approval.
+    Raises AccessDenied for one's own account or an account that needs approval.
     """
     if actor.pk == user.pk:
-        raise PermissionError("Administrators cannot reset their own second factor.")
+        raise AccessDenied(gettext_lazy("Administrators cannot reset their own second factor."))
     if mfa_reset_needs_approval(user):
-        raise PermissionError("Resetting this account's second factor needs a second administrator.")
+        raise AccessDenied(
+            gettext_lazy("Resetting this account's second factor needs a second administrator.")
+        )
     with transaction.atomic():
         count, _ = Authenticator.objects.filter(user=user).delete()
         audit_record("mfa.reset", actor=actor, target=user, data={"removed": count})
@@ -243,10 +249,10 @@ def mfa_reset_request(*, actor: User, user: User) -> MFAResetRequest:
     """Asks for a second administrator to approve resetting ``user``'s second factor.
 
     Returns the pending request (an existing, unexpired one if there is one). Audited as
-    ``mfa.reset_requested``. Raises PermissionError for one's own account.
+    ``mfa.reset_requested``. Raises AccessDenied for one's own account.
     """
     if actor.pk == user.pk:
-        raise PermissionError("Administrators cannot reset their own second factor.")
+        raise AccessDenied(gettext_lazy("Administrators cannot reset their own second factor."))
     with transaction.atomic():
         pending = mfa_reset_request_pending(user)
         if pending is not None:
@@ -262,16 +268,17 @@ def mfa_reset_approve(*, actor: User, reset_request: MFAResetRequest) -> int:
     The approver must manage users and be neither the requester nor the account's owner;
     the request must be pending and younger than ``MFA_RESET_REQUEST_LIFETIME``. Audited as
     ``mfa.reset_approved`` and ``mfa.reset`` (with both administrators). Returns how many
-    authenticators were removed; raises PermissionError if any condition fails.
+    authenticators were removed; raises AccessDenied (wrong approver) or Conflict (no longer
+    pending).
     """
     with transaction.atomic():
         locked = MFAResetRequest.objects.select_for_update().select_related("user").get(pk=reset_request.pk)
         if not actor.has_capability(Capability.MANAGE_USERS):
-            raise PermissionError("Only administrators approve.")
+            raise AccessDenied(gettext_lazy("Only administrators approve."))
         if actor.pk in (locked.requested_by_id, locked.user_id):
-            raise PermissionError("A request is approved by a different administrator.")
+            raise AccessDenied(gettext_lazy("A request is approved by a different administrator."))
         if locked.status != MFAResetRequest.Status.PENDING or locked.is_expired():
-            raise PermissionError("The request is no longer pending.")
+            raise Conflict(gettext_lazy("The request is no longer pending."))
         count, _ = Authenticator.objects.filter(user=locked.user).delete()
         locked.status = MFAResetRequest.Status.APPROVED
         locked.decided_by = actor
@@ -289,9 +296,9 @@ def mfa_reset_cancel(*, actor: User, reset_request: MFAResetRequest) -> None:
     with transaction.atomic():
         locked = MFAResetRequest.objects.select_for_update().get(pk=reset_request.pk)
         if not actor.has_capability(Capability.MANAGE_USERS):
-            raise PermissionError("Only administrators cancel.")
+            raise AccessDenied(gettext_lazy("Only administrators cancel."))
         if locked.status != MFAResetRequest.Status.PENDING:
-            raise PermissionError("The request is no longer pending.")
+            raise Conflict(gettext_lazy("The request is no longer pending."))
         locked.status = MFAResetRequest.Status.CANCELLED
         locked.decided_by = actor
         locked.decided_at = timezone.now()

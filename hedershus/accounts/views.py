@@ -19,6 +19,7 @@ from hedershus.accounts.selectors import (
     mfa_reset_request_pending,
     users_manageable_by,
 )
+from hedershus.core.exceptions import ApplicationError
 
 
 def _current(request: HttpRequest) -> User:
@@ -144,7 +145,7 @@ def user_mfa_reset_decide(request: HttpRequest, pk: int, request_pk: int) -> Htt
         else:
             services.mfa_reset_cancel(actor=actor, reset_request=reset_request)
             messages.success(request, _("The request is cancelled."))
-    except PermissionError:
+    except ApplicationError:
         messages.error(
             request,
             _(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from wagtail.models import Page
 
 from hedershus.cms import services
 from hedershus.cms.selectors import translation_status
+from hedershus.core.exceptions import ApplicationError
 
 
 class TranslationStatusView(WagtailAdminTemplateMixin, TemplateView):
@@ -49,7 +49,7 @@ def translation_submit(request: HttpRequest, page_id: int) -> HttpResponse:
     page = get_object_or_404(Page, pk=page_id).specific
     try:
         services.translation_submit_for_review(page, request.user)
-    except (ValueError, PermissionDenied) as exc:
+    except ApplicationError as exc:
         messages.error(
             request, _("Could not submit “%(title)s”: %(reason)s") % {"title": page.title, "reason": exc}
         )

@@ -19,8 +19,8 @@ from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 from wagtail.log_actions import get_active_log_context
 from wagtail.models import (
     Collection,
@@ -45,6 +45,7 @@ from hedershus.cms.models import (
     HomePage,
     PeerReviewTask,
 )
+from hedershus.core.exceptions import AccessDenied, Conflict
 
 EDITORS_GROUP = "Editors"
 MODERATORS_GROUP = "Moderators"
@@ -223,7 +224,7 @@ def workflow_publish_approved(workflow_state: WorkflowState, user: Any = None) -
     task_state = workflow_state.current_task_state
     obj = workflow_state.content_object
     if user is not None and not PeerReviewTask.user_may_review(obj, user):
-        raise PermissionDenied("An editor cannot approve a page that contains their own text.")
+        raise AccessDenied(gettext_lazy("An editor cannot approve a page that contains their own text."))
     revision = task_state.revision if task_state is not None else obj.get_latest_revision()
     with _publishing_through_review():
         revision.publish(user=user, skip_permission_checks=True)
@@ -242,7 +243,7 @@ def publish_guard(page: Page, user: Any) -> None:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return
     if not page.permissions_for_user(actor).can_publish():
-        raise PermissionDenied("Pages go live through review: submit the page for review instead.")
+        raise AccessDenied(gettext_lazy("Pages go live through review: submit the page for review instead."))
 
 
 def translation_submit_for_review(page: Page, user: Any) -> WorkflowState:
@@ -261,15 +262,15 @@ def translation_submit_for_review(page: Page, user: Any) -> WorkflowState:
             translation.save_target(user=user, publish=False)
         page = Page.objects.get(pk=page.pk).specific
         if page.workflow_in_progress:
-            raise ValueError("This page is already in review.")
+            raise Conflict(gettext_lazy("This page is already in review."))
         if not page.permissions_for_user(user).can_submit_for_moderation():
-            raise PermissionDenied("You may not submit this page for review.")
+            raise AccessDenied(gettext_lazy("You may not submit this page for review."))
         if translation is None and page.get_latest_revision() is None:
             # Review needs a revision; an edited page has one already (its latest draft).
             page.save_revision(user=user)
         workflow = page.get_workflow()
         if workflow is None:
-            raise ValueError("No review workflow is configured for this page.")
+            raise Conflict(gettext_lazy("No review workflow is configured for this page."))
         state: WorkflowState = workflow.start(page, user)
     return state
 

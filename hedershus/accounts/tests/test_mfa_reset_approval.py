@@ -16,6 +16,7 @@ from django.utils import timezone
 from hedershus.accounts import services
 from hedershus.accounts.models import MFAResetRequest, User
 from hedershus.audit.models import AuditEvent
+from hedershus.core.exceptions import AccessDenied, Conflict
 
 
 @pytest.fixture
@@ -89,7 +90,7 @@ def test_a_second_administrator_approves_and_both_steps_are_audited(
 
 def test_the_owner_of_the_account_cannot_approve_its_reset(administrator, second_administrator):
     reset_request = services.mfa_reset_request(actor=administrator, user=second_administrator)
-    with pytest.raises(PermissionError):
+    with pytest.raises(AccessDenied):
         services.mfa_reset_approve(actor=second_administrator, reset_request=reset_request)
     assert Authenticator.objects.filter(user=second_administrator).exists()
 
@@ -99,7 +100,7 @@ def test_a_request_lapses_after_its_lifetime(administrator, second_administrator
     MFAResetRequest.objects.filter(pk=reset_request.pk).update(
         requested_at=timezone.now() - timedelta(hours=24, seconds=1)
     )
-    with pytest.raises(PermissionError):
+    with pytest.raises(Conflict):
         services.mfa_reset_approve(actor=second_administrator, reset_request=reset_request)
     assert Authenticator.objects.filter(user=auditor).exists()
 
@@ -107,7 +108,7 @@ def test_a_request_lapses_after_its_lifetime(administrator, second_administrator
 def test_a_cancelled_request_cannot_be_approved(administrator, second_administrator, auditor):
     reset_request = services.mfa_reset_request(actor=administrator, user=auditor)
     services.mfa_reset_cancel(actor=administrator, reset_request=reset_request)
-    with pytest.raises(PermissionError):
+    with pytest.raises(Conflict):
         services.mfa_reset_approve(actor=second_administrator, reset_request=reset_request)
     assert Authenticator.objects.filter(user=auditor).exists()
     assert _events("mfa.reset_request_cancelled", auditor)
@@ -124,7 +125,7 @@ def test_demoting_first_does_not_skip_the_approval(client, administrator, second
     client.post(reverse("staff:user_mfa_reset", args=[second_administrator.pk]))
     assert Authenticator.objects.filter(user=second_administrator).exists()
     assert MFAResetRequest.objects.filter(user=second_administrator).exists()
-    with pytest.raises(PermissionError):
+    with pytest.raises(AccessDenied):
         services.user_mfa_reset(actor=administrator, user=second_administrator)
 
 
