@@ -1,7 +1,8 @@
 """The CMS from end to end (issue: knowledge portal, "done when"): an editor signs in with
 password and a TOTP code, writes a page and submits it for review; a second editor approves
-it; the first translates it into English and submits the translation; the second approves;
-and a visitor finds the page by search, in Swedish and in English.
+it from the page editor's footer and is told it is live (issue 7, item 15); the first
+translates it into English and submits the translation; the second approves from the
+dashboard; and a visitor finds the page by search, in Swedish and in English.
 """
 
 from __future__ import annotations
@@ -89,6 +90,16 @@ def approve_on_dashboard(page: Any, server: Any, title: str) -> None:
         row.get_by_role("button", name="Approve", exact=True).click()
 
 
+def approve_in_editor(page: Any, server: Any, pk: int) -> None:
+    """The reviewer's footer in the page editor: Approve is its primary button."""
+    page.goto(server.url(f"/staff/cms/pages/{pk}/edit/"))
+    footer = page.locator("footer nav.actions")
+    approve = footer.get_by_role("button", name="Approve", exact=True)
+    assert approve.is_visible()
+    with page.expect_navigation():
+        approve.click()
+
+
 def search(context_factory: Any, server: Any, language: str, term: str) -> Any:
     page = context_factory().new_page()
     page.goto(server.url(f"/{language}/search/"))
@@ -128,9 +139,11 @@ def test_an_editor_writes_a_reviewer_approves_and_a_visitor_finds_it(context_fac
         writer.locator("tr", has_text=SV_TITLE).get_by_role("button", name="Approve", exact=True).count() == 0
     )
 
-    # A second editor approves it: it goes live.
+    # A second editor opens the page and approves it from the editor's footer: it goes live,
+    # and the reviewer is told so.
     reviewer = sign_in(context_factory, server, "reviewer")
-    approve_on_dashboard(reviewer, server, SV_TITLE)
+    approve_in_editor(reviewer, server, page_id(server, "sv", title=SV_TITLE))
+    assert f"You approved “{SV_TITLE}”. It is now live." in reviewer.locator(".messages").inner_text()
     found = search(context_factory, server, "sv", WORD)
     assert found.get_by_role("link", name=SV_TITLE).count() == 1
 
@@ -163,6 +176,7 @@ def test_an_editor_writes_a_reviewer_approves_and_a_visitor_finds_it(context_fac
     assert "submitted for review" in writer.locator(".messages").inner_text()
 
     approve_on_dashboard(reviewer, server, EN_TITLE)
+    assert f"You approved “{EN_TITLE}”" in reviewer.locator(".messages").inner_text()
     found = search(context_factory, server, "en", WORD)
     assert found.get_by_role("link", name=EN_TITLE).count() == 1
     found.get_by_role("link", name=EN_TITLE).click()

@@ -349,3 +349,26 @@ def test_upload_change_and_deletion_are_audited(editor, signed_in):
     assert events[2].data["changed"] == ["file"]
     assert events[0].data["extension"] == "pdf" and events[0].data["file_hash"]
     assert "Ny titel" not in json.dumps([e.data for e in events])  # no titles or file names
+
+
+def test_documents_check_cleans_documents_stored_before_the_check_and_lists_the_bad_ones():
+    from django.core.files.storage import default_storage
+    from django.core.management import CommandError, call_command
+
+    good = default_storage.save("documents/Hemlig rapport om Anna.pdf", ContentFile(pdf()))
+    bad = default_storage.save("documents/inte-en-pdf.pdf", ContentFile(HTML))
+    # As uploads were stored before: no check (bulk_create sends no signals).
+    legacy = Document.objects.bulk_create(
+        [Document(title="Gammal", file=good), Document(title="Fel", file=bad)]
+    )
+    out = io.StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("documents_check", stdout=out)
+
+    assert f"document {legacy[1].pk}: refused" in out.getvalue()
+    cleaned = Document.objects.get(pk=legacy[0].pk)
+    assert cleaned.filename.startswith("document") and not default_storage.exists(good)
+    with cleaned.file.open("rb") as f:
+        assert PdfReader(f).metadata is None
+    assert AuditEvent.objects.filter(event_type="cms.document_changed", object_id=str(legacy[0].pk)).exists()
