@@ -128,3 +128,23 @@ def _own_cache_namespace(settings: Any) -> None:
     default = settings.CACHES["default"]
     prefix = f"{default.get('KEY_PREFIX', '')}:test-{uuid.uuid4().hex}"
     settings.CACHES = {**settings.CACHES, "default": {**default, "KEY_PREFIX": prefix}}
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter: Any) -> Any:
+    """Ends the report, just before pytest's closing line, with how many browser tests were
+    skipped and why: without Chromium or node_modules they skip, and a run that skipped them
+    must not pass for the whole suite (issue 7, item 23). Outermost wrapper, so it comes
+    after pytest's own short summary."""
+    result = yield
+    reasons: dict[str, int] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        if report.nodeid.startswith("e2e/"):
+            longrepr = report.longrepr
+            reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+            reason = reason.removeprefix("Skipped: ")
+            reasons[reason] = reasons.get(reason, 0) + 1
+    for reason, count in sorted(reasons.items(), key=lambda item: -item[1]):
+        noun = "browser test" if count == 1 else "browser tests"
+        terminalreporter.write_line(f"{count} {noun} skipped: {reason}")
+    return result

@@ -28,7 +28,16 @@ def redact(text: str) -> str:
     if host:
         text = text.replace(host, REDACTED)
     text = _HOST_VALUE.sub(lambda m: f"{m['label']}{m['quote']}{REDACTED}{m['quote']}", text)
-    return _ADDRESS.sub(REDACTED, text)
+    return _ADDRESS.sub(_unless_local, text)
+
+
+def _unless_local(match: re.Match[str]) -> str:
+    # Loopback and "any" addresses are the server's own (its bind address in start-up lines),
+    # never a visitor's: keep them, so the log still says where the server listens.
+    address = match.group(0).strip("[]")
+    if address.startswith(("127.", "0.0.0.0", "::1]", "::]")) or address in ("::1", "::"):  # noqa: S104
+        return match.group(0)
+    return REDACTED
 
 
 class RedactClientDataFilter(logging.Filter):

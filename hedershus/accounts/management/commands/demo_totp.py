@@ -13,7 +13,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
-            raise CommandError("Refused with DEBUG off: this would bypass two-factor sign-in.")
+            # The demo runs with DEBUG on (scripts/run); scripts/demo-totp sets it the same way.
+            raise CommandError("The demo runs with DEBUG on: use scripts/demo-totp.")
         counter = int(time.time()) // 30
         remaining = 30 - int(time.time()) % 30
         code = format_hotp_value(hotp_value(DEMO_TOTP_SECRET, counter))
