@@ -124,6 +124,8 @@ INSTALLED_APPS = [
     "wagtail.documents",
     "wagtail.images",
     "wagtail.search",
+    # Editors' promoted search results (hedershus/cms/selectors.py reads them; no query is stored).
+    "wagtail.contrib.search_promotions",
     "wagtail.admin",
     "wagtail",
     "modelcluster",

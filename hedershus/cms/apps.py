@@ -31,3 +31,7 @@ class CmsConfig(AppConfig):
         # After every migrate: the editor groups, their permissions, the review workflow and
         # the configured locales exist, whatever state the database was in.
         post_migrate.connect(signals.on_post_migrate, sender=self, dispatch_uid="hedershus.cms.post_migrate")
+        # SQLite's full-text table keeps å, ä and ö apart (hedershus/cms/search_backend.py).
+        from hedershus.cms.search_backend import fts_tokenizer_ensure
+
+        post_migrate.connect(fts_tokenizer_ensure, sender=self, dispatch_uid="hedershus.cms.fts_tokenizer")

@@ -1,116 +1,420 @@
-"""Wagtail's database search backend, with relevance ranking on SQLite done in one query.
+"""Wagtail's database search backend with one text normalisation, and the visitor's search.
 
 ``wagtail.search.backends.database`` picks PostgreSQL full-text search or SQLite FTS5 from
-the database in use; this module returns the same backends. On SQLite, modelsearch 1.3
-orders results by relevance with a correlated subquery that runs the full-text match again
-for every hit: about 15 seconds for a common word among 10,000 articles
-(bench/results/search-latency.md). Here the match runs once, returning the ids of the hits
-in rank order (bm25); the caller's filters (live, locale, page type) are then applied to
-those ids, and only the requested slice of pages is loaded.
+the database in use. This module returns subclasses of those backends that change three things:
 
-It reuses the SQLite query compiler's own pieces (query parsing, match expression, rank
-expression), so searches match exactly what modelsearch would find. The tests in
-hedershus/cms/tests/test_search.py run against it; revisit it when modelsearch changes.
+1. **What is indexed.** Every title, body and autocomplete value goes through
+   ``hedershus.cms.text`` before the database sees it: normalised (Unicode NFKC, case folding,
+   Arabic and Persian letter variants, diacritics, digits) and, for searchable fields, stemmed
+   in the page's own language (Snowball, for the languages in ``text.STEMMED_LANGUAGES``).
+   The database then only splits on the spaces between those words (PostgreSQL's ``simple``
+   configuration; SQLite FTS5's ``unicode61`` tokenizer with ``remove_diacritics 0``, see
+   :func:`fts_tokenizer_ensure`), so both databases hold the same words.
+2. **How Wagtail's own queries are read** (the editors' search and choosers in the CMS admin):
+   each word of the query is normalised the same way and matched as itself or as its stem in
+   any stemmed language (the admin does not say which language it searches). Words are
+   quoted for the engine, so no character has a meaning in its query syntax.
+3. **The visitor's search** does not go through Wagtail's query API: :func:`site_search`
+   takes the already normalised and stemmed words of ``text.query_terms`` and finds pages
+   matching *any* of them: those holding all of them first, then by relevance (FTS5's
+   bm25, or PostgreSQL's ``ts_rank``, with the title counting three times the body). On
+   SQLite it runs each match once and loads only the requested slice of pages: modelsearch
+   1.3 ranks SQLite hits with a correlated subquery that repeats the full-text match for
+   every hit (15 s for a common word among 10,000
+   articles; bench/results/search-latency.md).
+
+Parts of modelsearch 1.3 are copied here (``add_items`` of both indexes, which create their
+``ObjectIndexer`` by module name): revisit this module when modelsearch changes. The tests in
+hedershus/cms/tests/test_search*.py run against it on both databases.
 """
 
 from __future__ import annotations
 
+from functools import reduce
 from typing import Any
 
 from django.db import connection
-from django.db.models import FloatField, Func
+from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from modelsearch.backends.database import SearchBackend as _database_backend
-from modelsearch.query import MatchAll, Not
-from modelsearch.utils import get_descendants_content_types_pks
+from modelsearch.index import AutocompleteField, SearchField
+from modelsearch.query import Phrase, PlainText
+from modelsearch.utils import get_content_type_pk, get_descendants_content_types_pks
+
+from hedershus.cms import text
 
 _ON_SQLITE = connection.vendor == "sqlite"
+_ON_POSTGRES = connection.vendor == "postgresql"
+FTS_TOKENIZER = "unicode61 remove_diacritics 0"
+TITLE_WEIGHT = 3.0
+
 if _ON_SQLITE:  # modelsearch defines its SQLite models only on SQLite
-    from modelsearch.backends.database.sqlite.query import MatchExpression, normalize
+    from modelsearch.backends.database.sqlite.query import Lexeme as SQLiteLexeme
+    from modelsearch.backends.database.sqlite.query import SearchQueryExpression
     from modelsearch.backends.database.sqlite.sqlite import (
+        IndexEntry,
+        SQLiteAutocompleteQueryCompiler,
         SQLiteFTSIndexEntry,
+        SQLiteIndex,
         SQLiteSearchBackend,
         SQLiteSearchQueryCompiler,
-        SQLiteSearchResults,
     )
+    from modelsearch.backends.database.sqlite.sqlite import ObjectIndexer as SQLiteObjectIndexer
+if _ON_POSTGRES:
+    from django.contrib.postgres.search import SearchQuery, SearchRank
+    from django.db.models.sql.subqueries import InsertQuery
+    from modelsearch.backends.database.postgres.postgres import (
+        IndexEntry,
+        PostgresAutocompleteQueryCompiler,
+        PostgresIndex,
+        PostgresSearchBackend,
+        PostgresSearchQueryCompiler,
+    )
+    from modelsearch.backends.database.postgres.postgres import ObjectIndexer as PostgresObjectIndexer
+    from modelsearch.backends.database.postgres.query import Lexeme as PostgresLexeme
 
 
 def SearchBackend(params: dict[str, Any]) -> Any:  # the name Wagtail looks up in the module
+    """The backend Wagtail's settings name: ours on SQLite and PostgreSQL, modelsearch's otherwise."""
     backend = _database_backend(params)
     if _ON_SQLITE and type(backend) is SQLiteSearchBackend:
-        return RankedSQLiteSearchBackend(params)
+        return NormalisingSQLiteSearchBackend(params)
+    if _ON_POSTGRES and type(backend) is PostgresSearchBackend:
+        return NormalisingPostgresSearchBackend(params)
     return backend
+
+
+# --- Indexing --------------------------------------------------------------------------------
+
+
+def _languages_by_locale() -> dict[Any, str]:
+    from wagtail.models import Locale
+
+    return dict(Locale.objects.values_list("pk", "language_code"))
+
+
+class _NormalisingIndexer:
+    """Mixed into modelsearch's ``ObjectIndexer``: each value is normalised (and, for searched
+    fields, stemmed in the language of the object's locale) as it is read."""
+
+    obj: Any
+    languages: dict[Any, str]
+
+    def prepare_field(self, obj: Any, field: Any) -> Any:
+        language = self.languages.get(getattr(self.obj, "locale_id", None))
+        for prepared in super().prepare_field(obj, field):  # type: ignore[misc]
+            current, value = prepared[0], prepared[-1]
+            if isinstance(current, AutocompleteField):
+                value = text.plain_text(value)
+            elif isinstance(current, SearchField):
+                value = text.index_text(value, language)
+            yield (*prepared[:-1], value)
 
 
 if _ON_SQLITE:
 
-    class WeightedBM25(Func):
-        """FTS5's bm25 with the title counting three times the body (the index's columns are
-        autocomplete, body, title). modelsearch's own rank gives all columns one weight, so a
-        word in a page's title would not rank it above a page that only mentions the word."""
+    class SQLiteNormalisingIndexer(_NormalisingIndexer, SQLiteObjectIndexer):
+        def __init__(self, obj: Any, backend: Any, languages: dict[Any, str]) -> None:
+            super().__init__(obj, backend)
+            self.languages = languages
 
-        output_field = FloatField()
-        template = f"bm25({SQLiteFTSIndexEntry._meta.db_table}, 0.0, 1.0, 3.0)"
-
-    class RankedSQLiteSearchQueryCompiler(SQLiteSearchQueryCompiler):
-        def ranked_ids(self, config: Any) -> list[Any] | None:
-            """The primary keys of the hits allowed by the queryset, best first; None when the
-            query is not a plain relevance-ordered search (modelsearch handles those)."""
-            query = normalize(self.query)
-            if not self.order_by_relevance or isinstance(query, (MatchAll, Not)):
-                return None
-            search_query = self.build_search_query(query, config=config)
-            match = MatchExpression(self.fields or self.FTS_TABLE_FIELDS, search_query)
-            rank = WeightedBM25()
-            hits = (
-                SQLiteFTSIndexEntry.objects.filter(match)
-                .filter(index_entry__content_type__in=get_descendants_content_types_pks(self.queryset.model))
-                .annotate(score=rank)
-                .order_by("score")  # bm25: lower is better
-                .values_list("index_entry__object_id", flat=True)
-            )
-            ranked = [str(pk) for pk in hits]
-            allowed: set[str] = set()
-            for start in range(0, len(ranked), 10_000):  # below SQLite's limit on query parameters
-                chunk = ranked[start : start + 10_000]
-                allowed.update(
-                    str(pk)
-                    for pk in self.queryset.filter(pk__in=chunk).order_by().values_list("pk", flat=True)
+    class NormalisingSQLiteIndex(SQLiteIndex):
+        def add_items(self, model: Any, objs: Any) -> None:
+            """modelsearch 1.3's ``SQLiteIndex.add_items`` with the normalising indexer."""
+            if not model.get_search_fields():
+                return
+            languages = _languages_by_locale()
+            indexers = [SQLiteNormalisingIndexer(obj, self.backend, languages) for obj in objs]
+            if not indexers:
+                return
+            content_type_pk = get_content_type_pk(model)
+            data = {indexer.id: (indexer.title, indexer.autocomplete, indexer.body) for indexer in indexers}
+            entries = self.entries.filter(content_type_id=content_type_pk)
+            indexed = frozenset(entries.filter(object_id__in=data.keys()).values_list("object_id", flat=True))
+            for object_id in indexed:
+                title, autocomplete, body = data[object_id]
+                entries.filter(object_id=object_id).update(title=title, autocomplete=autocomplete, body=body)
+            self.entries.bulk_create(
+                IndexEntry(
+                    content_type_id=content_type_pk,
+                    object_id=object_id,
+                    title=title,
+                    autocomplete=autocomplete,
+                    body=body,
                 )
-            seen: set[str] = set()
-            ordered = []
-            for pk in ranked:
-                if pk in allowed and pk not in seen:
-                    seen.add(pk)
-                    ordered.append(pk)
-            return ordered
+                for object_id, (title, autocomplete, body) in data.items()
+                if object_id not in indexed
+            )
+            self._refresh_title_norms()
 
-    class RankedSQLiteSearchResults(SQLiteSearchResults):
-        def _ranked(self) -> list[Any] | None:
-            if self._score_field is not None:
-                return None
-            if not hasattr(self, "_ranked_cache"):
-                compiler = self.query_compiler
-                self._ranked_cache = compiler.ranked_ids(compiler.get_config(self.backend))
-            return self._ranked_cache
 
-        def _do_search(self) -> list[Any]:
-            ranked = self._ranked()
-            if ranked is None:
-                return super()._do_search()
-            page_ids = ranked[self.start : self.stop]
-            objects = self.query_compiler.queryset.filter(pk__in=page_ids).order_by()
-            by_pk = {str(obj.pk): obj for obj in objects}
-            return [by_pk[pk] for pk in page_ids if pk in by_pk]
+if _ON_POSTGRES:
 
-        def _do_count(self) -> int:
-            ranked = self._ranked()
-            if ranked is None:
-                return super()._do_count()
-            total = len(ranked) - self.start
-            if self.stop is not None:
-                total = min(total, self.stop - self.start)
-            return max(total, 0)
+    class PostgresNormalisingIndexer(_NormalisingIndexer, PostgresObjectIndexer):
+        def __init__(self, obj: Any, backend: Any, languages: dict[Any, str]) -> None:
+            super().__init__(obj, backend)
+            self.languages = languages
 
-    class RankedSQLiteSearchBackend(SQLiteSearchBackend):
-        query_compiler_class = RankedSQLiteSearchQueryCompiler
-        results_class = RankedSQLiteSearchResults
+    class NormalisingPostgresIndex(PostgresIndex):
+        def add_items(self, model: Any, objs: Any) -> None:
+            """modelsearch 1.3's ``PostgresIndex.add_items`` with the normalising indexer."""
+            if not model.get_search_fields():
+                return
+            languages = _languages_by_locale()
+            indexers = [PostgresNormalisingIndexer(obj, self.backend, languages) for obj in objs]
+            if not indexers:
+                return
+            content_type_pk = get_content_type_pk(model)
+            compiler = InsertQuery(IndexEntry).get_compiler(connection=self.write_connection)
+            rows: list[str] = []
+            params: list[Any] = []
+            for indexer in indexers:
+                params.extend((content_type_pk, indexer.id))
+                vectors = []
+                for name in ("title", "autocomplete", "body"):
+                    value = compiler.prepare_value(IndexEntry._meta.get_field(name), getattr(indexer, name))
+                    sql, value_params = value.as_sql(compiler, self.write_connection)
+                    vectors.append(sql)
+                    params.extend(value_params)
+                params.extend((indexer.title_text, indexer.body_text))
+                rows.append(f"(%s, %s, {vectors[0]}, {vectors[1]}, {vectors[2]}, 1.0, %s, %s)")
+            table = IndexEntry._meta.db_table
+            with self.write_connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {table} (content_type_id, object_id, title, autocomplete, body,"
+                    " title_norm, title_text, body_text)"
+                    f" (VALUES {', '.join(rows)})"
+                    " ON CONFLICT (content_type_id, object_id) DO UPDATE SET title = EXCLUDED.title,"
+                    " title_norm = 1.0, autocomplete = EXCLUDED.autocomplete, body = EXCLUDED.body,"
+                    " title_text = EXCLUDED.title_text, body_text = EXCLUDED.body_text",
+                    params,
+                )
+            self._refresh_title_norms()
+
+
+# --- Wagtail's own queries (the CMS admin) ---------------------------------------------------
+
+
+def _variant_groups(query_string: str, *, stemmed: bool) -> list[tuple[str, ...]]:
+    if stemmed:
+        return text.query_term_variants(query_string)
+    groups: list[tuple[str, ...]] = [(word,) for word in dict.fromkeys(text.words(query_string))]
+    return groups[: text.MAX_QUERY_TERMS]
+
+
+def _fts_quote(word: str) -> str:
+    """An FTS5 string: double quotes doubled, so nothing inside is query syntax."""
+    return '"' + word.replace('"', '""') + '"'
+
+
+if _ON_SQLITE:
+
+    class QuotedLexeme(SQLiteLexeme):
+        """modelsearch's SQLite ``Lexeme`` escapes ``'`` and ``\\`` (SQL string syntax, though
+        the match is a bound parameter) but not ``"``, so a double quote in a query broke FTS5's
+        syntax: a server error (issue 7, item 16). Quoted the FTS5 way instead."""
+
+        def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+            return ("%s*" if self.prefix else "%s"), [_fts_quote(self.value)]
+
+    class _NormalisingSQLiteCompilerMixin:
+        LAST_TERM_IS_PREFIX: bool
+        STEMMED = True
+
+        def build_search_query_content(self, query: Any, config: Any = None) -> Any:
+            if isinstance(query, (PlainText, Phrase)):
+                groups = _variant_groups(query.query_string, stemmed=self.STEMMED)
+                if not groups:
+                    return SearchQueryExpression(QuotedLexeme(""))
+                last = len(groups) - 1
+                parts = [
+                    reduce(
+                        lambda a, b: a | b,
+                        [QuotedLexeme(form, prefix=self.LAST_TERM_IS_PREFIX and n == last) for form in group],
+                    )
+                    for n, group in enumerate(groups)
+                ]
+                operator = getattr(query, "operator", "and")
+                return SearchQueryExpression(
+                    reduce((lambda a, b: a & b) if operator == "and" else (lambda a, b: a | b), parts)
+                )
+            return super().build_search_query_content(query, config=config)  # type: ignore[misc]
+
+    class NormalisingSQLiteSearchQueryCompiler(_NormalisingSQLiteCompilerMixin, SQLiteSearchQueryCompiler):
+        pass
+
+    class NormalisingSQLiteAutocompleteQueryCompiler(
+        _NormalisingSQLiteCompilerMixin, SQLiteAutocompleteQueryCompiler
+    ):
+        STEMMED = False
+
+    class NormalisingSQLiteSearchBackend(SQLiteSearchBackend):
+        index_class = NormalisingSQLiteIndex
+        query_compiler_class = NormalisingSQLiteSearchQueryCompiler
+        autocomplete_query_compiler_class = NormalisingSQLiteAutocompleteQueryCompiler
+
+
+if _ON_POSTGRES:
+
+    class _NormalisingPostgresCompilerMixin:
+        LAST_TERM_IS_PREFIX: bool
+        STEMMED = True
+
+        def build_tsquery_content(self, query: Any, config: Any = None, invert: bool = False) -> Any:
+            if isinstance(query, (PlainText, Phrase)):
+                groups = _variant_groups(query.query_string, stemmed=self.STEMMED) or [("",)]
+                last = len(groups) - 1
+                # Each word is quoted by the Lexeme, so nothing in it is tsquery syntax.
+                parts = [
+                    reduce(
+                        lambda a, b: a | b,
+                        [
+                            PostgresLexeme(form, invert=invert, prefix=self.LAST_TERM_IS_PREFIX and n == last)
+                            for form in group
+                        ],
+                    )
+                    for n, group in enumerate(groups)
+                ]
+                is_and = getattr(query, "operator", "and") == "and"
+                if invert:
+                    is_and = not is_and
+                combined = reduce((lambda a, b: a & b) if is_and else (lambda a, b: a | b), parts)
+                return SearchQuery(combined, search_type="raw", config=config)
+            return super().build_tsquery_content(query, config=config, invert=invert)  # type: ignore[misc]
+
+    class NormalisingPostgresSearchQueryCompiler(
+        _NormalisingPostgresCompilerMixin, PostgresSearchQueryCompiler
+    ):
+        pass
+
+    class NormalisingPostgresAutocompleteQueryCompiler(
+        _NormalisingPostgresCompilerMixin, PostgresAutocompleteQueryCompiler
+    ):
+        STEMMED = False
+
+    class NormalisingPostgresSearchBackend(PostgresSearchBackend):
+        index_class = NormalisingPostgresIndex
+        query_compiler_class = NormalisingPostgresSearchQueryCompiler
+        autocomplete_query_compiler_class = NormalisingPostgresAutocompleteQueryCompiler
+
+
+# --- The visitor's search --------------------------------------------------------------------
+
+
+if _ON_SQLITE:
+    # Wagtail installs modelsearch's models under its own label: wagtailsearch_indexentry(_fts).
+    _FTS_TABLE = SQLiteFTSIndexEntry._meta.db_table
+
+
+def _page_content_types(queryset: QuerySet[Any]) -> list[int]:
+    return list(get_descendants_content_types_pks(queryset.model))
+
+
+def _sqlite_ranked_ids(queryset: QuerySet[Any], terms: tuple[str, ...]) -> list[int]:
+    """Ids of the pages in ``queryset`` holding any of ``terms``: those holding all of them
+    first, then by bm25 (FTS5's, lower is better, the title counting ``TITLE_WEIGHT`` times
+    the body; the table's columns are autocomplete, body, title). Two matches, each run once."""
+    columns = "{title body}"
+    quoted = [_fts_quote(term) for term in terms]
+    content_types = _page_content_types(queryset)
+    placeholders = ", ".join(["%s"] * len(content_types))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {_FTS_TABLE}.rowid, entry.object_id, bm25({_FTS_TABLE}, 0.0, 1.0, {TITLE_WEIGHT})"  # noqa: S608
+            f" FROM {_FTS_TABLE} JOIN {IndexEntry._meta.db_table} AS entry ON entry.id = {_FTS_TABLE}.rowid"
+            f" WHERE {_FTS_TABLE} MATCH %s AND entry.content_type_id IN ({placeholders})",
+            [f"{columns} : ({' OR '.join(quoted)})", *content_types],
+        )
+        hits = cursor.fetchall()
+        if not hits:
+            return []
+        with_all: set[int] | None = None
+        if len(terms) > 1:
+            cursor.execute(
+                f"SELECT rowid FROM {_FTS_TABLE} WHERE {_FTS_TABLE} MATCH %s",  # noqa: S608
+                [f"{columns} : ({' AND '.join(quoted)})"],
+            )
+            with_all = {rowid for (rowid,) in cursor.fetchall()}
+    hits.sort(key=lambda hit: (with_all is not None and hit[0] not in with_all, hit[2]))
+    ranked = [int(object_id) for _rowid, object_id, _score in hits]
+    allowed: set[int] = set()
+    for start in range(0, len(ranked), 10_000):  # below SQLite's limit on query parameters
+        chunk = ranked[start : start + 10_000]
+        allowed.update(queryset.filter(pk__in=chunk).order_by().values_list("pk", flat=True))
+    return [pk for pk in dict.fromkeys(ranked) if pk in allowed]
+
+
+def _postgres_ranked(queryset: QuerySet[Any], terms: tuple[str, ...]) -> QuerySet[Any]:
+    """``queryset`` narrowed to pages holding any of ``terms``: those holding all of them
+    first, then by ts_rank (the title counting ``TITLE_WEIGHT`` times the body)."""
+    queries = [SearchQuery(term, search_type="plain", config="simple") for term in terms]
+    any_term = reduce(lambda a, b: a | b, queries)
+    every_term = reduce(lambda a, b: a & b, queries)
+    # The relation index_entries joins each page's one entry (modelsearch's generic relation
+    # covers the page's specific type).
+    vector = F("index_entries__title")._combine(F("index_entries__body"), "||", False)  # type: ignore[attr-defined]
+    ranked = queryset.annotate(_vector_=vector).filter(_vector_=any_term)
+    has_all = Case(When(_vector_=every_term, then=Value(1)), default=Value(0), output_field=IntegerField())
+    rank = SearchRank(F("index_entries__title"), any_term) * TITLE_WEIGHT + SearchRank(
+        F("index_entries__body"), any_term
+    )
+    return ranked.annotate(_all_=has_all, _rank_=rank).order_by("-_all_", "-_rank_", "-pk")
+
+
+def site_search(
+    queryset: QuerySet[Any], terms: tuple[str, ...], start: int, stop: int
+) -> tuple[list[Any], int]:
+    """The visitor's search: ``(pages[start:stop], total)`` of the pages in ``queryset`` whose
+    title or text holds any of ``terms`` (words already normalised and stemmed by
+    ``text.query_terms``), those holding all of them first, then by relevance.
+
+    ``queryset`` may be filtered freely (it is not limited to the declared filter fields of
+    Wagtail's search API). Raises nothing for any ``terms``: each is quoted for the engine.
+    """
+    if not terms:
+        return [], 0
+    if _ON_SQLITE:
+        ids = _sqlite_ranked_ids(queryset, terms)
+        page_ids = ids[start:stop]
+        by_pk = {page.pk: page for page in queryset.filter(pk__in=page_ids).order_by()}
+        return [by_pk[pk] for pk in page_ids if pk in by_pk], len(ids)
+    if _ON_POSTGRES:
+        ranked = _postgres_ranked(queryset, terms)
+        return list(ranked[start:stop]), ranked.count()
+    # Another database: Wagtail's own backend, any word (no ranking by number of words).
+    found = queryset.search(" ".join(terms), operator="or")  # type: ignore[attr-defined]
+    return list(found[start:stop]), found.count()
+
+
+# --- SQLite's full-text table ----------------------------------------------------------------
+
+
+def fts_tokenizer_ensure(**_kwargs: Any) -> None:
+    """Makes SQLite's FTS5 table split words without removing diacritics (after ``migrate``).
+
+    modelsearch creates its ``…_indexentry_fts`` table with FTS5's default tokenizer,
+    ``unicode61`` with ``remove_diacritics 1``, which folds å, ä and ö into a and o on SQLite
+    only ("får" would find "far"); PostgreSQL's ``simple`` configuration keeps them apart.
+    The text is normalised before it is stored (``hedershus.cms.text``), so the tokenizer only
+    has to split on spaces. The table is recreated with ``remove_diacritics 0`` and refilled
+    from the index entries (modelsearch's triggers keep it in step afterwards). Idempotent.
+    """
+    if not _ON_SQLITE:
+        return
+    table = _FTS_TABLE
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", [table])
+        row = cursor.fetchone()
+        if row is None or "remove_diacritics 0" in row[0]:
+            return
+        cursor.execute(f"DROP TABLE {table}")
+        cursor.execute(
+            f"CREATE VIRTUAL TABLE {table}"
+            f" USING fts5(autocomplete, body, title, tokenize = '{FTS_TOKENIZER}')"
+        )
+        cursor.execute(
+            f"INSERT INTO {table} (rowid, autocomplete, body, title)"  # noqa: S608
+            f" SELECT id, autocomplete, body, title FROM {IndexEntry._meta.db_table}"
+        )
+
+
+__all__ = ["SearchBackend", "fts_tokenizer_ensure", "site_search"]

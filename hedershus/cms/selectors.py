@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from wagtail.models import Locale, Page, Site
 
+from hedershus.cms import text
 from hedershus.cms.models import (
     PAGE_TYPES,
     ArticlePage,
@@ -20,6 +21,7 @@ from hedershus.cms.models import (
     ResearchPage,
     Topic,
 )
+from hedershus.cms.search_backend import site_search
 
 SEARCH_MAX_QUERY_LENGTH = 200
 SEARCH_PAGE_SIZE = 20
@@ -99,6 +101,8 @@ class SearchResults:
     total: int = 0
     page_number: int = 1
     page_size: int = SEARCH_PAGE_SIZE
+    #: Pages editors promoted for a term in the query, shown before the others (first page only).
+    promoted: list[Page] = field(default_factory=list)
 
     @property
     def has_next(self) -> bool:
@@ -107,6 +111,15 @@ class SearchResults:
     @property
     def has_previous(self) -> bool:
         return self.page_number > 1
+
+    @property
+    def found(self) -> int:
+        """Every page found: the promoted ones and the others."""
+        return self.total + len(self.promoted)
+
+    @property
+    def promoted_shown(self) -> list[Page]:
+        return self.promoted if self.page_number == 1 else []
 
 
 def _filtered_page_ids(locale: Locale, filters: SearchFilters) -> list[int] | None:
@@ -129,32 +142,92 @@ def _filtered_page_ids(locale: Locale, filters: SearchFilters) -> list[int] | No
     return ids
 
 
+def _promoted_page_ids(query: str, locale: Locale) -> list[int]:
+    """Pages editors promoted (Wagtail's search promotions) for a term found in ``query``.
+
+    A promotion's term matches when each of its words, normalised and stemmed like the query
+    (``cms.text``), is among the query's words: "telefon" is promoted for "min pappa tar min
+    telefon" too, not only for the exact term. A promoted page in another language counts
+    through its translation into ``locale``. Promotions of links to other sites are not
+    shown (no third-party hosts, DESIGN.md). Nothing about the query is stored: Wagtail's
+    ``Query.get`` would create a row for it, so the terms are read, never looked up by it.
+    """
+    from wagtail.contrib.search_promotions.models import SearchPromotion
+
+    language = locale.language_code
+    typed = {text.stem(word, language) for word in text.words(query)}
+    page_ids: list[int] = []
+    promotions = (
+        SearchPromotion.objects.filter(page__isnull=False)
+        .select_related("query")
+        .order_by("query__query_string", "sort_order", "pk")
+    )
+    for promotion in promotions:
+        term = {text.stem(word, language) for word in text.words(promotion.query.query_string)}
+        if term and term <= typed:
+            page_ids.append(promotion.page_id)
+    if not page_ids:
+        return []
+    translations = dict(
+        Page.objects.filter(
+            translation_key__in=Page.objects.filter(pk__in=page_ids).values("translation_key"), locale=locale
+        ).values_list("translation_key", "pk")
+    )
+    keys = dict(Page.objects.filter(pk__in=page_ids).values_list("pk", "translation_key"))
+    localized = [translations.get(keys.get(pk)) for pk in page_ids]
+    return [pk for pk in dict.fromkeys(localized) if pk is not None]
+
+
 def pages_search(
     query: str, locale: Locale, filters: SearchFilters | None = None, page_number: int = 1
 ) -> SearchResults:
-    """Full-text search over live, public pages in ``locale`` (R2), best matches first.
+    """Search over live, public pages in ``locale`` (R2), for a visitor's own words.
 
-    Uses the configured Wagtail search backend: PostgreSQL full-text search in production,
-    SQLite FTS5 in the embedded default.
+    Pages holding any of the query's words are found; those holding all of them come first,
+    then those holding most, then by relevance (``search_backend.site_search``). Words are
+    normalised and stemmed in the locale's language (``cms.text.query_terms``: "takes" finds
+    "take", a word with Arabic vowel marks finds it without), and stop words ("my", "och")
+    do not count. Pages that editors promoted for a word of the query come first
+    (``results.promoted``) and are not repeated among the others. Any text is accepted: no
+    character has a meaning to the search engine. ``query`` is at most
+    ``SEARCH_MAX_QUERY_LENGTH`` characters after collapsing whitespace (longer is cut).
     """
     filters = filters or SearchFilters()
     query = " ".join(query.split())[:SEARCH_MAX_QUERY_LENGTH]
     results = SearchResults(query=query, filters=filters, page_number=max(page_number, 1))
-    if not query:
+    terms = text.query_terms(query, locale.language_code)
+    if not terms:
         return results
     pages = Page.objects.live().public().filter(locale=locale)
     if filters.page_type:
-        model = PAGE_TYPES[filters.page_type]
-        pages = pages.type(model)
+        pages = pages.type(PAGE_TYPES[filters.page_type])
     ids = _filtered_page_ids(locale, filters)
     if ids is not None:
-        # A list, not a subquery: search backends filter only on declared fields of the model.
         pages = pages.filter(id__in=ids)
-    found = pages.search(query)
-    results.total = found.count()
+    promoted_ids = _promoted_page_ids(query, locale)
+    if promoted_ids:
+        allowed = set(pages.filter(pk__in=promoted_ids).values_list("pk", flat=True))
+        promoted_ids = [pk for pk in promoted_ids if pk in allowed]
+        by_pk = {page.pk: page for page in Page.objects.filter(pk__in=promoted_ids).specific()}
+        results.promoted = [by_pk[pk] for pk in promoted_ids if pk in by_pk]
+        pages = pages.exclude(pk__in=promoted_ids)
     start = (results.page_number - 1) * results.page_size
-    results.pages = [page.specific for page in found[start : start + results.page_size]]
+    found, results.total = site_search(pages, terms, start, start + results.page_size)
+    by_pk = {page.pk: page for page in Page.objects.filter(pk__in=[p.pk for p in found]).specific()}
+    results.pages = [by_pk[page.pk] for page in found if page.pk in by_pk]
     return results
+
+
+def search_next_steps(locale: Locale) -> tuple[list[AudienceLandingPage], Page | None]:
+    """Where a search that found nothing leads (item 18): the live audience pages of
+    ``locale`` in the order of ``Audience``, and its contact page (None when there is none)."""
+    order = {audience: index for index, audience in enumerate(Audience.values)}
+    audiences = sorted(
+        AudienceLandingPage.objects.live().public().filter(locale=locale),
+        key=lambda page: order.get(page.audience, len(order)),
+    )
+    contact = ContactPage.objects.live().public().filter(locale=locale).order_by("path").first()
+    return audiences, contact
 
 
 # --- Translation status, for editors (R4) ---------------------------------------------------

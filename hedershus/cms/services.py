@@ -53,7 +53,14 @@ REVIEW_WORKFLOW_NAME = "Peer review"
 REVIEW_TASK_NAME = "Review by another editor"
 
 # What the Editors group may do. Never "publish_page": publishing goes through review.
-EDITOR_PERMISSIONS = (("wagtailadmin", "access_admin"), ("wagtail_localize", "submit_translation"))
+EDITOR_PERMISSIONS = (
+    ("wagtailadmin", "access_admin"),
+    ("wagtail_localize", "submit_translation"),
+    # Settings → Promoted search results: pages shown first for chosen search terms.
+    ("wagtailsearchpromotions", "add_searchpromotion"),
+    ("wagtailsearchpromotions", "change_searchpromotion"),
+    ("wagtailsearchpromotions", "delete_searchpromotion"),
+)
 EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page", "lock_page")
 EDITOR_COLLECTION_PERMISSIONS = (
     ("wagtaildocs", "add_document"),

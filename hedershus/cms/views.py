@@ -10,7 +10,12 @@ from wagtail import views as wagtail_views
 from wagtail.models import Locale, Page
 
 from hedershus.cms.forms import PortalSearchForm
-from hedershus.cms.selectors import SearchFilters, content_locale_for_request, pages_search
+from hedershus.cms.selectors import (
+    SearchFilters,
+    content_locale_for_request,
+    pages_search,
+    search_next_steps,
+)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -52,14 +57,16 @@ def search(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = PortalSearchForm(request.POST)
         if form.is_valid():
+            locale = content_locale_for_request(request)
             results = pages_search(
                 form.cleaned_data["q"],
-                content_locale_for_request(request),
+                locale,
                 SearchFilters.from_data(form.cleaned_data),
                 form.cleaned_data.get("page") or 1,
             )
-            return render(
-                request, "cms/search.html", {"search_form": form, "searched": True, "results": results}
-            )
+            context = {"search_form": form, "searched": True, "results": results}
+            if not results.found:
+                context["next_audiences"], context["next_contact"] = search_next_steps(locale)
+            return render(request, "cms/search.html", context)
         return render(request, "cms/search.html", {"search_form": form}, status=400)
     return render(request, "cms/search.html", {"search_form": PortalSearchForm()})
