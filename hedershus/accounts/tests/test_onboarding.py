@@ -8,12 +8,10 @@ from __future__ import annotations
 import re
 import time
 
-import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 
 from hedershus.accounts.models import User
@@ -21,12 +19,6 @@ from hedershus.audit.models import AuditEvent
 
 NEW_PASSWORD = "a-fresh-long-password-42"
 LINK = re.compile(r"https?://testserver(/staff/auth/password/reset/key/\S+)")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    # TOTP codes are marked used in the cache; user ids repeat between tests.
-    cache.clear()
 
 
 def _totp_now(secret: str) -> str:
@@ -120,6 +112,8 @@ def test_a_new_user_goes_from_the_link_to_a_second_factor_and_the_staff_pages(
     response = client.post(reverse("account_login"), {"login": user.email, "password": NEW_PASSWORD})
     assert response.status_code == 302
     assert client.get(reverse("staff:dashboard"))["Location"] == reverse("mfa_index")
+    # The second-factor page says why the newcomer is there.
+    assert "One step left" in client.get(reverse("mfa_index"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     # Both kinds of second factor may be added, without a second password prompt.
     assert client.get(reverse("mfa_add_webauthn")).status_code == 200
     response = client.get(reverse("mfa_activate_totp"))
