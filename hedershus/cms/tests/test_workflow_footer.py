@@ -12,6 +12,12 @@ from hedershus.cms.tests.conftest import current_task_state, make_article, submi
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english_admin(client):
+    """Messages are compared in English; the admin follows the browser's language."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 @pytest.fixture
 def in_review(tree, editor):
     page = make_article(tree[("knowledge-bank", "sv")], editor, title="Text i granskning", intro="Granskas")
