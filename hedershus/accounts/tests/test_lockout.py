@@ -57,6 +57,14 @@ def _events(event_type: str, user: User | None = None) -> list[AuditEvent]:
     return list(events.order_by("pk"))
 
 
+@pytest.fixture(autouse=True)
+def _long_delays(settings: Any) -> None:
+    """Delays far longer than a slow test run takes, so none runs out by itself mid-test;
+    tests that need one to pass move the back-off's clock (``clock``)."""
+    settings.SIGN_IN_DELAY_SECONDS = 600
+    settings.LOCKOUT_MINUTES = 120
+
+
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Any:
     """The back-off's clock, moved forward with ``clock.advance(seconds)``."""
@@ -85,7 +93,7 @@ def test_wrong_codes_stop_the_same_pending_sign_in_from_accepting_the_right_code
     assert not _events("auth.login", counsellor)
     assert [event.data["stage"] for event in _events("auth.login_delayed", counsellor)] == ["second_factor"]
 
-    clock.advance(31)
+    clock.advance(601)
     client.post(reverse("mfa_authenticate"), {"code": _totp_now()})
     assert _signed_in(client)
 
@@ -182,9 +190,9 @@ def test_strangers_wrong_passwords_delay_the_account_and_the_person_gets_in_afte
     assert _is_delayed(_password_step(client, counsellor.email))  # the right password, too soon
     assert not _events("auth.locked")
     [delayed] = _events("auth.login_delayed", counsellor)
-    assert delayed.data == {"stage": "password", "failures": 5, "seconds": 30, "known_account": True}
+    assert delayed.data == {"stage": "password", "failures": 5, "seconds": 600, "known_account": True}
 
-    clock.advance(31)
+    clock.advance(601)
     assert _password_step(client, counsellor.email)["Location"] == reverse("mfa_authenticate")
     client.post(reverse("mfa_authenticate"), {"code": _totp_now()})
     assert _signed_in(client)
@@ -199,11 +207,12 @@ def test_attempts_during_a_delay_are_refused_unchecked_and_do_not_lengthen_it(cl
     # One refusal recorded per delay, not one per request.
     assert len(_events("auth.login_blocked", counsellor)) == 1
     assert len(_events("auth.login_failed", counsellor)) == 5
-    clock.advance(31)
+    clock.advance(601)
     assert _password_step(client, counsellor.email)["Location"] == reverse("mfa_authenticate")
 
 
 def test_each_further_failure_doubles_the_delay_up_to_the_cap(client, counsellor, clock, settings):
+    settings.SIGN_IN_DELAY_SECONDS = 30
     settings.LOCKOUT_MINUTES = 4
     for _ in range(4):
         _password_step(client, counsellor.email, WRONG)
@@ -260,11 +269,14 @@ def test_the_delayed_answer_is_the_same_for_an_account_and_a_made_up_address(cou
         )
 
 
-def test_the_delayed_message_says_how_long_to_wait_and_nothing_about_the_account(client, db):
-    for _ in range(6):  # the sixth failure starts a 60-second delay
+def test_the_delayed_message_says_how_long_to_wait_and_nothing_about_the_account(client, db, clock):
+    for _ in range(5):
         _password_step(client, "nobody@example.org", WRONG)
+    assert "try again in 10 minutes." in _password_step(client, "nobody@example.org").content.decode()
+    clock.advance(601)
+    _password_step(client, "nobody@example.org", WRONG)  # the sixth failure: twice as long
     text = _password_step(client, "nobody@example.org").content.decode()
-    assert "try again in 1 minute." in text
+    assert "try again in 20 minutes." in text
     for revealing in ("locked", "exist", "unknown", "no account", "not found"):
         assert revealing not in text.lower()
 

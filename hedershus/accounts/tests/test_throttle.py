@@ -24,6 +24,14 @@ PASSWORD = "correct-horse-battery-staple"
 WRONG = "wrong-password-123"
 
 
+@pytest.fixture(autouse=True)
+def _long_delays(settings: Any) -> None:
+    """Delays far longer than a slow test run takes, so none runs out by itself mid-test;
+    tests that need one to pass move the back-off's clock (``clock``)."""
+    settings.SIGN_IN_DELAY_SECONDS = 600
+    settings.LOCKOUT_MINUTES = 120
+
+
 def _totp_now() -> str:
     return format_hotp_value(hotp_value("JBSWY3DPEHPK3PXP", int(time.time()) // 30))
 
