@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from e2e.test_history import sent_in_place
+
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "e2e-editor-password-Hedershus"
@@ -104,8 +106,7 @@ def search(context_factory: Any, server: Any, language: str, term: str) -> Any:
     page = context_factory().new_page()
     page.goto(server.url(f"/{language}/search/"))
     page.fill("#id_q", term)
-    page.press("#id_q", "Enter")
-    page.wait_for_load_state()
+    sent_in_place(page, lambda: page.press("#id_q", "Enter"))
     assert term not in page.url
     return page
 

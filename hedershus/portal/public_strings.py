@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import polib
+import polib  # type: ignore[import-untyped]  # no stubs; a dependency of wagtail-localize
 from django.apps import apps
 from django.conf import settings
 from django.utils.module_loading import import_string

@@ -7,7 +7,7 @@ tests fail instead, for any public string in any configured language.
 
 from __future__ import annotations
 
-import polib
+import polib  # type: ignore[import-untyped]  # no stubs; a dependency of wagtail-localize
 import pytest
 from django.conf import settings
 from django.utils.translation import to_locale
