@@ -97,12 +97,15 @@ def _communicator(
 async def _connect(url: str, session_key: str | None) -> tuple[bool, Any, WebsocketCommunicator]:
     communicator = _communicator(url, session_key)
     connected, code = await communicator.connect()
+    if not connected:
+        await communicator.disconnect()  # as the server does after a refused handshake
     return connected, code, communicator
 
 
 async def _assert_closed_with(communicator: WebsocketCommunicator, code: int) -> None:
     output = await communicator.receive_output(timeout=2)
     assert output == {"type": "websocket.close", "code": code}
+    await communicator.disconnect()  # what the browser answers; lets the consumer end
 
 
 # --- staff: who may connect --------------------------------------------------------------
@@ -148,6 +151,7 @@ async def test_a_socket_from_another_origin_is_refused(counsellor: User) -> None
     communicator = _communicator("/ws/test/queue/", key, origin="https://evil.example")
     connected, _code = await communicator.connect()
     assert not connected
+    await communicator.disconnect()
 
 
 # --- staff: re-checked on every message ---------------------------------------------------
