@@ -16,13 +16,18 @@ from allauth.mfa.totp.internal.auth import TOTP
 from hedershus.accounts.demo import DEMO_ACCOUNTS, DEMO_TOTP_SECRET
 from hedershus.accounts.models import User
 from hedershus.accounts.services import users_create_demo
-from hedershus.core.checks import run_startup_checks
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
 def _ids(errors):
     return sorted(error.id for error in errors)
+
+
+def run_startup_checks():
+    from hedershus.core.checks import run_startup_checks
+
+    return run_startup_checks()
 
 
 def _free_port() -> int:
