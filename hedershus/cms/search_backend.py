@@ -261,7 +261,9 @@ if _ON_POSTGRES:
 
         def build_tsquery_content(self, query: Any, config: Any = None, invert: bool = False) -> Any:
             if isinstance(query, (PlainText, Phrase)):
-                groups = _variant_groups(query.query_string, stemmed=self.STEMMED) or [("",)]
+                groups = _variant_groups(query.query_string, stemmed=self.STEMMED)
+                if not groups:  # no word at all: a query that matches nothing (not "''")
+                    return SearchQuery("", search_type="plain", config=config)
                 last = len(groups) - 1
                 # Each word is quoted by the Lexeme, so nothing in it is tsquery syntax.
                 parts = [
