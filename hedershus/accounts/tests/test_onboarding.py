@@ -86,7 +86,9 @@ def test_a_new_password_link_is_mailed_to_the_user_and_not_shown(
 def test_a_deactivated_account_gets_no_password_link(client, administrator, counsellor, signed_in):
     User.objects.filter(pk=counsellor.pk).update(is_active=False)
     signed_in(administrator)
-    client.post(reverse("staff:user_setup_link", args=[counsellor.pk]))
+    response = client.post(reverse("staff:user_setup_link", args=[counsellor.pk]), follow=True)
+    assert "/password/reset/key/" not in response.content.decode()
+    assert not AuditEvent.objects.filter(event_type="user.setup_link_issued").exists()
     assert mail.outbox == []
 
 
