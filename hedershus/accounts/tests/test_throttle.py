@@ -169,3 +169,35 @@ def test_a_typed_address_is_never_kept_in_the_cache_or_the_audit_log(client, db)
     assert any("signin:until" in key for key in keys)  # the control: the delay is there
     assert not any("typed-secret" in key for key in keys)
     assert not any("typed-secret" in str(event.data) for event in AuditEvent.objects.all())
+
+
+def test_parallel_attempts_on_one_address_get_no_more_checks_than_the_free_failures(settings):
+    """Many requests at once for one address: each checks the delay and counts its failure
+    under the address's lock, so no more than LOCKOUT_ATTEMPTS passwords are ever checked."""
+    import threading
+
+    settings.SIGN_IN_DELAY_SECONDS = 600
+    address = throttle.normalise_address("target@example.org")
+    checked: list[int] = []
+    refused: list[int] = []
+    start = threading.Barrier(20)
+
+    def attempt(number: int) -> None:
+        start.wait()
+        try:
+            with throttle.serialised(address):
+                if throttle.delay_remaining(address) > 0:
+                    raise throttle.SignInDelayed(throttle.delay_remaining(address))
+                checked.append(number)  # here the backend checks the password
+                time.sleep(0.01)
+                throttle.record_failure(address)
+        except throttle.SignInDelayed:
+            refused.append(number)
+
+    threads = [threading.Thread(target=attempt, args=(number,)) for number in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(checked) == settings.LOCKOUT_ATTEMPTS
+    assert len(refused) == 20 - settings.LOCKOUT_ATTEMPTS
