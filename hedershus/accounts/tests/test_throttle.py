@@ -171,7 +171,7 @@ def test_a_typed_address_is_never_kept_in_the_cache_or_the_audit_log(client, db)
     assert not any("typed-secret" in str(event.data) for event in AuditEvent.objects.all())
 
 
-def test_parallel_attempts_on_one_address_get_no_more_checks_than_the_free_failures(settings):
+def test_parallel_attempts_on_one_address_get_no_more_checks_than_the_free_failures(settings: Any) -> None:
     """Many requests at once for one address: each checks the delay and counts its failure
     under the address's lock, so no more than LOCKOUT_ATTEMPTS passwords are ever checked."""
     import threading
