@@ -4,7 +4,10 @@
    firing DELETE triggers (unless ``recursive_triggers`` is on), so an event could be
    replaced although UPDATE and DELETE are refused. A BEFORE INSERT trigger now refuses any
    insert that conflicts with an existing event on any unique column (id, hash, prev_hash):
-   no legitimate append ever does. Every UNIQUE column added later must join this trigger.
+   no legitimate append ever does. Every UNIQUE column added later must join this trigger
+   (a test checks). Not ``PRAGMA recursive_triggers``: a per-connection setting protects
+   nothing against another client (the sqlite3 shell), and it would change how every other
+   trigger behaves (Wagtail's search index keeps its full-text table with triggers).
    PostgreSQL has no REPLACE; its ``ON CONFLICT DO UPDATE`` and ``MERGE`` fire the UPDATE
    trigger, which refuses them.
 2. ``key_id``: the AUDIT_HMAC_KEYS key that signed an event; "" for the events hashed with
