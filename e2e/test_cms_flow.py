@@ -195,3 +195,52 @@ def test_an_editor_writes_a_reviewer_approves_and_a_visitor_finds_it(context_fac
     )
     for event in ("cms.page_submitted", "cms.page_approved", "cms.page_published"):
         assert event in log
+
+
+ATTACH_DOCUMENT = """
+import io
+from django.core.files.base import ContentFile
+from pypdf import PdfWriter
+from wagtail.documents import get_document_model
+from wagtail.models import Page
+from hedershus.cms.models import ResearchDocument, ResearchPage
+writer = PdfWriter()
+writer.add_blank_page(200, 200)
+writer.add_metadata({"/Title": "Hemlig rapport om Anna", "/Author": "Anna Andersson"})
+data = io.BytesIO()
+writer.write(data)
+upload = ContentFile(data.getvalue(), name="Hemlig rapport om Anna.pdf")
+doc = get_document_model()(title="Rapport", file=upload)
+doc.save()
+page = ResearchPage.objects.live().filter(locale__language_code="sv").first()
+draft = page.get_latest_revision_as_object()
+draft.documents = [ResearchDocument(document=doc, label="Rapporten")]
+draft.save_revision().publish()  # the system publishes, as after an approval
+print(doc.pk, page.pk)
+"""
+
+
+def test_a_visitor_downloads_a_document_without_a_tab_a_title_or_a_revealing_name(context_factory, server):
+    """Issue 7, item 13: the document downloads (no tab, no history entry), under a neutral
+    name, without the metadata title and author it was uploaded with."""
+    from pypdf import PdfReader
+
+    doc_id, page_pk = map(int, server.manage("shell", "-c", ATTACH_DOCUMENT).split()[-2:])
+    context = context_factory(accept_downloads=True)
+    page = context.new_page()
+    page.goto(server.url(f"/sv/p/{page_pk}/"))
+    before = (page.url, page.evaluate("history.length"))
+    link = page.get_by_role("link", name="Rapporten")
+    assert link.get_attribute("href") == f"/documents/{doc_id}/"
+
+    with page.expect_download() as info:
+        link.click()
+    download = info.value
+
+    assert download.suggested_filename == f"document-{doc_id}.pdf"
+    page.wait_for_timeout(500)
+    assert (page.url, page.evaluate("history.length")) == before  # still on the page: no new entry
+    assert len(context.pages) == 1  # no tab opened
+    with open(download.path(), "rb") as f:
+        reader = PdfReader(f)
+        assert reader.metadata is None and reader.xmp_metadata is None
