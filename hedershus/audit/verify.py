@@ -24,6 +24,19 @@ CHAIN_KEYED_EVENT = "audit.chain_keyed"
 
 
 @dataclass(frozen=True)
+class KeyRun:
+    """Consecutive events signed with one key (``key_id`` "" for unsigned legacy events).
+
+    Listed so that, after a leaked key was rotated out, an event signed with the old key
+    after the new key's first event stands out (docs/operations.md)."""
+
+    key_id: str
+    first_id: int
+    last_id: int
+    count: int
+
+
+@dataclass(frozen=True)
 class ChainReport:
     """The result of a walk: ``checked`` events were intact before the problem, if any.
 
@@ -34,6 +47,7 @@ class ChainReport:
     checked: int
     first_broken_id: int | None
     problem: str
+    key_runs: tuple[KeyRun, ...] = ()
 
     @property
     def intact(self) -> bool:
@@ -47,6 +61,7 @@ def audit_chain_verify(batch_size: int = 2000) -> ChainReport:
     checked = 0
     legacy_events = 0
     keyed = False
+    runs: list[KeyRun] = []
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=batch_size):
         if event.prev_hash != expected_prev:
             return ChainReport(
@@ -89,6 +104,10 @@ def audit_chain_verify(batch_size: int = 2000) -> ChainReport:
                 "recomputed without the audit key)",
             )
         keyed = keyed or event.key_id != LEGACY_KEY_ID
+        if runs and runs[-1].key_id == event.key_id:
+            runs[-1] = KeyRun(event.key_id, runs[-1].first_id, event.pk, runs[-1].count + 1)
+        else:
+            runs.append(KeyRun(event.key_id, event.pk, event.pk, 1))
         expected_prev = event.hash
         checked += 1
     if not keyed:
@@ -101,4 +120,4 @@ def audit_chain_verify(batch_size: int = 2000) -> ChainReport:
             "the log holds no signed event, yet installing signs one: it was emptied or "
             "rewritten without the audit key",
         )
-    return ChainReport(checked, None, "")
+    return ChainReport(checked, None, "", tuple(runs))

@@ -266,3 +266,23 @@ def test_a_rotated_key_still_verifies_the_events_it_signed(counsellor, settings)
     first_old = AuditEvent.objects.exclude(key_id="").order_by("id").first()
     _report, message = _verify_fails_at(first_old.pk)
     assert "not in AUDIT_HMAC_KEYS" in message
+
+
+def test_audit_verify_lists_which_key_signed_which_events(counsellor, settings):
+    """After a leaked key is rotated out, an older key id below the new one marks forgeries."""
+    old_key_id = AuditEvent.objects.order_by("-id").values_list("key_id", flat=True).first()
+    before = _record_several(counsellor, count=2)
+    settings.AUDIT_HMAC_KEYS = [
+        base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        *settings.AUDIT_HMAC_KEYS,
+    ]
+    after = _record_several(counsellor, count=3)
+    first_id = AuditEvent.objects.order_by("id").values_list("id", flat=True)[0]
+    runs = audit_chain_verify().key_runs
+    assert [(run.key_id, run.first_id, run.last_id, run.count) for run in runs] == [
+        (old_key_id, first_id, before[-1].pk, before[-1].pk - first_id + 1),
+        (after[0].key_id, after[0].pk, after[-1].pk, 3),
+    ]
+    out = io.StringIO()
+    call_command("audit_verify", stdout=out)
+    assert f"  events {after[0].pk}-{after[-1].pk} (3): signed with key {after[0].key_id}" in out.getvalue()

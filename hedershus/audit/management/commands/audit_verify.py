@@ -18,3 +18,8 @@ class Command(BaseCommand):
                 f"{report.checked} events before it are intact."
             )
         self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {report.checked} events checked."))
+        # Which key signed what: after a leaked key was replaced, an older key id appearing
+        # again below the new one marks forged events (docs/operations.md).
+        for run in report.key_runs:
+            how = f"signed with key {run.key_id}" if run.key_id else "unsigned (from before signing began)"
+            self.stdout.write(f"  events {run.first_id}-{run.last_id} ({run.count}): {how}")
