@@ -67,6 +67,7 @@ def websocket_stack(routes: list[Any]) -> Any:
 class BaseConsumer(AsyncJsonWebsocketConsumer):
     """Request ids, access checks and error frames for every socket (see the module)."""
 
+    groups: list[str]
     connection_id: str
     _message_count: int
     _checked_at: float
@@ -122,7 +123,8 @@ class BaseConsumer(AsyncJsonWebsocketConsumer):
     async def join(self, group: str) -> None:
         """Adds this socket to channel-layer ``group``; it is left again on disconnect."""
         await self.channel_layer.group_add(group, self.channel_name)
-        self.groups.append(group)
+        # A new list: appending would change a ``groups`` list declared on the class.
+        self.groups = [*self.groups, group]
 
     # --- messages from the client -------------------------------------------------------
 
