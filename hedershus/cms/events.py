@@ -17,4 +17,6 @@ CMS_EVENT_TYPES: dict[str, Promise] = {
     "cms.document_uploaded": _("Document uploaded"),
     "cms.document_changed": _("Document changed"),
     "cms.document_deleted": _("Document deleted"),
+    "cms.search_promotion_saved": _("Promoted search result saved"),
+    "cms.search_promotion_deleted": _("Promoted search result deleted"),
 }

@@ -265,10 +265,11 @@ if _ON_POSTGRES:
                 if not groups:  # no word at all: a query that matches nothing (not "''")
                     return SearchQuery("", search_type="plain", config=config)
                 last = len(groups) - 1
-                # Each word is quoted by the Lexeme, so nothing in it is tsquery syntax.
+                # Each word is quoted by the Lexeme, so nothing in it is tsquery syntax. Inverted
+                # (NOT), "any variant" becomes "none of the variants" (De Morgan, as modelsearch).
                 parts = [
                     reduce(
-                        lambda a, b: a | b,
+                        (lambda a, b: a & b) if invert else (lambda a, b: a | b),
                         [
                             PostgresLexeme(form, invert=invert, prefix=self.LAST_TERM_IS_PREFIX and n == last)
                             for form in group

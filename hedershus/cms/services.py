@@ -391,6 +391,26 @@ def document_deleted_record(document: Any) -> None:
     audit_record("cms.document_deleted", actor=_actor(), target=document, data=_document_data(document))
 
 
+# --- Promoted search results ----------------------------------------------------------------
+
+
+def search_promotion_record(event_type: str, promotion: Any) -> None:
+    """Records an editor's promoted search result being saved or deleted
+    (``cms.search_promotion_saved`` / ``cms.search_promotion_deleted``): it changes what
+    visitors are shown first. Data: the editor's search term and the promoted page's id (or
+    that it is a link to another site, which visitors are never shown)."""
+    audit_record(
+        event_type,
+        actor=_actor(),
+        target=promotion,
+        data={
+            "term": promotion.query.query_string,
+            "page": promotion.page_id,
+            "external_link": bool(promotion.external_link_url),
+        },
+    )
+
+
 # --- The help directory, fed by the partner register later ----------------------------------
 
 

@@ -66,6 +66,15 @@ def _on_document_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
     services.document_deleted_record(instance)
 
 
+def _on_search_promotion_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:
+        services.search_promotion_record("cms.search_promotion_saved", instance)
+
+
+def _on_search_promotion_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    services.search_promotion_record("cms.search_promotion_deleted", instance)
+
+
 def _on_user_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
     if not raw:
         services.editor_groups_sync(instance)
@@ -96,3 +105,12 @@ def connect() -> None:
     pre_save.connect(_on_document_pre_save, sender=document, dispatch_uid=f"{uid}.document_pre_save")
     post_save.connect(_on_document_saved, sender=document, dispatch_uid=f"{uid}.document_saved")
     post_delete.connect(_on_document_deleted, sender=document, dispatch_uid=f"{uid}.document_deleted")
+    # Promoted search results change what visitors see first: audited like pages.
+    from wagtail.contrib.search_promotions.models import SearchPromotion
+
+    post_save.connect(
+        _on_search_promotion_saved, sender=SearchPromotion, dispatch_uid=f"{uid}.promotion_saved"
+    )
+    post_delete.connect(
+        _on_search_promotion_deleted, sender=SearchPromotion, dispatch_uid=f"{uid}.promotion_deleted"
+    )

@@ -134,3 +134,20 @@ def test_editors_may_manage_promoted_results(demo, editor, signed_in):
     client = signed_in(editor)
     assert client.get("/staff/cms/searchpicks/").status_code == 200
     assert client.get("/staff/cms/searchpicks/add/").status_code == 200
+
+
+def test_promotions_are_audited_with_the_editor_who_made_them(demo, editor):
+    from wagtail.log_actions import LogContext
+
+    from hedershus.audit.models import AuditEvent
+
+    contact = ContactPage.objects.get(locale__language_code="sv")
+    with LogContext(user=editor):  # as in Wagtail's admin views
+        query = Query.objects.create(query_string="mobil")
+        SearchPromotion.objects.create(query=query, page=contact).delete()
+    events = AuditEvent.objects.filter(event_type__startswith="cms.search_promotion").order_by("pk")
+    data = {"term": "mobil", "page": contact.pk, "external_link": False}
+    assert [(event.event_type, event.actor_id, event.data) for event in events] == [
+        ("cms.search_promotion_saved", editor.pk, data),
+        ("cms.search_promotion_deleted", editor.pk, data),
+    ]
