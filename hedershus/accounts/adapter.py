@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import (
     AUTHENTICATION_METHODS_SESSION_KEY,
     get_authentication_records,
 )
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+
+from hedershus.accounts.models import User
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -21,6 +25,20 @@ class AccountAdapter(DefaultAccountAdapter):
         limits, so a constant keeps allauth working without an address.
         """
         return "0.0.0.0"  # noqa: S104 - a placeholder, never a bind address
+
+    def pre_login(self, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any) -> HttpResponse | None:
+        """Every way of signing in passes here first, a passkey included: an account an
+        administrator has locked is refused like a deactivated one (issue 7, item 3a). The
+        password step refuses it earlier (``LockoutAuthenticationBackend``)."""
+        if isinstance(user, User) and user.is_locked():
+            from allauth.account.internal.stagekit import clear_login
+
+            from hedershus.accounts import services
+
+            clear_login(request)
+            services.login_blocked_record(user)
+            return self.respond_user_inactive(request, user)
+        return super().pre_login(request, user, **kwargs)
 
     def login(self, request: HttpRequest, user: AbstractBaseUser) -> None:
         """Signs in, and counts the sign-in itself as a fresh authentication.

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import timedelta
 from typing import Any, ClassVar
 
 import pytest
@@ -58,6 +59,11 @@ def _events(event_type: str, user: User | None = None) -> list[AuditEvent]:
     if user is not None:
         events = events.filter(object_id=str(user.pk))
     return list(events.order_by("pk"))
+
+
+def _lock(user: User) -> None:
+    """An administrator's lock for the next hour."""
+    User.objects.filter(pk=user.pk).update(locked_until=timezone.now() + timedelta(hours=1))
 
 
 @pytest.fixture(autouse=True)
@@ -153,9 +159,7 @@ def test_deactivating_or_locking_an_account_ends_its_sessions(counsellor, admini
             is_active=False,
         )
     else:
-        User.objects.filter(pk=counsellor.pk).update(
-            locked_until=timezone.now() + timezone.timedelta(hours=1)
-        )
+        _lock(counsellor)
     response = client.get(reverse("staff:dashboard"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
@@ -167,20 +171,45 @@ def test_deactivating_or_locking_an_account_stops_a_sign_in_at_its_second_step(c
     if how == "deactivated":
         User.objects.filter(pk=counsellor.pk).update(is_active=False)
     else:
-        User.objects.filter(pk=counsellor.pk).update(
-            locked_until=timezone.now() + timezone.timedelta(hours=1)
-        )
+        _lock(counsellor)
     client.post(reverse("mfa_authenticate"), {"code": _totp_now()})
     assert not _signed_in(client)
     assert not _events("auth.login", counsellor)
 
 
 def test_a_locked_account_is_refused_even_with_the_right_password(client, counsellor):
-    User.objects.filter(pk=counsellor.pk).update(locked_until=timezone.now() + timezone.timedelta(hours=1))
+    _lock(counsellor)
     response = _password_step(client, counsellor.email)
     assert response.status_code == 200
     assert "Location" not in response
     assert [event.data["reason"] for event in _events("auth.login_blocked", counsellor)] == ["locked"]
+
+
+@pytest.mark.parametrize("locked", [True, False])
+def test_a_locked_account_cannot_sign_in_by_passkey_either(rf, counsellor, locked):
+    """A passkey sign-in skips the password step; allauth's login flow is run as its
+    passkey view runs it, for a verified passkey of the account."""
+    from importlib import import_module
+
+    from allauth.account.internal.flows.login import perform_login
+    from allauth.account.models import Login
+    from allauth.core import context
+    from django.conf import settings
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.messages.storage import default_storage
+
+    if locked:
+        _lock(counsellor)
+        counsellor.refresh_from_db()
+    request = rf.post("/staff/auth/2fa/webauthn/login/")
+    request.session = import_module(settings.SESSION_ENGINE).SessionStore()
+    request.user = AnonymousUser()
+    request._messages = default_storage(request)
+    with context.request_context(request):
+        response = perform_login(request, Login(user=counsellor))
+    refused = response["Location"] == reverse("account_inactive")
+    assert refused is locked
+    assert bool(_events("auth.login_blocked", counsellor)) is locked
 
 
 # --- (b) delays, not a lock a stranger keeps on -----------------------------------------
