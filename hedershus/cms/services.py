@@ -386,6 +386,24 @@ def document_saved_record(document: Any, created: bool, before: dict[str, Any] |
         )
 
 
+def documents_bulk_changed_record(document_ids: list[int], changed: list[str]) -> None:
+    """Records ``cms.document_changed`` for each document a bulk action changed.
+
+    Wagtail's bulk "add to collection" and "add tags" update rows without saving them, so
+    no save signal reports them; the admin's ``after_bulk_action`` hook calls this instead.
+    """
+    from wagtail.documents import get_document_model
+
+    with transaction.atomic():
+        for document in get_document_model().objects.filter(pk__in=document_ids).order_by("pk"):
+            audit_record(
+                "cms.document_changed",
+                actor=_actor(),
+                target=document,
+                data=_document_data(document, changed=changed),
+            )
+
+
 def document_deleted_record(document: Any) -> None:
     """Records a deletion (``cms.document_deleted``)."""
     audit_record("cms.document_deleted", actor=_actor(), target=document, data=_document_data(document))

@@ -74,3 +74,18 @@ def register_translation_status_menu_item() -> MenuItem:
 # their post from there (hedershus/cms/review.py).
 hooks.register("construct_page_action_menu", review.review_menu_items)
 hooks.register("before_edit_page", review.review_action_from_editor)
+
+
+# Bulk actions on documents that change rows without saving them: audited here.
+_DOCUMENT_BULK_CHANGES = {"add_to_collection": ["collection"], "add_tags": ["tags"]}
+
+
+@hooks.register("after_bulk_action")
+def audit_document_bulk_changes(request: Any, action_type: str, objects: Any, action: Any) -> None:
+    from wagtail.documents import get_document_model
+
+    from hedershus.cms import services
+
+    changed = _DOCUMENT_BULK_CHANGES.get(action_type)
+    if changed and get_document_model() in getattr(action, "models", ()):
+        services.documents_bulk_changed_record([obj.pk for obj in objects], changed)

@@ -372,3 +372,15 @@ def test_documents_check_cleans_documents_stored_before_the_check_and_lists_the_
     with cleaned.file.open("rb") as f:
         assert PdfReader(f).metadata is None
     assert AuditEvent.objects.filter(event_type="cms.document_changed", object_id=str(legacy[0].pk)).exists()
+
+
+def test_bulk_changes_to_documents_are_audited(document, editor, signed_in):
+    archive = Collection.get_first_root_node().add_child(name="Arkiv")
+    url = reverse("wagtail_bulk_action", args=["wagtaildocs", "document", "add_to_collection"])
+
+    response = signed_in(editor).post(f"{url}?id={document.pk}", {"collection": archive.pk})
+
+    assert response.status_code == 302
+    assert Document.objects.get(pk=document.pk).collection_id == archive.pk
+    changed = AuditEvent.objects.get(event_type="cms.document_changed", object_id=str(document.pk))
+    assert changed.actor_id == editor.pk and changed.data["changed"] == ["collection"]
