@@ -25,6 +25,8 @@ def page_href_for(request: Any, page: Page, language: str | None = None) -> str:
     visitor's prefix, so the shell stays in their language; ``page_by_id`` leads on to the
     page's translation when one appears.
     """
+    if page.pk is None:
+        return ""  # the editor's preview of a page not saved yet has no address
     language = language or translation.get_language() or page.locale.language_code
     if request is None or is_discreet(request) or page.locale.language_code != language:
         with translation.override(language):
