@@ -324,3 +324,17 @@ async def test_an_expired_visitor_session_closes_the_socket_at_the_next_message(
     await database_sync_to_async(Session.objects.filter(session_key=key).update)(expire_date=past)
     await communicator.send_json_to({})
     await _assert_closed_with(communicator, CLOSE_SIGNED_OUT)
+
+
+async def test_the_socket_log_names_type_path_and_id_but_never_the_query_string(
+    counsellor: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    key = await database_sync_to_async(_session_key_of)(counsellor)
+    connected, _code, communicator = await _connect("/ws/test/queue/?q=forced+marriage", key)
+    assert connected
+    await communicator.send_json_to({"action": "ping", "note": "private words"})
+    await communicator.receive_json_from()
+    await communicator.disconnect()
+    lines = [r.getMessage() for r in caplog.records if r.name == "hedershus.request"]
+    assert any(line.startswith("WS websocket.receive /ws/test/queue/ ") for line in lines)
+    assert not any("forced" in line or "private" in line or "q=" in line for line in lines)
