@@ -39,7 +39,7 @@ def search_in_place(page: Any, label: str, words: str) -> None:
 def walk_the_site(page: Any, server: Any) -> list[int]:
     """Links, a language switch, a search (POST), the site's Back link: history lengths after each."""
     lengths = [history_length(page)]
-    page.locator("nav.first-screen a[data-audience]").first.click()
+    page.locator("main nav.sections a").first.click()  # a CMS page from the start page's list
     page.wait_for_url("**/sv/p/*/")
     lengths.append(history_length(page))
     page.locator("nav.site-nav a[href='/sv/info/']").click()
@@ -90,7 +90,7 @@ def test_control_with_discreet_mode_off_every_page_adds_an_entry_and_back_return
     page.get_by_role("button", name="Stäng av diskret läge").click()
     page.wait_for_function("() => !document.body.hasAttribute('data-single-entry')")
     page.goto(server.url("/sv/"))
-    page.locator("nav.first-screen a[data-audience]").first.click()
+    page.locator("main nav.sections a").first.click()
     page.wait_for_url("**/sv/**")
     page.locator("nav.site-nav a[href='/sv/info/']").click()
     page.wait_for_url(server.url("/sv/info/"))
