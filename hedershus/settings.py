@@ -461,7 +461,7 @@ if LIBRETRANSLATE_URL:
 # that prints or files messages is refused at start-up (hedershus/core/checks.py).
 EMAIL_BACKEND = env.string(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+    f"django.core.mail.backends.{'console' if DEBUG else 'smtp'}.EmailBackend",
 )
 EMAIL_HOST = env.string("EMAIL_HOST", "localhost")
 EMAIL_PORT = env.integer("EMAIL_PORT", 25, minimum=1)
