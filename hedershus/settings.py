@@ -293,8 +293,7 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
 }
 # Passkey sign-in has no account before the assertion is checked, and an assertion cannot
-# be guessed: allauth's per-IP limit is off and the site-wide request limits of the reverse
-# proxy apply (docs/operations.md).
+# be guessed, so allauth's per-IP limit is simply off (docs/threat-model.md, "Sign-in limits").
 MFA_RATE_LIMITS = {"webauthn_login": ""}
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
