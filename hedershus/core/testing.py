@@ -1,7 +1,8 @@
-"""Test helpers for every app: captured real-time events, and flushing around the audit log.
+"""Test helpers for every app: captured real-time events, and transactional tests that can
+empty the database despite the audit log's append-only triggers.
 
-Loaded for the whole suite by the project's ``conftest.py`` (``pytest_plugins``), so the
-fixtures below are available in every app's tests.
+Loaded for the whole suite by the project's ``conftest.py`` (``pytest_plugins``), so its
+session fixture applies to every test; import ``capture_events`` and ``committed_db`` from here.
 """
 
 from __future__ import annotations
