@@ -53,7 +53,11 @@ class RedactClientDataFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         # The message with its arguments, so nothing unredacted is left in record.args.
-        record.msg = redact(record.getMessage())
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # arguments that don't fit the format: keep the text only
+            message = str(record.msg)
+        record.msg = redact(message)
         record.args = None
         if record.exc_info and not record.exc_text:
             # Formatters reuse exc_text when it is set: format the traceback here, redacted.

@@ -53,6 +53,12 @@ def test_arguments_are_redacted_not_only_the_message():
     assert CLIENT_IP not in record.getMessage()
 
 
+def test_a_malformed_log_call_is_redacted_and_does_not_raise():
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, f"peer {CLIENT_IP} %s %s", ("one",), None)
+    assert RedactClientDataFilter().filter(record)
+    assert CLIENT_IP not in record.getMessage()
+
+
 def test_an_already_formatted_traceback_is_redacted_too():
     try:
         raise RuntimeError(f"'HTTP_HOST': '{HOST}'")
