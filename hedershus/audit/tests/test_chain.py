@@ -280,7 +280,8 @@ def test_audit_verify_lists_which_key_signed_which_events(counsellor, settings):
     first_id = AuditEvent.objects.order_by("id").values_list("id", flat=True)[0]
     runs = audit_chain_verify().key_runs
     assert [(run.key_id, run.first_id, run.last_id, run.count) for run in runs] == [
-        (old_key_id, first_id, before[-1].pk, before[-1].pk - first_id + 1),
+        # Ids need not be consecutive (PostgreSQL's sequences skip rolled-back ids).
+        (old_key_id, first_id, before[-1].pk, AuditEvent.objects.filter(id__lte=before[-1].pk).count()),
         (after[0].key_id, after[0].pk, after[-1].pk, 3),
     ]
     out = io.StringIO()
