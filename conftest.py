@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from hedershus.core.access import Role
+
 # Real-time event capture and flushing despite the audit triggers (see that module).
 pytest_plugins = ["hedershus.core.testing"]
 
@@ -31,50 +33,57 @@ def _make_user(role: str, email: str, *, mfa: bool = True, **extra: Any) -> Any:
 @pytest.fixture
 def counsellor(db: Any) -> Any:
     """The counsellor assigned to the case or conversation under test."""
-    return _make_user("counsellor", "counsellor@example.org")
+    return _make_user(Role.COUNSELLOR, "counsellor@example.org")
 
 
 @pytest.fixture
 def colleague(db: Any) -> Any:
     """Another counsellor at the centre, not assigned."""
-    return _make_user("counsellor", "colleague@example.org")
+    return _make_user(Role.COUNSELLOR, "colleague@example.org")
 
 
 @pytest.fixture
 def outsider(db: Any) -> Any:
     """A signed-in staff member with no relation to the object under test (an editor)."""
-    return _make_user("editor", "outsider@example.org")
+    return _make_user(Role.EDITOR, "outsider@example.org")
 
 
 @pytest.fixture
 def partner(db: Any) -> Any:
     """A partner professional (social services, police, health care, NGO)."""
-    return _make_user("partner", "partner@example.org")
+    return _make_user(Role.PARTNER, "partner@example.org")
 
 
 @pytest.fixture
 def supervisor(db: Any) -> Any:
-    return _make_user("supervisor", "supervisor@example.org")
+    return _make_user(Role.SUPERVISOR, "supervisor@example.org")
 
 
 @pytest.fixture
 def editor(db: Any) -> Any:
-    return _make_user("editor", "editor@example.org")
+    return _make_user(Role.EDITOR, "editor@example.org")
 
 
 @pytest.fixture
 def administrator(db: Any) -> Any:
-    return _make_user("administrator", "administrator@example.org")
+    return _make_user(Role.ADMINISTRATOR, "administrator@example.org")
 
 
 @pytest.fixture
 def auditor(db: Any) -> Any:
-    return _make_user("auditor", "auditor@example.org")
+    return _make_user(Role.AUDITOR, "auditor@example.org")
+
+
+@pytest.fixture
+def cast(db: Any) -> dict[Role, Any]:
+    """One user per role, built from the ``Role`` enum so a new role joins every matrix
+    (``hedershus.core.access_testing.for_every_role`` parametrises a test over the roles)."""
+    return {role: _make_user(role, f"cast-{role}@example.org") for role in Role}
 
 
 @pytest.fixture
 def user_without_mfa(db: Any) -> Any:
-    return _make_user("counsellor", "new-starter@example.org", mfa=False)
+    return _make_user(Role.COUNSELLOR, "new-starter@example.org", mfa=False)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hedershus.accounts.roles import Role
+from hedershus.core.access import Role
 
 # Every demo account, and nothing else, has an address under this domain (.invalid never resolves).
 DEMO_EMAIL_DOMAIN = "demo.hedershus.invalid"

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hedershus.accounts.mfa_throttle import SignInDelayMixin
 from hedershus.accounts.models import User
-from hedershus.accounts.roles import Role
+from hedershus.core.access import Role
 
 
 class UserCreateForm(forms.Form):

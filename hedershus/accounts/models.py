@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hedershus.accounts.roles import Role, role_has_capability
+from hedershus.core.access import Role, user_has_capability
 
 
 class StaffUserManager(UserManager["User"]):
@@ -56,12 +56,18 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ("last_name", "first_name", "email")
+        constraints = (
+            # A role outside the enum would grant nothing but could still be saved by a bulk
+            # update or a shell; the database refuses it.
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="accounts_user_role_valid"),
+        )
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
 
     def has_capability(self, capability: str) -> bool:
-        return self.is_active and role_has_capability(self.role, capability)
+        """Whether this user may do ``capability`` now (``core.access`` decides)."""
+        return user_has_capability(self, capability)
 
     def is_locked(self, now: Any = None) -> bool:
         return self.locked_until is not None and self.locked_until > (now or timezone.now())

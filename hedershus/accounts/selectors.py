@@ -4,8 +4,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from hedershus.accounts.models import MFA_RESET_REQUEST_LIFETIME, MFAResetRequest, User
-from hedershus.accounts.roles import Capability, Role
 from hedershus.audit.models import AuditEvent
+from hedershus.core.access import PRIVILEGED_ROLES, Capability
 
 
 def users_manageable_by(user: User) -> QuerySet[User]:
@@ -13,11 +13,6 @@ def users_manageable_by(user: User) -> QuerySet[User]:
     if not user.has_capability(Capability.MANAGE_USERS):
         return User.objects.none()
     return User.objects.all()
-
-
-# Roles whose second factor one administrator alone may not reset: an administrator's account
-# manages every other account, an auditor's is the check on administrators.
-PRIVILEGED_ROLES = frozenset({Role.ADMINISTRATOR, Role.AUDITOR})
 
 
 def mfa_reset_needs_approval(user: User) -> bool:

@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy
 from hedershus.accounts import throttle
 from hedershus.accounts.demo import DemoAccount
 from hedershus.accounts.models import MFAResetRequest, User
-from hedershus.accounts.roles import Capability
 from hedershus.accounts.selectors import mfa_reset_needs_approval, mfa_reset_request_pending
 from hedershus.audit.services import audit_record
+from hedershus.core.access import Capability
 from hedershus.core.exceptions import AccessDenied, Conflict
 
 
@@ -151,6 +151,13 @@ def email_address_proven(user: User) -> None:
         audit_record("user.email_verified", actor=user, target=user)
 
 
+def _require_user_manager(actor: User) -> None:
+    """Services that change accounts check the actor themselves, not only the views: the
+    rule holds for every caller (a command, a consumer, a future API)."""
+    if not actor.has_capability(Capability.MANAGE_USERS):
+        raise AccessDenied(gettext_lazy("Only administrators manage accounts."))
+
+
 def user_list_view_record(*, actor: User, role_filter: str) -> None:
     """Reading the list of accounts is a read of personal data about staff."""
     audit_record("user.list_viewed", actor=actor, object_type="accounts.user", data={"role": role_filter})
@@ -168,6 +175,7 @@ def user_create(*, actor: User, email: str, first_name: str, last_name: str, rol
     sent, nothing is created (the error propagates), so the administrator can simply retry.
     ``origin``: the site's scheme and host for the link.
     """
+    _require_user_manager(actor)
     with transaction.atomic():
         # No password given: create_user stores an unusable one.
         user = User.objects.create_user(email=email, first_name=first_name, last_name=last_name, role=role)
@@ -180,6 +188,7 @@ def user_create(*, actor: User, email: str, first_name: str, last_name: str, rol
 
 def user_setup_link_issue(*, actor: User, user: User, origin: str) -> None:
     """Mails ``user`` a new one-time link to choose a password (never shown to ``actor``)."""
+    _require_user_manager(actor)
     if not user.is_active:
         raise Conflict(gettext_lazy("A deactivated account gets no password link."))
     with transaction.atomic():
@@ -190,20 +199,29 @@ def user_setup_link_issue(*, actor: User, user: User, origin: str) -> None:
 def user_update(
     *, actor: User, user: User, first_name: str, last_name: str, role: str, is_active: bool
 ) -> User:
-    """Changes name, role or active state; each kind of change is its own audit event."""
-    if actor.pk == user.pk and (role != user.role or not is_active):
-        raise AccessDenied(
-            gettext_lazy("Administrators cannot change their own role or deactivate themselves.")
-        )
+    """Changes name, role or active state; each kind of change is its own audit event.
+
+    As Zulip's ``do_change_user_role``: the row is locked and re-read, so two administrators
+    saving at once cannot both record a change from the same old role; nothing changed means
+    nothing saved and nothing audited. Refuses an actor who does not manage users, and an
+    administrator changing their own role or deactivating themselves (no account can lift
+    or drop its own privileges unseen).
+    """
+    _require_user_manager(actor)
+    fields = ("first_name", "last_name", "role", "is_active")
     with transaction.atomic():
-        before: dict[str, Any] = {
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "role": user.role,
-            "is_active": user.is_active,
-        }
-        user.first_name, user.last_name, user.role, user.is_active = first_name, last_name, role, is_active
-        user.save(update_fields=["first_name", "last_name", "role", "is_active"])
+        before: dict[str, Any] = User.objects.select_for_update().filter(pk=user.pk).values(*fields).get()
+        if actor.pk == user.pk and (role != before["role"] or not is_active):
+            raise AccessDenied(
+                gettext_lazy("Administrators cannot change their own role or deactivate themselves.")
+            )
+        after = {"first_name": first_name, "last_name": last_name, "role": role, "is_active": is_active}
+        changed = [field for field in fields if before[field] != after[field]]
+        for field in fields:
+            setattr(user, field, after[field])
+        if not changed:
+            return user
+        user.save(update_fields=changed)
         if (before["first_name"], before["last_name"]) != (first_name, last_name):
             audit_record("user.updated", actor=actor, target=user, data={"fields": ["name"]})
         if before["role"] != role:
@@ -218,9 +236,17 @@ def user_update(
 
 
 def user_unlock(*, actor: User, user: User) -> None:
+    """Lifts an administrator's lock and ends any sign-in delay on the account's address.
+
+    Audited as ``user.unlocked`` with whether the account was locked (read under a row lock,
+    so the event says what this unlock lifted); the delay lives outside the row.
+    """
+    _require_user_manager(actor)
     with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        was_locked = locked.is_locked()
         User.objects.filter(pk=user.pk).update(locked_until=None, failed_login_attempts=0)
-        audit_record("user.unlocked", actor=actor, target=user)
+        audit_record("user.unlocked", actor=actor, target=user, data={"was_locked": was_locked})
     # Also ends a sign-in delay strangers' failures may have started.
     throttle.clear(throttle.normalise_address(user.email))
 
@@ -233,13 +259,17 @@ def user_mfa_reset(*, actor: User, user: User) -> None:
     privileged (``selectors.mfa_reset_needs_approval``); otherwise ``mfa_reset_request``.
     Raises AccessDenied for one's own account or an account that needs approval.
     """
+    _require_user_manager(actor)
     if actor.pk == user.pk:
         raise AccessDenied(gettext_lazy("Administrators cannot reset their own second factor."))
-    if mfa_reset_needs_approval(user):
-        raise AccessDenied(
-            gettext_lazy("Resetting this account's second factor needs a second administrator.")
-        )
     with transaction.atomic():
+        # Locked and re-read: a role change committed meanwhile (say, to administrator)
+        # must not slip past the two-administrator rule.
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if mfa_reset_needs_approval(user):
+            raise AccessDenied(
+                gettext_lazy("Resetting this account's second factor needs a second administrator.")
+            )
         count, _ = Authenticator.objects.filter(user=user).delete()
         audit_record("mfa.reset", actor=actor, target=user, data={"removed": count})
         _mail(user, "accounts/email/mfa_reset", {"user": user})
@@ -251,9 +281,12 @@ def mfa_reset_request(*, actor: User, user: User) -> MFAResetRequest:
     Returns the pending request (an existing, unexpired one if there is one). Audited as
     ``mfa.reset_requested``. Raises AccessDenied for one's own account.
     """
+    _require_user_manager(actor)
     if actor.pk == user.pk:
         raise AccessDenied(gettext_lazy("Administrators cannot reset their own second factor."))
     with transaction.atomic():
+        # The account's row serialises requests: two administrators asking at once get one.
+        User.objects.select_for_update().only("pk").get(pk=user.pk)
         pending = mfa_reset_request_pending(user)
         if pending is not None:
             return pending

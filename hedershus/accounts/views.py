@@ -12,13 +12,12 @@ from django.views.decorators.http import require_POST
 from hedershus.accounts import services
 from hedershus.accounts.forms import UserCreateForm, UserUpdateForm
 from hedershus.accounts.models import MFAResetRequest, User
-from hedershus.accounts.permissions import capability_required
-from hedershus.accounts.roles import Capability, Role
 from hedershus.accounts.selectors import (
     mfa_reset_needs_approval,
     mfa_reset_request_pending,
     users_manageable_by,
 )
+from hedershus.core.access import Capability, Role, capability_required
 from hedershus.core.exceptions import ApplicationError
 
 
@@ -64,7 +63,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/user_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@capability_required(Capability.MANAGE_USERS)
+@capability_required(Capability.MANAGE_USERS, hide=True)
 @reauthentication_required
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _current(request)
@@ -96,7 +95,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@capability_required(Capability.MANAGE_USERS)
+@capability_required(Capability.MANAGE_USERS, hide=True)
 @reauthentication_required
 def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     managed = get_object_or_404(users_manageable_by(_current(request)), pk=pk)
@@ -106,7 +105,7 @@ def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@capability_required(Capability.MANAGE_USERS)
+@capability_required(Capability.MANAGE_USERS, hide=True)
 @reauthentication_required
 def user_mfa_reset(request: HttpRequest, pk: int) -> HttpResponse:
     """Resets at once, or (for a privileged account) asks a second administrator to approve."""
@@ -129,7 +128,7 @@ def user_mfa_reset(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@capability_required(Capability.MANAGE_USERS)
+@capability_required(Capability.MANAGE_USERS, hide=True)
 @reauthentication_required
 def user_mfa_reset_decide(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
     """A second administrator approves a pending reset, or any administrator cancels it."""
@@ -157,7 +156,7 @@ def user_mfa_reset_decide(request: HttpRequest, pk: int, request_pk: int) -> Htt
 
 
 @require_POST
-@capability_required(Capability.MANAGE_USERS)
+@capability_required(Capability.MANAGE_USERS, hide=True)
 @reauthentication_required
 def user_setup_link(request: HttpRequest, pk: int) -> HttpResponse:
     """Mails the user a new one-time password link; the administrator never sees it."""

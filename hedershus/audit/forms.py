@@ -5,9 +5,9 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from hedershus.accounts.models import User
 from hedershus.audit.events import EVENT_TYPES
 from hedershus.audit.models import ActorKind
 from hedershus.audit.selectors import AuditEventFilters
@@ -39,7 +39,7 @@ class AuditSearchForm(forms.Form):
 
     actor = ActorChoiceField(
         label=_("User"),
-        queryset=User.objects.order_by("email"),
+        queryset=get_user_model().objects.order_by("email"),
         required=False,
         empty_label=_("Anyone"),
     )

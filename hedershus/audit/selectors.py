@@ -9,8 +9,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from hedershus.accounts.roles import Capability
 from hedershus.audit.models import AuditEvent
+from hedershus.core.access import Capability
 
 
 @dataclass(frozen=True)

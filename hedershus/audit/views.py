@@ -20,12 +20,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from hedershus.accounts.permissions import capability_required
-from hedershus.accounts.roles import Capability
 from hedershus.audit.forms import AuditSearchForm, filters_query
 from hedershus.audit.models import AuditEvent
 from hedershus.audit.selectors import audit_events_search, audit_latest_event_id
 from hedershus.audit.services import audit_export_start, audit_search_record
+from hedershus.core.access import Capability, capability_required
 
 PAGE_SIZE = 50
 EXPORT_BATCH_SIZE = 1000

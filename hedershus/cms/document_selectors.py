@@ -16,8 +16,8 @@ from wagtail.documents import get_document_model
 from wagtail.models import Page
 from wagtail.rich_text.rewriters import FIND_A_TAG, extract_attrs
 
-from hedershus.accounts.roles import Capability
 from hedershus.cms.models import PublicPage, ResearchDocument
+from hedershus.core.access import Capability
 
 
 def _is_editor(user: Any) -> bool:

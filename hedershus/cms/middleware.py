@@ -24,7 +24,7 @@ from django.shortcuts import redirect, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 
-from hedershus.accounts.roles import Capability
+from hedershus.core.access import Capability
 
 CMS_ADMIN_PREFIX = "/staff/cms/"
 

@@ -35,7 +35,6 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from hedershus.accounts.roles import Capability
 from hedershus.audit.services import audit_record
 from hedershus.cms.models import (
     DirectoryEntryKind,
@@ -45,6 +44,7 @@ from hedershus.cms.models import (
     HomePage,
     PeerReviewTask,
 )
+from hedershus.core.access import Capability
 from hedershus.core.exceptions import AccessDenied, Conflict
 
 EDITORS_GROUP = "Editors"

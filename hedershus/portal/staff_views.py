@@ -7,8 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from hedershus.accounts.permissions import capability_required
-from hedershus.accounts.roles import Capability
+from hedershus.core.access import Capability, capability_required
 from hedershus.portal import services
 from hedershus.portal.selectors import safety_settings_current
 from hedershus.portal.staff_forms import SafetySettingsForm
