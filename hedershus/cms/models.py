@@ -351,6 +351,14 @@ class HelpDirectoryEntry(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("directory entry")
         verbose_name_plural = _("directory entries")
+        constraints = (
+            # One row per register entry on a page; editors' own entries have no key.
+            models.UniqueConstraint(
+                fields=("page", "source", "source_key"),
+                condition=~models.Q(source_key=""),
+                name="cms_directory_entry_source_key_unique",
+            ),
+        )
 
     def __str__(self) -> str:
         return self.name
