@@ -1,0 +1,215 @@
+"""Audited writes per second against the same writes without an audit event (issue 8, item 7).
+
+On PostgreSQL only (SQLite serialises every writer anyway): a database of its own is created
+on the server given by --postgres, migrated, measured and dropped; the server's other
+databases are not touched. For 1, 8 and 32 concurrent writers (processes, forked after Django
+is set up, each with its own connection: threads would measure the GIL, not the database),
+each writer repeats one small realistic write for --seconds:
+
+- ``plain``: in a transaction, change one field of its own user row;
+- ``audited``: the same, plus ``audit_record("user.updated", ...)`` in the same transaction,
+  as every service does.
+
+Each writer has its own row, so the plain writes do not contend with each other: what the
+audited writes lose against them is the audit log's cost. Plain and audited runs alternate
+per writer count, so drift on a shared machine touches both alike. Prints writes/s for each,
+and the audited/plain ratio. Loopback only; every loop is bounded in time.
+
+    .venv/bin/python bench/audit_throughput.py [--seconds 6] [--writers 1,8,32]
+        [--postgres postgres://postgres@127.0.0.1:5432/h_i_bench]
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import multiprocessing as mp
+import os
+import platform
+import secrets
+import statistics
+import sys
+import time
+from multiprocessing.synchronize import Barrier
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/h_i_bench"
+KINDS = ("plain", "audited")
+
+
+def _server_url(url: str, database: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{database}", parts.query, parts.fragment))
+
+
+def _recreate_database(url: str) -> None:
+    """Drops and creates the benchmark's own database (named by ``url``'s path)."""
+    import psycopg
+
+    name = urlsplit(url).path.lstrip("/")
+    if not name.replace("_", "").isalnum():
+        raise SystemExit(f"Refusing an unusual database name: {name!r}")
+    with psycopg.connect(_server_url(url, "postgres"), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def _drop_database(url: str) -> None:
+    import psycopg
+
+    name = urlsplit(url).path.lstrip("/")
+    with psycopg.connect(_server_url(url, "postgres"), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _configure(url: str) -> None:
+    """Settings as in production (DEBUG off) with throw-away keys made here."""
+    sys.path.insert(0, str(ROOT))
+    os.environ["DATABASE_URL"] = url
+    os.environ["DEBUG"] = "false"
+    os.environ["SECRET_KEY"] = secrets.token_urlsafe(48)
+    os.environ["ENCRYPTION_KEYS"] = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    os.environ["AUDIT_HMAC_KEYS"] = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hedershus.settings")
+    import django
+
+    django.setup()
+
+
+def _writer(kind: str, user_id: int, seconds: float, barrier: Barrier, results: Any) -> None:
+    """One writer process: repeats its write for ``seconds``; puts (count, elapsed s, latencies)."""
+    from django.db import connection, transaction
+
+    from hedershus.accounts.models import User
+    from hedershus.audit.services import audit_record
+
+    user = User.objects.get(pk=user_id)
+    latencies: list[float] = []
+
+    def write(n: int) -> None:
+        with transaction.atomic():
+            User.objects.filter(pk=user_id).update(first_name=f"w{n}")
+            if kind == "audited":
+                audit_record("user.updated", target=user, data={"fields": ["first_name"]})
+
+    write(-1)  # the connection is open and warm before the clock starts
+    barrier.wait(timeout=60)
+    started = time.monotonic()
+    deadline = started + seconds
+    count = 0
+    while (now := time.monotonic()) < deadline:
+        write(count)
+        latencies.append(time.monotonic() - now)
+        count += 1
+    elapsed = time.monotonic() - started
+    connection.close()
+    results.put((count, elapsed, latencies))
+
+
+def _run(kind: str, writers: int, user_ids: list[int], seconds: float) -> dict[str, float]:
+    from django.db import connections
+
+    connections.close_all()  # no connection may cross a fork
+    context = mp.get_context("fork")
+    barrier = context.Barrier(writers)
+    results = context.Queue()
+    processes = [
+        context.Process(target=_writer, args=(kind, user_ids[i], seconds, barrier, results))
+        for i in range(writers)
+    ]
+    for process in processes:
+        process.start()
+    outcomes = [results.get(timeout=seconds + 120) for _ in processes]
+    for process in processes:
+        process.join(timeout=30)
+        if process.exitcode != 0:
+            raise SystemExit(f"A {kind} writer failed (exit code {process.exitcode}).")
+    total = sum(count for count, _elapsed, _latencies in outcomes)
+    elapsed = max(elapsed for _count, elapsed, _latencies in outcomes)
+    latencies = sorted(latency for _c, _e, per_writer in outcomes for latency in per_writer)
+    return {
+        "writes": total,
+        "rate": total / elapsed,
+        "p50_ms": statistics.median(latencies) * 1000,
+        "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
+    }
+
+
+def _after_audited_run() -> str:
+    """What the log holds after an audited run, checked: the chain must still verify."""
+    from hedershus.audit.models import AuditEvent
+    from hedershus.audit.verify import audit_chain_verify
+
+    report = audit_chain_verify()
+    if not report.intact:
+        raise SystemExit(f"The audit log does not verify after the run: {report.problem}")
+    return f"{AuditEvent.objects.count()} events, chain intact"
+
+
+def main() -> None:
+    """Runs the benchmark and prints a Markdown table (writes/s, latency, ratio)."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--postgres", default=DEFAULT_URL, help="a database of its own: dropped and created")
+    parser.add_argument("--seconds", type=float, default=6.0, help="per run (default 6)")
+    parser.add_argument("--writers", default="1,8,32", help="comma-separated writer counts")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+    writer_counts = [int(n) for n in args.writers.split(",")]
+
+    _recreate_database(args.postgres)
+    try:
+        _configure(args.postgres)
+        from django.core.management import call_command
+        from django.db import connection
+
+        from hedershus.accounts.models import User
+
+        call_command("migrate", verbosity=0)
+        users = [
+            User.objects.create(email=f"writer{n}@example.org", role="counsellor")
+            for n in range(max(writer_counts))
+        ]
+        user_ids = [user.pk for user in users]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT version()")
+            server = cursor.fetchone()[0].split(" on ")[0]
+        print(
+            f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {platform.system()} "
+            f"{platform.release()} {platform.machine()}, {os.cpu_count()} CPUs, Python "
+            f"{platform.python_version()}, {server}, {args.seconds:g} s per run"
+        )
+        print()
+        print(
+            "| writers | plain writes/s | audited writes/s | audited/plain | plain p50 / p99 ms "
+            "| audited p50 / p99 ms |"
+        )
+        print("|---:|---:|---:|---:|---:|---:|")
+        notes = []
+        for writers in writer_counts:
+            plain = _run("plain", writers, user_ids, args.seconds)
+            audited = _run("audited", writers, user_ids, args.seconds)
+            notes.append(f"{writers} writers: {_after_audited_run()}")
+            print(
+                f"| {writers} | {plain['rate']:.0f} | {audited['rate']:.0f} | "
+                f"{audited['rate'] / plain['rate']:.2f} | {plain['p50_ms']:.1f} / {plain['p99_ms']:.1f} | "
+                f"{audited['p50_ms']:.1f} / {audited['p99_ms']:.1f} |",
+                flush=True,
+            )
+        print()
+        for note in notes:
+            print(f"- after {note}")
+    finally:
+        if not args.keep:
+            from django.db import connections
+
+            connections.close_all()
+            _drop_database(args.postgres)
+
+
+if __name__ == "__main__":
+    main()
