@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 
 from hedershus.accounts.demo import DEMO_ACCOUNTS
 from hedershus.accounts.models import User
+from hedershus.core.access import Role
 
 
 def test_demo_setup_is_refused_with_debug_off(db):
@@ -24,15 +25,8 @@ def test_demo_setup_creates_every_role_with_mfa_and_is_idempotent(db, settings):
     call_command("demo_setup")
     call_command("demo_setup")
     assert User.objects.count() == len(DEMO_ACCOUNTS)
-    assert {user.role for user in User.objects.all()} == {
-        "counsellor",
-        "supervisor",
-        "editor",
-        "administrator",
-        "auditor",
-        "partner",
-    }
-    assert User.objects.filter(role="editor").count() == 2  # a reviewer for the other editor
+    assert {user.role for user in User.objects.all()} == set(Role)
+    assert User.objects.filter(role=Role.EDITOR).count() == 2  # a reviewer for the other editor
     for account in DEMO_ACCOUNTS:
         user = User.objects.get(email=account.email)
         assert user.check_password(account.password)

@@ -16,13 +16,14 @@ from django.utils import timezone
 from hedershus.accounts import services
 from hedershus.accounts.models import MFAResetRequest, User
 from hedershus.audit.models import AuditEvent
+from hedershus.core.access import PRIVILEGED_ROLES, Role
 from hedershus.core.exceptions import AccessDenied, Conflict
 
 
 @pytest.fixture
 def second_administrator(db):
     user = User.objects.create_user(
-        email="second-admin@example.org", password="correct-horse-battery-staple", role="administrator"
+        email="second-admin@example.org", password="correct-horse-battery-staple", role=Role.ADMINISTRATOR
     )
     TOTP.activate(user, "JBSWY3DPEHPK3PXP")
     return user
@@ -32,11 +33,11 @@ def _events(event_type: str, user: User) -> list[AuditEvent]:
     return list(AuditEvent.objects.filter(event_type=event_type, object_id=str(user.pk)).order_by("id"))
 
 
-@pytest.mark.parametrize("target_fixture", ["auditor", "second_administrator"])
+@pytest.mark.parametrize("role", sorted(PRIVILEGED_ROLES))
 def test_one_administrator_only_asks_to_reset_a_privileged_accounts_second_factor(
-    request, client, administrator, signed_in, target_fixture
+    cast, client, administrator, signed_in, role
 ):
-    target = request.getfixturevalue(target_fixture)
+    target = cast[role]
     signed_in(administrator)
     client.post(reverse("staff:user_mfa_reset", args=[target.pk]))
     assert Authenticator.objects.filter(user=target).exists()

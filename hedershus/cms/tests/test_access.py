@@ -7,23 +7,25 @@ from django.contrib.auth.models import Group
 
 from hedershus.accounts.services import user_update
 from hedershus.cms.services import EDITORS_GROUP, MODERATORS_GROUP
+from hedershus.core.access import Capability
+from hedershus.core.access_testing import for_roles_with, for_roles_without
 
 pytestmark = pytest.mark.django_db
 
 CMS_PATHS = ["/staff/cms/", "/staff/cms/pages/", "/staff/cms/documents/", "/staff/cms/translation-status/"]
 
 
-@pytest.mark.parametrize("role", ["counsellor", "partner", "supervisor", "administrator", "auditor"])
-def test_staff_without_the_editor_role_are_refused(request, signed_in, role):
-    user = request.getfixturevalue(role)
+@for_roles_without(Capability.EDIT_CONTENT)
+def test_staff_without_the_editor_role_are_refused(cast, signed_in, role):
+    user = cast[role]
     client = signed_in(user)
     for path in CMS_PATHS:
         assert client.get(path).status_code == 403, path
 
 
-@pytest.mark.parametrize("role", ["editor", "outsider"])
-def test_editors_get_in(request, signed_in, tree, role):
-    client = signed_in(request.getfixturevalue(role))
+@for_roles_with(Capability.EDIT_CONTENT)
+def test_editors_get_in(cast, signed_in, tree, role):
+    client = signed_in(cast[role])
     for path in CMS_PATHS:
         assert client.get(path).status_code == 200, path
 

@@ -24,6 +24,7 @@ from hedershus.audit.models import AuditEvent
 from hedershus.audit.services import audit_record
 from hedershus.core import consumers as core_consumers
 from hedershus.core import context
+from hedershus.core.access_testing import for_roles_without
 from hedershus.core.auth import CLOSE_FORBIDDEN, CLOSE_SIGNED_OUT
 from hedershus.core.consumers import ROOM_SESSION_KEY, StaffConsumer, VisitorConsumer, websocket_stack
 from hedershus.core.exceptions import Conflict
@@ -131,7 +132,7 @@ async def test_a_user_without_a_second_factor_is_refused(user_without_mfa: User)
     assert (connected, code) == (False, CLOSE_SIGNED_OUT)
 
 
-@pytest.mark.parametrize("role", ["editor", "administrator", "auditor", "partner"])
+@for_roles_without(CaseQueueConsumer.capability)
 async def test_a_role_without_the_capability_is_refused(counsellor: User, role: str) -> None:
     await database_sync_to_async(User.objects.filter(pk=counsellor.pk).update)(role=role)
     key = await database_sync_to_async(_session_key_of)(counsellor)
