@@ -78,3 +78,18 @@ def test_drafted_catalogues_say_they_await_a_native_reviewer(language):
         entries = catalogue.translated_entries()
         unmarked = [e.msgid for e in entries if "awaiting native reviewer" not in e.tcomment]
         assert unmarked == []
+
+
+def test_public_catalogues_adds_nothing_when_every_language_is_complete():
+    """``manage.py public_catalogues`` finds each public string in some app's catalogue of
+    each language, so on a complete tree it changes no file."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    locale_dirs = [settings.BASE_DIR / "hedershus" / app / "locale" for app in ("portal", "cms")]
+    before = {p: p.stat().st_mtime_ns for d in locale_dirs for p in d.rglob("django.po")}
+    out = StringIO()
+    call_command("public_catalogues", stdout=out)
+    assert out.getvalue() == ""
+    assert {p: p.stat().st_mtime_ns for d in locale_dirs for p in d.rglob("django.po")} == before
