@@ -6,6 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from hedershus.accounts import services
 from hedershus.accounts.models import User
@@ -97,17 +99,21 @@ def test_a_role_change_records_the_role_the_database_held_not_a_stale_copy(
     assert stale.role == Role.AUDITOR
 
 
-def test_saving_an_account_unchanged_records_nothing(administrator: User, counsellor: User) -> None:
+def test_saving_an_account_unchanged_writes_and_records_nothing(
+    administrator: User, counsellor: User
+) -> None:
     stale = User.objects.get(pk=counsellor.pk)
     User.objects.filter(pk=counsellor.pk).update(role=Role.SUPERVISOR)
-    services.user_update(
-        actor=administrator,
-        user=stale,
-        first_name=counsellor.first_name,
-        last_name=counsellor.last_name,
-        role=Role.SUPERVISOR,
-        is_active=True,
-    )
+    with CaptureQueriesContext(connection) as queries:
+        services.user_update(
+            actor=administrator,
+            user=stale,
+            first_name=counsellor.first_name,
+            last_name=counsellor.last_name,
+            role=Role.SUPERVISOR,
+            is_active=True,
+        )
+    assert not [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
     assert not AuditEvent.objects.filter(event_type__startswith="user.").exists()
 
 
