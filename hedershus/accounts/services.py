@@ -141,6 +141,8 @@ def email_address_proven(user: User) -> None:
     to add a second factor while the account has an unverified address (issue 7, item 1).
     """
     with transaction.atomic():
+        # The account's row serialises two uses of links at once: one creates the address.
+        User.objects.select_for_update().only("pk").get(pk=user.pk)
         address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
         if address is not None and address.verified:
             return
@@ -189,9 +191,11 @@ def user_create(*, actor: User, email: str, first_name: str, last_name: str, rol
 def user_setup_link_issue(*, actor: User, user: User, origin: str) -> None:
     """Mails ``user`` a new one-time link to choose a password (never shown to ``actor``)."""
     _require_user_manager(actor)
-    if not user.is_active:
-        raise Conflict(gettext_lazy("A deactivated account gets no password link."))
     with transaction.atomic():
+        # Re-read under a lock: an account deactivated since the page was loaded gets no link.
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if not user.is_active:
+            raise Conflict(gettext_lazy("A deactivated account gets no password link."))
         audit_record("user.setup_link_issued", actor=actor, target=user, data={"delivery": "email"})
         _setup_link_send(user, origin)
 

@@ -14,7 +14,7 @@ from hedershus.accounts.models import User
 from hedershus.audit.models import AuditEvent
 from hedershus.core.access import Capability, Role
 from hedershus.core.access_testing import for_roles_without
-from hedershus.core.exceptions import AccessDenied
+from hedershus.core.exceptions import AccessDenied, Conflict
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +125,14 @@ def test_a_reset_refuses_an_account_made_privileged_after_it_was_read(
     with pytest.raises(AccessDenied):
         services.user_mfa_reset(actor=administrator, user=stale)
     assert not AuditEvent.objects.filter(event_type="mfa.reset").exists()
+
+
+def test_an_account_deactivated_since_it_was_read_gets_no_password_link(
+    administrator: User, counsellor: User, mailoutbox: list[Any]
+) -> None:
+    stale = User.objects.get(pk=counsellor.pk)
+    User.objects.filter(pk=counsellor.pk).update(is_active=False)  # another administrator, meanwhile
+    with pytest.raises(Conflict):
+        services.user_setup_link_issue(actor=administrator, user=stale, origin=ORIGIN)
+    assert not mailoutbox
+    assert not AuditEvent.objects.filter(event_type="user.setup_link_issued").exists()
