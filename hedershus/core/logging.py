@@ -28,16 +28,9 @@ def redact(text: str) -> str:
     if host:
         text = text.replace(host, REDACTED)
     text = _HOST_VALUE.sub(lambda m: f"{m['label']}{m['quote']}{REDACTED}{m['quote']}", text)
-    return _ADDRESS.sub(_unless_local, text)
-
-
-def _unless_local(match: re.Match[str]) -> str:
-    # Loopback and "any" addresses are the server's own (its bind address in start-up lines),
-    # never a visitor's: keep them, so the log still says where the server listens.
-    address = match.group(0).strip("[]")
-    if address.startswith(("127.", "0.0.0.0", "::1]", "::]")) or address in ("::1", "::"):  # noqa: S104
-        return match.group(0)
-    return REDACTED
+    # Every address, loopback included: behind a proxy on the same host every client is
+    # 127.0.0.1, so a loopback address in a line may well be a visitor's.
+    return _ADDRESS.sub(REDACTED, text)
 
 
 class RedactClientDataFilter(logging.Filter):
