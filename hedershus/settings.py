@@ -426,8 +426,8 @@ WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
-# Pages go live through review only (hedershus/cms/services.py).
-WAGTAIL_FINISH_WORKFLOW_ACTION = "hedershus.cms.workflow.publish_approved"
+# Pages go live through review only (hedershus/cms/publishing.py).
+WAGTAIL_FINISH_WORKFLOW_ACTION = "hedershus.cms.publishing.workflow_publish_approved"
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 # Database full-text search: PostgreSQL's in production, SQLite's FTS5 in the embedded default
 # (Wagtail's database backend; hedershus/cms/search_backend.py ranks SQLite hits in one query).

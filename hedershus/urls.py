@@ -3,7 +3,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import include, path, re_path
 from wagtail.admin import urls as wagtailadmin_urls
 
+from hedershus.cms import views as cms_views
 from hedershus.core import views as core_views
+from hedershus.portal import urls as portal_urls
 from hedershus.portal import views as portal_views
 
 
@@ -31,8 +33,19 @@ urlpatterns = [
 ]
 
 # Public pages under a language prefix for every language, Swedish included: /sv/, /en/, /ar/ …
+# The public shell (portal) is the frame and the CMS fills it: the shell's home page and search
+# are the CMS's views, joined to the shell's own paths here under the shell's names
+# (portal:home, portal:search), so the CMS builds on the shell and the shell imports no CMS.
+shell_urlpatterns = [
+    *portal_urls.urlpatterns,
+    # The knowledge bank's search (filters, results) in the shell's place.
+    path("search/", cms_views.search, name="search"),
+    # The CMS's home page for the language.
+    path("", cms_views.home, name="home"),
+]
+
 urlpatterns += i18n_patterns(
-    path("", include("hedershus.portal.urls")),
+    path("", include((shell_urlpatterns, portal_urls.app_name))),
     # The CMS's pages: everything the shell does not serve itself.
     path("", include("hedershus.cms.urls")),
     prefix_default_language=True,

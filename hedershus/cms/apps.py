@@ -19,7 +19,11 @@ class CmsConfig(AppConfig):
         "languages.py",
         "templatetags/*.py",
     )
-    public_translation_choices = ("hedershus.cms.models.Audience", "hedershus.cms.models.Topic")
+    public_translation_choices = (
+        "hedershus.cms.choices.Audience",
+        "hedershus.cms.choices.Topic",
+        "hedershus.cms.choices.PageType",
+    )
 
     def ready(self) -> None:
         from hedershus.audit.events import register_event_types

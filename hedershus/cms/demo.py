@@ -41,6 +41,7 @@ from hedershus.cms.models import (
     ResearchPage,
     Topic,
 )
+from hedershus.cms.services import cms_setup_ensure, site_root_ensure
 
 DEMO_CONTENT_DIR = Path(__file__).resolve().parent / "demo_content"
 # Translation keys are derived from page keys, so every run finds the same pages.
@@ -270,8 +271,6 @@ def read_sources(directory: Path = DEMO_CONTENT_DIR) -> list[PageSource]:
 
 def _translation_key(key: str) -> uuid.UUID:
     if key == HOME_KEY:
-        from hedershus.cms.services import site_root_ensure
-
         return site_root_ensure().translation_key
     return uuid.uuid5(_TRANSLATION_KEY_NAMESPACE, key)
 
@@ -372,8 +371,6 @@ def demo_content_load(directory: Path = DEMO_CONTENT_DIR) -> LoadReport:
     Also makes sure the locales, editor groups and review workflow exist. Runs as a system
     action: the pages are published without review, and each publish is audited.
     """
-    from hedershus.cms.services import cms_setup_ensure
-
     sources = read_sources(directory)
     cms_setup_ensure()
     default = settings.LANGUAGE_CODE

@@ -7,16 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hedershus.cms.models import Audience, Topic
+from hedershus.cms.choices import Audience, PageType, Topic
 from hedershus.portal.forms import SearchForm
-
-PAGE_TYPE_CHOICES = [
-    ("article", _("Knowledge bank texts")),
-    ("research", _("Research and methods")),
-    ("directory", _("Where to get help")),
-    ("audience", _("Pages for each group")),
-    ("contact", _("Contact")),
-]
 
 
 def _with_any(choices: Any, label: Any) -> list[tuple[str, Any]]:
@@ -33,6 +25,6 @@ class PortalSearchForm(SearchForm):
         label=_("Topic"), required=False, choices=_with_any(Topic.choices, _("All topics"))
     )
     type = forms.ChoiceField(
-        label=_("Kind of page"), required=False, choices=_with_any(PAGE_TYPE_CHOICES, _("All pages"))
+        label=_("Kind of page"), required=False, choices=_with_any(PageType.choices, _("All pages"))
     )
     page = forms.IntegerField(required=False, min_value=1, max_value=1000, widget=forms.HiddenInput)

@@ -24,6 +24,8 @@ from django.shortcuts import redirect, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 
+from hedershus.cms.review import admin_request_bound
+from hedershus.cms.translation import MachineTranslationError
 from hedershus.core.access import Capability
 
 CMS_ADMIN_PREFIX = "/staff/cms/"
@@ -62,8 +64,6 @@ class CmsAdminMiddleware:
             return redirect_to_login(request.get_full_path(), resolve_url(settings.LOGIN_URL))
         if not user.has_capability(Capability.EDIT_CONTENT):
             raise PermissionDenied
-        from hedershus.cms.review import admin_request_bound
-
         # Review decisions confirm themselves to this request, whichever view took them.
         with admin_request_bound(request):
             response = self.get_response(request)
@@ -82,8 +82,6 @@ class CmsAdminMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         """A machine translation that fails says so to the editor instead of a server error."""
-        from hedershus.cms.translation import MachineTranslationError
-
         if not isinstance(exception, MachineTranslationError):
             return None
         messages.error(

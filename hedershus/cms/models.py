@@ -10,6 +10,7 @@ load files from elsewhere), and the platform's permission rules for unpublishing
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, ClassVar
 
 from django.core.exceptions import PermissionDenied
@@ -22,32 +23,18 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.documents import get_document_model_string
 from wagtail.fields import RichTextField
-from wagtail.models import AbstractGroupApprovalTask, Orderable, Page, PagePermissionTester
+from wagtail.models import AbstractGroupApprovalTask, Locale, Orderable, Page, PagePermissionTester
+from wagtail.query import PageQuerySet
 from wagtail.search import index
+
+from hedershus.cms.choices import Audience, PageType, Topic
+from hedershus.cms.forms import PortalSearchForm
+from hedershus.cms.languages import page_language_links
+from hedershus.cms.publishing import publish_guard, user_may_review
 
 # Headings, emphasis, lists and links: enough for plain-language pages. No images, embeds or
 # tables: an embed loads from another host, and images would need a public media server.
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
-
-
-class Audience(models.TextChoices):
-    """The four groups of visitors the portal writes for (P1-P4 in the brief)."""
-
-    EXPOSED = "exposed", _("Someone exposed")
-    RELATIVE = "relative", _("A relative or friend")
-    PERPETRATOR = "perpetrator", _("Someone who wants to stop using violence or control")
-    PROFESSIONAL = "professional", _("A professional or volunteer")
-
-
-class Topic(models.TextChoices):
-    RIGHTS = "rights", _("Rights")
-    SAFETY = "safety", _("Safety")
-    HELP = "help", _("Getting help")
-    FAMILY = "family", _("Family and relationships")
-    SCHOOL = "school", _("School")
-    HEALTH = "health", _("Health")
-    LAW = "law", _("Law")
-    METHODS = "methods", _("Methods and research")
 
 
 class CmsPagePermissionTester(PagePermissionTester):
@@ -89,8 +76,9 @@ class PublicPage(Page):
         FieldPanel("body"),
     ]
 
-    # The key of this page type in the search filter "type" (PAGE_TYPES below).
-    page_type_key: ClassVar[str] = "page"
+    # The key of this page type in the search filter "type" (PageType; PAGE_TYPES below);
+    # empty for types a visitor cannot ask for by name.
+    page_type_key: ClassVar[str] = ""
 
     class Meta:
         abstract = True
@@ -108,8 +96,6 @@ class PublicPage(Page):
         skip_permission_checks: bool = False,
     ) -> Any:
         # Every way to make a page live passes here; only review may do it for an editor.
-        from hedershus.cms.services import publish_guard
-
         publish_guard(self, user)
         return super().publish(
             revision,
@@ -120,13 +106,13 @@ class PublicPage(Page):
             skip_permission_checks=skip_permission_checks,
         )
 
+    def live_children(self) -> PageQuerySet:
+        """The live, public children of this page, in editors' order."""
+        return self.get_children().live().public().specific()
+
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
-        from hedershus.cms.forms import PortalSearchForm
-        from hedershus.cms.languages import page_language_links
-        from hedershus.cms.selectors import page_children_live
-
-        context["children"] = page_children_live(self)
+        context["children"] = self.live_children()
         context["search_form"] = PortalSearchForm()
         # Replaces the shell's switcher links (a context processor's value) for this page.
         context["language_links"] = page_language_links(request, self)
@@ -210,12 +196,30 @@ class HomePage(PublicPage):
     class Meta:
         verbose_name = _("home page")
 
+    def shortcuts(self, children: list[Page]) -> tuple[list[AudienceLandingPage], ContactPage | None]:
+        """The first screen: an audience page for each audience, in the order of ``Audience``,
+        and the contact page (None when there is none).
+
+        From the home page's live ``children``; where its language has no such page yet, the
+        default language's page stands in (shown under the visitor's prefix with a notice), so
+        the four ways in are there in every language.
+        """
+        audiences = {p.audience: p for p in children if isinstance(p, AudienceLandingPage)}
+        contact = next((p for p in children if isinstance(p, ContactPage)), None)
+        if len(audiences) < len(Audience.values) or contact is None:
+            default_home = self.get_translation_or_none(Locale.get_default())
+            if default_home is not None and default_home.pk != self.pk and default_home.live:
+                for page in default_home.specific.live_children():
+                    if isinstance(page, AudienceLandingPage):
+                        audiences.setdefault(page.audience, page)
+                    elif isinstance(page, ContactPage) and contact is None:
+                        contact = page
+        return [audiences[a] for a in Audience.values if a in audiences], contact
+
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
-        from hedershus.cms.selectors import home_shortcuts
-
         # The first screen of a phone: the four audiences, contact and 112 (issue 7, item 20).
-        context["audience_pages"], context["contact_page"] = home_shortcuts(self, list(context["children"]))
+        context["audience_pages"], context["contact_page"] = self.shortcuts(list(context["children"]))
         return context
 
 
@@ -231,17 +235,26 @@ class AudienceLandingPage(PublicPage):
     ]
     parent_page_types: ClassVar[list[str]] = ["cms.HomePage"]
     subpage_types: ClassVar[list[str]] = []
-    page_type_key = "audience"
+    page_type_key = PageType.AUDIENCE
     template = "cms/audience_landing_page.html"
 
     class Meta:
         verbose_name = _("audience page")
 
+    def knowledge_pages(self, limit: int = 50) -> list[Page]:
+        """Live articles and research pages in this page's language written for its audience,
+        most recently reviewed first."""
+        flag = {f"for_{self.audience}": True}
+        pages: list[Page] = []
+        for model in (ArticlePage, ResearchPage):
+            pages.extend(model.objects.live().public().filter(locale=self.locale, **flag))
+        pages.sort(key=lambda p: p.title)
+        pages.sort(key=lambda p: p.last_reviewed or date.min, reverse=True)
+        return pages[:limit]
+
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
-        from hedershus.cms.selectors import knowledge_pages_for_audience
-
-        context["articles"] = knowledge_pages_for_audience(self.locale, self.audience)
+        context["articles"] = self.knowledge_pages()
         return context
 
 
@@ -272,7 +285,7 @@ class ArticlePage(PublicPage, KnowledgeFields):  # noqa: DJ008 - Page.__str__ gi
     ]
     parent_page_types: ClassVar[list[str]] = ["cms.KnowledgeIndexPage"]
     subpage_types: ClassVar[list[str]] = []
-    page_type_key = "article"
+    page_type_key = PageType.ARTICLE
     template = "cms/article_page.html"
 
     class Meta:
@@ -311,7 +324,7 @@ class HelpDirectoryPage(PublicPage):
     ]
     parent_page_types: ClassVar[list[str]] = ["cms.HomePage"]
     subpage_types: ClassVar[list[str]] = []
-    page_type_key = "directory"
+    page_type_key = PageType.DIRECTORY
     template = "cms/help_directory_page.html"
 
     class Meta:
@@ -405,7 +418,7 @@ class ResearchPage(PublicPage, KnowledgeFields):  # noqa: DJ008 - Page.__str__ g
     ]
     parent_page_types: ClassVar[list[str]] = ["cms.ResearchIndexPage"]
     subpage_types: ClassVar[list[str]] = []
-    page_type_key = "research"
+    page_type_key = PageType.RESEARCH
     template = "cms/research_page.html"
 
     class Meta:
@@ -454,75 +467,26 @@ class ContactPage(PublicPage):
     parent_page_types: ClassVar[list[str]] = ["cms.HomePage"]
     subpage_types: ClassVar[list[str]] = []
     max_count_per_parent = 1
-    page_type_key = "contact"
+    page_type_key = PageType.CONTACT
     template = "cms/contact_page.html"
 
     class Meta:
         verbose_name = _("contact page")
 
 
-# Search filter "type": the page types a visitor can ask for by name.
+# Search filter "type": the page types a visitor can ask for by name (PageType), from each
+# model's own key.
 PAGE_TYPES: dict[str, type[PublicPage]] = {
-    "article": ArticlePage,
-    "research": ResearchPage,
-    "directory": HelpDirectoryPage,
-    "audience": AudienceLandingPage,
-    "contact": ContactPage,
+    model.page_type_key: model
+    for model in (ArticlePage, ResearchPage, HelpDirectoryPage, AudienceLandingPage, ContactPage)
 }
-
-
-def review_barred_user_ids(obj: Any) -> set[int]:
-    """The users who may not approve ``obj`` now: everyone whose text is in what would go live.
-
-    The rule (issue 7, item 14): a reviewer may approve only if no revision since the last
-    published one was authored by them. So the set holds the submitter of the current review,
-    the author of every revision after the last published revision (edits made after changes
-    were requested, resubmissions, copies, translations), and, for a revision that reverted to
-    an older one, the author of that older revision too: reverting restores their text.
-    Returns user ids; revisions saved by the system (no user) bar nobody.
-    """
-    from wagtail.log_actions import registry as log_registry
-    from wagtail.models import Revision
-
-    barred: set[int] = set()
-    state = getattr(obj, "current_workflow_state", None)
-    if state is not None and state.requested_by_id is not None:
-        barred.add(state.requested_by_id)
-    logs = log_registry.get_logs_for_instance(obj)
-    baseline = getattr(obj, "live_revision_id", None)
-    if baseline is None:
-        # Unpublished (or never published): the last revision that went live, if any.
-        baseline = (
-            logs.filter(action="wagtail.publish", revision__isnull=False)
-            .order_by("-timestamp", "-pk")
-            .values_list("revision_id", flat=True)
-            .first()
-        )
-    revisions = Revision.objects.filter(
-        base_content_type=obj.get_base_content_type(), object_id=str(obj.pk), pk__gt=baseline or 0
-    )
-    barred.update(uid for uid in revisions.values_list("user_id", flat=True) if uid is not None)
-    restored_ids = [
-        data["revision"]["id"]
-        for data in logs.filter(action="wagtail.revert", revision__in=revisions).values_list(
-            "data", flat=True
-        )
-        if isinstance(data, dict) and isinstance(data.get("revision"), dict) and data["revision"].get("id")
-    ]
-    if restored_ids:
-        barred.update(
-            uid
-            for uid in Revision.objects.filter(pk__in=restored_ids).values_list("user_id", flat=True)
-            if uid is not None
-        )
-    return barred
 
 
 class PeerReviewTask(AbstractGroupApprovalTask):
     """A review step where nobody approves their own work (four eyes).
 
     Members of the chosen groups may approve or ask for changes, except anyone whose text is
-    in what would go live (``review_barred_user_ids``): the submitter, and every author of a
+    in what would go live (``publishing.review_barred_user_ids``): the submitter, and every author of a
     revision since the last published one, however they got there. While the page is in
     review nobody edits it: what the reviewer approves is exactly what goes live. A permitted
     reviewer approves or requests changes from the dashboard or the page editor's footer
@@ -536,8 +500,8 @@ class PeerReviewTask(AbstractGroupApprovalTask):
 
     @staticmethod
     def user_may_review(obj: Any, user: Any) -> bool:
-        """True if ``user`` wrote none of what would go live (see ``review_barred_user_ids``)."""
-        return user is not None and user.pk is not None and user.pk not in review_barred_user_ids(obj)
+        """True if ``user`` wrote none of what would go live (``publishing.user_may_review``)."""
+        return user_may_review(obj, user)
 
     def get_actions(self, obj: Any, user: Any) -> list[tuple[str, Any, bool]]:
         if not self.user_may_review(obj, user):
@@ -568,10 +532,9 @@ class PeerReviewTask(AbstractGroupApprovalTask):
         obj = task_state.workflow_state.content_object
         if not self.user_may_review(obj, user):
             raise PermissionDenied("An editor cannot review a page that contains their own text.")
+        # The reviewer's confirmation follows from Wagtail's task_approved/task_rejected
+        # signals (signals.py → review.review_confirmation_message).
         super().on_action(task_state, user, action_name, **kwargs)
-        from hedershus.cms.review import review_confirmation_message
-
-        review_confirmation_message(task_state, action_name)
 
     @classmethod
     def get_description(cls) -> Any:

@@ -6,12 +6,13 @@
   reviewer's footer gets the actions here (``review_menu_items``), and their post is
   handled here (``review_action_from_editor``) without saving anything from the form.
 - **A confirmation after every review decision**, whichever route it came by (dashboard,
-  footer, the action URL, with or without a comment): ``PeerReviewTask.on_action`` calls
-  ``review_confirmation_message``, which speaks to the admin request being served
-  (``CmsAdminMiddleware`` binds it with ``admin_request_bound``).
+  footer, the action URL, with or without a comment): Wagtail's ``task_approved`` and
+  ``task_rejected`` signals call ``review_confirmation_message`` (``signals.py``), which
+  speaks to the admin request being served (``CmsAdminMiddleware`` binds it with
+  ``admin_request_bound``).
 
 Who may decide is not decided here: ``PeerReviewTask.get_actions`` and ``on_action`` are
-the one place (``models.review_barred_user_ids``).
+the one place (``publishing.review_barred_user_ids``).
 """
 
 from __future__ import annotations

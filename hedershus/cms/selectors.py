@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import HttpRequest
 from wagtail.models import Locale, Page, Site
 
@@ -25,43 +24,6 @@ from hedershus.cms.search_backend import site_search
 
 SEARCH_MAX_QUERY_LENGTH = 200
 SEARCH_PAGE_SIZE = 20
-
-
-def page_children_live(page: Page) -> QuerySet[Page]:
-    """The live, public children of ``page``, in editors' order."""
-    return page.get_children().live().public().specific()
-
-
-def home_shortcuts(home: Page, children: list[Page]) -> tuple[list[Page], Page | None]:
-    """The start page's first screen: an audience page for each audience, in the order of
-    ``Audience``, and the contact page (None when there is none).
-
-    From the home page's live ``children``; where its language has no such page yet, the
-    default language's page stands in (shown under the visitor's prefix with a notice), so
-    the four ways in are there in every language.
-    """
-    audiences = {p.audience: p for p in children if isinstance(p, AudienceLandingPage)}
-    contact = next((p for p in children if isinstance(p, ContactPage)), None)
-    if len(audiences) < len(Audience.values) or contact is None:
-        default_home = home.get_translation_or_none(Locale.get_default())
-        if default_home is not None and default_home.pk != home.pk and default_home.live:
-            for page in page_children_live(default_home):
-                if isinstance(page, AudienceLandingPage):
-                    audiences.setdefault(page.audience, page)
-                elif isinstance(page, ContactPage) and contact is None:
-                    contact = page
-    return [audiences[a] for a in Audience.values if a in audiences], contact
-
-
-def knowledge_pages_for_audience(locale: Locale, audience: str, limit: int = 50) -> list[Page]:
-    """Live articles and research pages written for ``audience``, most recently reviewed first."""
-    flag = {f"for_{audience}": True}
-    pages: list[Page] = []
-    for model in (ArticlePage, ResearchPage):
-        pages.extend(model.objects.live().public().filter(locale=locale, **flag))
-    pages.sort(key=lambda p: p.title)
-    pages.sort(key=lambda p: p.last_reviewed or date.min, reverse=True)
-    return pages[:limit]
 
 
 def content_locale_for_request(request: HttpRequest) -> Locale:

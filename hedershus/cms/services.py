@@ -2,21 +2,22 @@
 
 Publishing rule: nothing goes live without a second editor's approval. Editors have no
 publish permission in Wagtail; a page goes live when the peer-review workflow approves it
-(``workflow_publish_approved``), or by scheduled publishing of an approved revision, or by
-a system command (the demo content). ``publish_guard`` refuses every other way an
-editor could reach ``Page.publish`` (wagtail-localize's "publish immediately", for one).
+(``publishing.workflow_publish_approved``), or by scheduled publishing of an approved
+revision, or by a system command (the demo content). ``publishing.publish_guard`` refuses
+every other way an editor could reach ``Page.publish`` (wagtail-localize's "publish
+immediately", for one).
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps as django_apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
@@ -69,8 +70,6 @@ EDITOR_COLLECTION_PERMISSIONS = (
     ("wagtaildocs", "delete_document"),
 )
 
-# Set while the review workflow publishes what it approved (see publish_guard).
-_review_publishing: ContextVar[bool] = ContextVar("cms_review_publishing", default=False)
 # Set while `migrate` replaces Wagtail's placeholder page: schema set-up, not content work.
 _install_setup: ContextVar[bool] = ContextVar("cms_install_setup", default=False)
 
@@ -101,9 +100,7 @@ def cms_setup_ensure() -> None:
         GroupCollectionPermission.objects.filter(group=moderators).delete()
         review_workflow_ensure(moderators)
         site_root_ensure()
-        from hedershus.accounts.models import User
-
-        for user in User.objects.all():
+        for user in get_user_model().objects.all():
             editor_groups_sync(user, groups=(editors, moderators))
 
 
@@ -208,49 +205,7 @@ def editor_groups_sync(user: Any, groups: tuple[Group, Group] | None = None) -> 
         user.groups.remove(*groups)
 
 
-# --- Publishing through review --------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def _publishing_through_review() -> Iterator[None]:
-    token = _review_publishing.set(True)
-    try:
-        yield
-    finally:
-        _review_publishing.reset(token)
-
-
-def workflow_publish_approved(workflow_state: WorkflowState, user: Any = None) -> None:
-    """WAGTAIL_FINISH_WORKFLOW_ACTION: publishes exactly the revision the reviewer approved.
-
-    The approval is the authorisation, so the reviewer needs no publish permission. An
-    approval by someone whose own text is in the page is refused here too
-    (``PermissionDenied``; ``TaskState.approve`` runs in one transaction, so the approval is
-    undone with it): the task checks this first, and this catches any route around the task.
-    """
-    task_state = workflow_state.current_task_state
-    obj = workflow_state.content_object
-    if user is not None and not PeerReviewTask.user_may_review(obj, user):
-        raise AccessDenied(gettext_lazy("An editor cannot approve a page that contains their own text."))
-    revision = task_state.revision if task_state is not None else obj.get_latest_revision()
-    with _publishing_through_review():
-        revision.publish(user=user, skip_permission_checks=True)
-
-
-def publish_guard(page: Page, user: Any) -> None:
-    """Refuses a publish by a signed-in user who may not publish, outside the review workflow.
-
-    ``user`` is who Wagtail was told publishes; if nobody, the user of the current admin
-    request. With neither (scheduled publishing, management commands) the publish goes
-    ahead: those only publish what was approved or loaded by an operator.
-    """
-    if _review_publishing.get():
-        return
-    actor = user or get_active_log_context().user
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return
-    if not page.permissions_for_user(actor).can_publish():
-        raise AccessDenied(gettext_lazy("Pages go live through review: submit the page for review instead."))
+# --- Translations through review ------------------------------------------------------------
 
 
 def translation_submit_for_review(page: Page, user: Any) -> WorkflowState:

@@ -1,4 +1,5 @@
-"""Connects Wagtail's page and workflow signals, and user saves, to the CMS services."""
+"""Connects Wagtail's page and workflow signals, and user saves, to the CMS services (and
+review decisions to the reviewer's confirmation, ``review.review_confirmation_message``)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from wagtail.signals import (
     workflow_submitted,
 )
 
-from hedershus.cms import services
+from hedershus.cms import review, services
+from hedershus.cms.documents import document_pre_save
 
 
 def _on_published(sender: Any, instance: Page, revision: Any = None, **kwargs: Any) -> None:
@@ -37,10 +39,14 @@ def _on_submitted(sender: Any, instance: WorkflowState, user: Any = None, **kwar
 
 def _on_task_approved(sender: Any, instance: TaskState, user: Any = None, **kwargs: Any) -> None:
     services.review_event_record("cms.page_approved", instance.workflow_state, user)
+    # Sent after the workflow moved on (published, or scheduled), whichever route the
+    # decision came by: the confirmation can say what happened.
+    review.review_confirmation_message(instance, "approve")
 
 
 def _on_task_rejected(sender: Any, instance: TaskState, user: Any = None, **kwargs: Any) -> None:
     services.review_event_record("cms.page_rejected", instance.workflow_state, user)
+    review.review_confirmation_message(instance, "reject")
 
 
 def _on_cancelled(sender: Any, instance: WorkflowState, user: Any = None, **kwargs: Any) -> None:
@@ -50,8 +56,6 @@ def _on_cancelled(sender: Any, instance: WorkflowState, user: Any = None, **kwar
 def _on_document_pre_save(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
     if raw:
         return
-    from hedershus.cms.documents import document_pre_save
-
     document_pre_save(instance)
     # What changed, for the audit event after the save.
     instance._hedershus_before = services.document_state(instance)

@@ -13,7 +13,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.documents.rich_text import DocumentLinkHandler
 from wagtail.rich_text.pages import PageLinkHandler
 
-from hedershus.cms import admin_views, review
+from hedershus.cms import admin_views, review, services
 
 
 class NeutralPageLinkHandler(PageLinkHandler):
@@ -83,8 +83,6 @@ _DOCUMENT_BULK_CHANGES = {"add_to_collection": ["collection"], "add_tags": ["tag
 @hooks.register("after_bulk_action")
 def audit_document_bulk_changes(request: Any, action_type: str, objects: Any, action: Any) -> None:
     from wagtail.documents import get_document_model
-
-    from hedershus.cms import services
 
     changed = _DOCUMENT_BULK_CHANGES.get(action_type)
     if changed and get_document_model() in getattr(action, "models", ()):
