@@ -76,6 +76,7 @@ for _position, _key in enumerate(ENCRYPTION_KEYS, start=1):
             "make one with: python manage.py generate_encryption_key."
         )
 
+
 # Keys that sign the audit chain (HMAC), kept outside the database so that whoever can write
 # the database cannot forge it. The first key signs; all of them verify, so a key is rotated
 # by putting a new one first and keeping the old ones (docs/operations.md).
@@ -170,6 +171,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "hedershus.urls"
 ASGI_APPLICATION = "hedershus.asgi.application"
+# runserver and WSGI servers load this one, which runs the same start-up checks.
+WSGI_APPLICATION = "hedershus.wsgi.application"
 
 TEMPLATES = [
     {

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import checks
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 
 from hedershus.accounts.demo import DEMO_EMAIL_DOMAIN, DEMO_TOTP_SECRET
 from hedershus.core.checks import STARTUP_TAG
@@ -31,13 +31,33 @@ def demo_credentials_check(
     from hedershus.accounts.models import User
 
     try:
+        tables = connection.introspection.table_names()
+    except DatabaseError:
+        # Fail closed: a process started before its database is up would otherwise never
+        # look for demo accounts, and serve them once the database comes up.
+        return [
+            checks.Error(
+                "The database could not be reached, so demo accounts could not be ruled out.",
+                hint="Start the database first, then the platform.",
+                id="accounts.E003",
+            )
+        ]
+    if User._meta.db_table not in tables:
+        return []  # before the first migrate: no accounts yet
+    try:
         demo_users = sorted(
             User.objects.filter(email__iendswith="@" + DEMO_EMAIL_DOMAIN).values_list("email", flat=True)
         )
         totps = Authenticator.objects.filter(type=Authenticator.Type.TOTP).select_related("user")
         shared_secret = sorted(a.user.email for a in totps if _is_demo_secret(decrypt, a.data))
     except DatabaseError:
-        return []  # no tables yet (before the first migrate), so no accounts either
+        return [
+            checks.Error(
+                "The accounts could not be read, so demo accounts could not be ruled out.",
+                hint="Run migrate, and check the database.",
+                id="accounts.E003",
+            )
+        ]
     errors: list[checks.CheckMessage] = []
     if demo_users:
         errors.append(

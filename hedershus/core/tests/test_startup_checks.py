@@ -108,7 +108,7 @@ def test_a_missing_static_manifest_refuses_start_up(db, settings, tmp_path):
     assert _ids(run_startup_checks()) == ["core.E002"]
 
 
-@pytest.mark.parametrize("entry", ["serve", "asgi"])
+@pytest.mark.parametrize("entry", ["serve", "asgi", "wsgi"])
 def test_serve_and_the_asgi_application_run_the_start_up_checks(tmp_path, collected_static, entry):
     """The same checks as above, run by the processes that serve: here the console mail backend
     (the database has no tables yet, so the demo check finds no accounts)."""
@@ -118,8 +118,8 @@ def test_serve_and_the_asgi_application_run_the_start_up_checks(tmp_path, collec
         EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
     )
     args = [sys.executable, "manage.py", "serve", "--port", str(_free_port())]
-    if entry == "asgi":
-        args = [sys.executable, "-c", "import hedershus.asgi"]
+    if entry in ("asgi", "wsgi"):  # wsgi: what runserver and any WSGI server load
+        args = [sys.executable, "-c", f"import hedershus.{entry}"]
     try:
         result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     except subprocess.TimeoutExpired as exc:
@@ -150,3 +150,18 @@ def test_serve_refuses_two_workers_without_a_shared_cache(tmp_path):
         "CommandError: --workers 2 needs a shared cache: set REDIS_URL (docs/operations.md), "
         "or run one worker."
     ]
+
+
+def test_an_unreachable_database_refuses_start_up_rather_than_skipping_the_demo_check(tmp_path):
+    """Fail closed: a process started before its database is up must not serve unchecked."""
+    env = _environment(tmp_path, DATABASE_URL="postgres://nobody@127.0.0.1:1/nothing")
+    result = subprocess.run(
+        [sys.executable, "-c", "import hedershus.asgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 3, result.stderr
+    assert "accounts.E003" in result.stderr
