@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from wagtail.models import Page
 
+from hedershus.cms.choices import PageType
+from hedershus.cms.forms import PortalSearchForm
 from hedershus.cms.models import (
+    PAGE_TYPES,
     ArticlePage,
     AudienceLandingPage,
     ContactPage,
@@ -63,3 +66,10 @@ def test_article_fields_for_the_knowledge_bank(tree):
         article.set_audiences(["aliens"])
     assert {"for_exposed", "topic", "last_reviewed"} <= {f.name for f in ArticlePage._meta.get_fields()}
     assert [t.name for t in tree[("forced-marriage", "en")].tags.all()]
+
+
+def test_every_page_type_key_names_one_page_model_and_the_search_filter_offers_it():
+    assert set(PAGE_TYPES) == set(PageType.values)
+    assert all(model.page_type_key == key for key, model in PAGE_TYPES.items())
+    offered = [value for value, _label in PortalSearchForm().fields["type"].choices if value]
+    assert offered == PageType.values
