@@ -119,10 +119,10 @@ def test_demoting_first_does_not_skip_the_approval(client, administrator, second
     signed_in(administrator)
     client.post(
         reverse("staff:user_detail", args=[second_administrator.pk]),
-        {"first_name": "S", "last_name": "A", "role": "counsellor", "is_active": "on"},
+        {"first_name": "S", "last_name": "A", "role": Role.COUNSELLOR, "is_active": "on"},
     )
     second_administrator.refresh_from_db()
-    assert second_administrator.role == "counsellor"
+    assert second_administrator.role == Role.COUNSELLOR
     client.post(reverse("staff:user_mfa_reset", args=[second_administrator.pk]))
     assert Authenticator.objects.filter(user=second_administrator).exists()
     assert MFAResetRequest.objects.filter(user=second_administrator).exists()

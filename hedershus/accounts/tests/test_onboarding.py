@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from hedershus.accounts.models import User
 from hedershus.audit.models import AuditEvent
+from hedershus.core.access import Role
 
 NEW_PASSWORD = "a-fresh-long-password-42"
 LINK = re.compile(r"https?://testserver(/staff/auth/password/reset/key/\S+)")
@@ -36,7 +37,7 @@ def _event_types(user: User) -> list[str]:
 def _create(client, email: str = "New.Colleague@Example.org"):
     return client.post(
         reverse("staff:user_create"),
-        {"email": email, "first_name": "Nadia", "last_name": "Berg", "role": "counsellor"},
+        {"email": email, "first_name": "Nadia", "last_name": "Berg", "role": Role.COUNSELLOR},
         follow=True,
     )
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from hedershus.accounts.models import User
 from hedershus.audit.models import AuditEvent
+from hedershus.core.access import Role
 
 
 def _event_types(user: User) -> list[str]:
@@ -23,7 +24,7 @@ def test_creating_a_user_with_a_taken_address_changes_nothing(client, administra
     before = User.objects.count()
     response = client.post(
         reverse("staff:user_create"),
-        {"email": counsellor.email.upper(), "first_name": "X", "last_name": "Y", "role": "auditor"},
+        {"email": counsellor.email.upper(), "first_name": "X", "last_name": "Y", "role": Role.AUDITOR},
     )
     assert response.status_code == 400
     assert "email" in response.context["form"].errors
@@ -38,28 +39,28 @@ def test_role_change_is_saved_and_audited_with_old_and_new_role(client, administ
         {
             "first_name": counsellor.first_name,
             "last_name": "Svensson",
-            "role": "supervisor",
+            "role": Role.SUPERVISOR,
             "is_active": "on",
         },
     )
     assert response.status_code == 302
     counsellor.refresh_from_db()
-    assert counsellor.role == "supervisor"
+    assert counsellor.role == Role.SUPERVISOR
     event = AuditEvent.objects.get(event_type="user.role_changed")
     assert event.actor_id == administrator.pk
-    assert event.data == {"from": "counsellor", "to": "supervisor"}
+    assert event.data == {"from": Role.COUNSELLOR, "to": Role.SUPERVISOR}
 
 
 def test_role_change_needs_a_fresh_reauthentication(client, administrator, counsellor, signed_in):
     signed_in(administrator, reauthenticated=False)
     response = client.post(
         reverse("staff:user_detail", args=[counsellor.pk]),
-        {"first_name": "C", "last_name": "Svensson", "role": "auditor", "is_active": "on"},
+        {"first_name": "C", "last_name": "Svensson", "role": Role.AUDITOR, "is_active": "on"},
     )
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_reauthenticate"))
     counsellor.refresh_from_db()
-    assert counsellor.role == "counsellor"
+    assert counsellor.role == Role.COUNSELLOR
     assert not AuditEvent.objects.filter(event_type="user.role_changed").exists()
 
 
@@ -71,17 +72,17 @@ def test_an_invalid_role_is_rejected_and_changes_nothing(client, administrator, 
     )
     assert response.status_code == 400
     counsellor.refresh_from_db()
-    assert counsellor.role == "counsellor"
+    assert counsellor.role == Role.COUNSELLOR
 
 
 def test_administrator_cannot_change_own_role_or_deactivate_self(client, administrator, signed_in):
     signed_in(administrator)
     client.post(
         reverse("staff:user_detail", args=[administrator.pk]),
-        {"first_name": "A", "last_name": "B", "role": "counsellor"},
+        {"first_name": "A", "last_name": "B", "role": Role.COUNSELLOR},
     )
     administrator.refresh_from_db()
-    assert administrator.role == "administrator"
+    assert administrator.role == Role.ADMINISTRATOR
     assert administrator.is_active
 
 
@@ -89,7 +90,7 @@ def test_deactivation_is_audited_and_ends_access(client, administrator, counsell
     signed_in(administrator)
     client.post(
         reverse("staff:user_detail", args=[counsellor.pk]),
-        {"first_name": counsellor.first_name, "last_name": "Svensson", "role": "counsellor"},
+        {"first_name": counsellor.first_name, "last_name": "Svensson", "role": Role.COUNSELLOR},
     )
     counsellor.refresh_from_db()
     assert not counsellor.is_active
