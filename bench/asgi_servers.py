@@ -10,8 +10,10 @@ a Markdown table of throughput and latency. Loopback only; every loop is bounded
 from __future__ import annotations
 
 import argparse
+import base64
 import http.client
 import os
+import secrets
 import socket
 import statistics
 import subprocess
@@ -92,8 +94,9 @@ def main() -> None:
         env = {
             **os.environ,
             "DEBUG": "false",
-            "SECRET_KEY": "bench-" + "x" * 40,
-            "ENCRYPTION_KEYS": "YmVuY2gta2V5LWJlbmNoLWtleS1iZW5jaC1rZXktMDA=",
+            # Fresh random keys: DEBUG off refuses keys made by hand.
+            "SECRET_KEY": secrets.token_urlsafe(48),
+            "ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
             "AUDIT_HMAC_KEYS": "125naZ289V47NpGRhdiBE8NW8hORqivtIOjqcH6KYm8=",
             "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
             "SECURE_COOKIES": "false",

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hedershus.audit.keys import decode_key as decode_audit_key
 from hedershus.core.middleware import static_no_store
-from hedershus.env import Env, estimated_entropy_bits
+from hedershus.env import Env, estimated_entropy_bits, zxcvbn_guesses_log10
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = Env()
@@ -38,6 +38,10 @@ ENCRYPTION_KEYS = env.strings("ENCRYPTION_KEYS", [_DEV_ENCRYPTION_KEY])
 # A key typed by hand ("s" * 50, a repeated word) is refused: it must be this hard to guess,
 # by hedershus.env.estimated_entropy_bits (a random 32-character hex string scores about 113).
 _MIN_SECRET_KEY_BITS = 100
+# ...and as hard by zxcvbn's estimate (a well-kept library that knows keyboard runs, words and
+# sequences, which the entropy estimate above misses): 10^30 guesses is about 100 bits; a
+# random 32-character hex string scores 10^32, "qwerty…1234567890" 10^12.
+_MIN_SECRET_KEY_GUESSES_LOG10 = 30
 # A random 32-byte key has about 28 distinct bytes; fewer than 16 is a key made by hand.
 _MIN_ENCRYPTION_KEY_DISTINCT_BYTES = 16
 
@@ -48,7 +52,10 @@ if not DEBUG:
             "must be set (SECRET_KEY or SECRET_KEY_FILE; make one with: "
             "python manage.py generate_secret_key)."
         )
-    if estimated_entropy_bits(SECRET_KEY) < _MIN_SECRET_KEY_BITS:
+    if (
+        estimated_entropy_bits(SECRET_KEY) < _MIN_SECRET_KEY_BITS
+        or zxcvbn_guesses_log10(SECRET_KEY) < _MIN_SECRET_KEY_GUESSES_LOG10
+    ):
         raise ImproperlyConfigured(
             "SECRET_KEY: too easy to guess (repeated or patterned characters); use a random one "
             "(make one with: python manage.py generate_secret_key)."

@@ -69,6 +69,10 @@ def test_a_configuration_error_is_one_line_naming_the_variable_without_its_secre
         "ab" * 25,
         "hedershus" * 6,
         "0123456789" * 4,
+        # Patterns the character statistics miss (found by a tester): keyboard runs, words.
+        "qwertyuiopasdfghjklzxcvbnm1234567890",
+        "django-insecure-abcdefghijklmnopqrstuvwxyz0123",
+        "correcthorsebatterystaplecorrecthorse",
     ],
 )
 def test_a_secret_key_without_real_entropy_is_refused(secret_key):
