@@ -15,6 +15,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Page
 
 from hedershus.cms import services
+from hedershus.cms.choices import TranslationState
 from hedershus.cms.selectors import translation_status
 from hedershus.core.exceptions import ApplicationError
 
@@ -30,14 +31,12 @@ class TranslationStatusView(WagtailAdminTemplateMixin, TemplateView):
         context: dict[str, Any] = super().get_context_data(**kwargs)
         status = translation_status()
         context["status"] = status
+        context["states"] = TranslationState
+        # What needs an editor's work, per language: every state but "up to date".
+        summary_states = [state for state in TranslationState if state != TranslationState.CURRENT]
+        context["summary_states"] = summary_states
         context["summary"] = [
-            {
-                "locale": locale,
-                "missing": status.count(locale, "missing"),
-                "draft": status.count(locale, "draft"),
-                "in_review": status.count(locale, "in_review"),
-                "outdated": status.count(locale, "outdated"),
-            }
+            {"locale": locale, "counts": [status.count(locale, state) for state in summary_states]}
             for locale in status.locales
         ]
         return context

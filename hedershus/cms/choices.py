@@ -1,5 +1,5 @@
-"""The portal's fixed vocabularies, each defined once: who a text is for, what it is about, and
-the kinds of page a visitor can search for.
+"""The portal's fixed vocabularies, each defined once: who a text is for, what it is about,
+the kinds of page a visitor can search for, and (for editors) where a translation stands.
 
 A module of its own, importing no models, so that forms and template tags can use them
 without importing the page models (which use those forms for their context).
@@ -40,3 +40,17 @@ class PageType(models.TextChoices):
     DIRECTORY = "directory", _("Where to get help")
     AUDIENCE = "audience", _("Pages for each group")
     CONTACT = "contact", _("Contact")
+
+
+class TranslationState(models.TextChoices):
+    """Where a page's translation into one language stands (``selectors.translation_status``).
+
+    For editors only (the admin is in Swedish and English), so not among the app's
+    ``public_translation_choices``.
+    """
+
+    MISSING = "missing", _("Missing")
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    OUTDATED = "outdated", _("Outdated")
+    CURRENT = "current", _("Up to date")

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from wagtail.models import Locale, Page, Site
 
 from hedershus.cms import text
+from hedershus.cms.choices import TranslationState
 from hedershus.cms.models import (
     PAGE_TYPES,
     ArticlePage,
@@ -194,17 +195,11 @@ def search_next_steps(locale: Locale) -> tuple[list[AudienceLandingPage], Page |
 
 # --- Translation status, for editors (R4) ---------------------------------------------------
 
-TRANSLATION_MISSING = "missing"
-TRANSLATION_DRAFT = "draft"
-TRANSLATION_IN_REVIEW = "in_review"
-TRANSLATION_OUTDATED = "outdated"
-TRANSLATION_CURRENT = "current"
-
 
 @dataclass(frozen=True)
 class TranslationCell:
     locale: Locale
-    status: str
+    status: TranslationState
     page: Page | None = None
 
 
@@ -220,7 +215,7 @@ class TranslationStatus:
     locales: list[Locale]
     rows: list[TranslationRow]
 
-    def count(self, locale: Locale, status: str) -> int:
+    def count(self, locale: Locale, status: TranslationState) -> int:
         return sum(
             1
             for row in self.rows
@@ -266,19 +261,19 @@ def translation_status() -> TranslationStatus:
         for locale in locales:
             target = by_key.get((source.translation_key, locale.pk))
             if target is None:
-                status = TRANSLATION_MISSING
+                status = TranslationState.MISSING
             elif target.pk in in_review:
-                status = TRANSLATION_IN_REVIEW
+                status = TranslationState.IN_REVIEW
             elif not target.live:
-                status = TRANSLATION_DRAFT
+                status = TranslationState.DRAFT
             elif (
                 source.last_published_at
                 and target.last_published_at
                 and source.last_published_at > target.last_published_at
             ):
-                status = TRANSLATION_OUTDATED
+                status = TranslationState.OUTDATED
             else:
-                status = TRANSLATION_CURRENT
+                status = TranslationState.CURRENT
             cells.append(TranslationCell(locale=locale, status=status, page=target))
         rows.append(TranslationRow(source=source, cells=cells))
     return TranslationStatus(source_locale=source_locale, locales=locales, rows=rows)
