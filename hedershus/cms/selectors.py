@@ -17,7 +17,7 @@ from hedershus.cms.models import (
     ArticlePage,
     Audience,
     AudienceLandingPage,
-    ContactPage,
+    HomePage,
     ResearchPage,
     Topic,
 )
@@ -182,15 +182,14 @@ def pages_search(
 
 
 def search_next_steps(locale: Locale) -> tuple[list[AudienceLandingPage], Page | None]:
-    """Where a search that found nothing leads (item 18): the live audience pages of
-    ``locale`` in the order of ``Audience``, and its contact page (None when there is none)."""
-    order = {audience: index for index, audience in enumerate(Audience.values)}
-    audiences = sorted(
-        AudienceLandingPage.objects.live().public().filter(locale=locale),
-        key=lambda page: order.get(page.audience, len(order)),
-    )
-    contact = ContactPage.objects.live().public().filter(locale=locale).order_by("path").first()
-    return audiences, contact
+    """Where a search that found nothing leads (item 18): the same four audience pages and
+    contact page as the home page's first screen (``HomePage.shortcuts``), with the same
+    fallback to the default language's pages where ``locale`` has none yet; ``([], None)``
+    when there is no live home page in ``locale``."""
+    home = HomePage.objects.live().filter(locale=locale).order_by("path").first()
+    if home is None:
+        return [], None
+    return home.shortcuts(list(home.get_children().live().public().specific()))
 
 
 # --- Translation status, for editors (R4) ---------------------------------------------------

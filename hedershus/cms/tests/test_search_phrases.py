@@ -151,3 +151,26 @@ def test_promotions_are_audited_with_the_editor_who_made_them(demo, editor):
         ("cms.search_promotion_saved", editor.pk, data),
         ("cms.search_promotion_deleted", editor.pk, data),
     ]
+
+
+@pytest.mark.parametrize("language", ["ar", "fa"])
+def test_a_search_with_no_hits_offers_all_four_ways_in_and_contact_in_every_language(demo, client, language):
+    """Where a language lacks some audience pages or a contact page (Arabic has a few pages,
+    Persian none), the Swedish ones stand in, as on the home page's first screen; their link
+    text is the interface's own words in the visitor's language."""
+    from django.utils import translation
+
+    html = client.post(f"/{language}/search/", {"q": "xyzzyq plughq"}).content.decode()
+    steps = html[html.index('class="next-steps"') :]
+    assert 'class="contact-link"' in steps
+    for audience in ("exposed", "relative", "perpetrator", "professional"):
+        page = AudienceLandingPage.objects.live().filter(audience=audience, locale__language_code="sv").get()
+        assert page.title not in steps  # never the Swedish title
+    with translation.override(language):
+        for label in (
+            translation.gettext("I am controlled or threatened"),
+            translation.gettext("I am worried about someone close to me"),
+            translation.gettext("I want to stop using violence or control"),
+            translation.gettext("I meet this in my work"),
+        ):
+            assert label in steps, label
