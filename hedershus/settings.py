@@ -502,6 +502,10 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Listed so that dictConfig takes away the handlers Django's default logging gives it
+        # (a console handler without our redaction, active with DEBUG on, and mail_admins):
+        # its records go to the root's redacted handler only.
+        "django": {"handlers": [], "propagate": True},
         # Django's own request logger repeats what ours says; keep its errors only.
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "ERROR"},

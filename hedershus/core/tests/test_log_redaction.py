@@ -87,3 +87,20 @@ def test_a_view_error_quoting_the_requests_own_host_is_not_logged(log_output, se
     written = log_output.getvalue()
     assert "Traceback" in written and "link for" in written
     assert HOST not in written
+
+
+def test_every_handler_any_django_logger_reaches_redacts_even_with_debug_on():
+    """Django's default logging adds a console handler of its own to the "django" logger
+    (active with DEBUG on) that printed Host headers and tracebacks unredacted; it must be gone."""
+    import logging
+
+    from hedershus.core.logging import RedactClientDataFilter
+
+    for name in ("django", "django.request", "django.security.DisallowedHost", "django.server"):
+        logger: logging.Logger | None = logging.getLogger(name)
+        while logger is not None:
+            for handler in logger.handlers:
+                if type(handler).__module__.startswith("_pytest"):
+                    continue  # pytest's own capture
+                assert any(isinstance(f, RedactClientDataFilter) for f in handler.filters), (name, handler)
+            logger = logger.parent if logger.propagate else None
