@@ -48,3 +48,14 @@ def test_the_answer_is_the_same_whatever_was_typed(client, counsellor, colleague
     # The page promises nothing it cannot keep, and is the same for both.
     assert page_known == page_other
     assert f'href="{reverse("account_login")}"' in page_known
+
+
+def test_too_many_requests_get_the_platforms_own_page_in_the_staff_language(client, db):
+    """allauth's bare English "429 Too Many Requests" gave no way on; ours says what to do."""
+    responses = [_request_reset(client, "somebody-else@example.org") for _ in range(8)]
+    refused = [r for r in responses if r.status_code == 429]
+    assert refused, [r.status_code for r in responses]
+    html = refused[-1].content.decode()
+    assert "Too Many Requests" not in html
+    assert "För många försök" in html  # the staff UI speaks Swedish first
+    assert reverse("account_login") in html
