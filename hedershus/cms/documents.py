@@ -27,6 +27,14 @@ Wagtail's document form (``WAGTAILDOCS_DOCUMENT_FORM_BASE = DocumentForm``) runs
 for every upload view (single, multiple, chooser) and shows its message to the editor; the
 ``pre_save`` guard (``document_pre_save``) runs it again for any other way a file reaches
 the model, so nothing unchecked is stored.
+
+**A document on a live page is fixed** (docs/editors.md, "Documents on live pages"): a
+change to its file or title would be public at once, without the second editor's review
+every page change goes through. So while a live page links to it, the form refuses a new
+file or title, and the ``pre_save`` and ``pre_delete`` guards (``document_pre_save``,
+``document_pre_delete``) refuse any other change of file or title, and its deletion, with
+``Conflict`` (the edit form, the delete views, bulk delete, the shell). Tags and collection
+may change: visitors see neither.
 """
 
 from __future__ import annotations
@@ -45,7 +53,11 @@ from django.core.files.base import ContentFile, File
 from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.documents.forms import BaseDocumentForm
+
+from hedershus.cms.document_selectors import document_linked_from_live_page
+from hedershus.core.exceptions import Conflict
 
 # Extension -> the Content-Type a download carries. The only types accepted.
 CONTENT_TYPES: dict[str, str] = {
@@ -92,6 +104,15 @@ _FORMULA_START = ("=", "@", "\t", "\r")
 
 class DocumentRejected(ValidationError):
     """An upload that is not accepted; the message is for the editor who uploaded it."""
+
+
+# Said to an editor who tries to change or delete a document a live page links to.
+LIVE_DOCUMENT_MESSAGE = gettext_lazy(
+    "This document is on a live page. Upload a new document and change the page, "
+    "so that another editor reviews the change."
+)
+# What visitors see of a document: changing these on a live page's document is refused.
+LIVE_DOCUMENT_FIELDS = ("title", "file")
 
 
 @dataclass(frozen=True)
@@ -345,8 +366,38 @@ def checked_file(checked: CheckedDocument) -> File:
     return content
 
 
+def _on_live_page(document_id: int | None) -> bool:
+    return document_id is not None and document_linked_from_live_page(document_id)
+
+
 class DocumentForm(BaseDocumentForm):
-    """Wagtail's document form (every upload view uses it), with the upload checked and cleaned."""
+    """Wagtail's document form (every upload view uses it), with the upload checked and cleaned,
+    and a live page's document kept as it is (its file and title; tags and collection may change)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "file" in self.fields:
+            # Wagtail's own help text has no Swedish translation; this one also names the types.
+            self.fields["file"].help_text = _("Accepted: %(types)s. Largest file: %(max)s.") % {
+                "types": ", ".join(t.upper() for t in CONTENT_TYPES),
+                "max": filesizeformat(max_bytes()),
+            }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        changed = set(LIVE_DOCUMENT_FIELDS).intersection(self.changed_data)
+        if changed and self.instance.pk is not None and _on_live_page(self.instance.pk):
+            raise ValidationError(LIVE_DOCUMENT_MESSAGE, code="live_document")
+        return cleaned
+
+    def _post_clean(self) -> None:
+        # A refused file leaves the model without one, and Wagtail's model check of the
+        # extension (``AbstractDocument.clean``) would add a second, false error ("the
+        # extension “” is not valid"). The upload check has said what is wrong: keep only that.
+        refused = list(self._errors.get("file", [])) if self._errors else []
+        super()._post_clean()
+        if refused:
+            self._errors["file"] = self.error_class(refused)
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data.get("file")
@@ -363,7 +414,10 @@ def document_pre_save(instance: Any) -> None:
 
     Files that came through ``DocumentForm`` are already clean. Raises ``DocumentRejected``
     (nothing is saved) for a file that fails the check. Recomputes Wagtail's size and hash.
+    Raises ``Conflict`` (nothing is saved) for a new file or title of a document a live page
+    links to (``document_live_guard``).
     """
+    document_live_guard(instance)
     file = instance.file
     if not file or getattr(file.file if not file._committed else None, "hedershus_checked", False):
         return
@@ -381,3 +435,27 @@ def document_pre_save(instance: Any) -> None:
         file.storage.delete(file.name)
     file.save(checked.name, checked_file(checked), save=False)
     instance._set_document_file_metadata()
+
+
+def document_live_guard(instance: Any) -> None:
+    """Refuses a new file or title for a document a live page links to, whatever saves it.
+
+    The last line behind ``DocumentForm`` (which says the same in the form). Raises
+    ``Conflict``. ``manage.py documents_check`` stores the same document cleaned, which is
+    not an editor's change: it marks the instance ``_hedershus_recleaned``.
+    """
+    if instance.pk is None or getattr(instance, "_hedershus_recleaned", False):
+        return
+    stored = type(instance).objects.filter(pk=instance.pk).values(*LIVE_DOCUMENT_FIELDS).first()
+    if stored is None:
+        return
+    changed = stored["title"] != instance.title or stored["file"] != (instance.file.name or "")
+    if changed and _on_live_page(instance.pk):
+        raise Conflict(LIVE_DOCUMENT_MESSAGE)
+
+
+def document_pre_delete(instance: Any) -> None:
+    """Refuses to delete a document a live page links to, whatever deletes it (the delete
+    views, bulk delete, the shell). Raises ``Conflict``; nothing is deleted."""
+    if _on_live_page(instance.pk):
+        raise Conflict(LIVE_DOCUMENT_MESSAGE)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from wagtail.models import Page, TaskState, WorkflowState
 from wagtail.signals import (
     page_published,
@@ -18,7 +18,7 @@ from wagtail.signals import (
 )
 
 from hedershus.cms import review, services
-from hedershus.cms.documents import document_pre_save
+from hedershus.cms.documents import document_pre_delete, document_pre_save
 
 
 def _on_published(sender: Any, instance: Page, revision: Any = None, **kwargs: Any) -> None:
@@ -66,6 +66,10 @@ def _on_document_saved(sender: Any, instance: Any, created: bool, raw: bool = Fa
         services.document_saved_record(instance, created, getattr(instance, "_hedershus_before", None))
 
 
+def _on_document_pre_delete(sender: Any, instance: Any, **kwargs: Any) -> None:
+    document_pre_delete(instance)
+
+
 def _on_document_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
     services.document_deleted_record(instance)
 
@@ -108,6 +112,8 @@ def connect() -> None:
     document = get_document_model()
     pre_save.connect(_on_document_pre_save, sender=document, dispatch_uid=f"{uid}.document_pre_save")
     post_save.connect(_on_document_saved, sender=document, dispatch_uid=f"{uid}.document_saved")
+    # A document a live page links to keeps its file and title, and is not deleted (documents.py).
+    pre_delete.connect(_on_document_pre_delete, sender=document, dispatch_uid=f"{uid}.document_pre_delete")
     post_delete.connect(_on_document_deleted, sender=document, dispatch_uid=f"{uid}.document_deleted")
     # Promoted search results change what visitors see first: audited like pages.
     from wagtail.contrib.search_promotions.models import SearchPromotion

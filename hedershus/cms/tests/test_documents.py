@@ -384,3 +384,208 @@ def test_bulk_changes_to_documents_are_audited(document, editor, signed_in):
     assert Document.objects.get(pk=document.pk).collection_id == archive.pk
     changed = AuditEvent.objects.get(event_type="cms.document_changed", object_id=str(document.pk))
     assert changed.actor_id == editor.pk and changed.data["changed"] == ["collection"]
+
+
+# --- Documents on live pages (docs/editors.md, "Documents on live pages") ---------------
+
+
+def _swedish(message: Any) -> str:
+    from django.utils import translation
+
+    with translation.override("sv"):
+        return str(message)
+
+
+def _live_refusal() -> str:
+    from hedershus.cms.documents import LIVE_DOCUMENT_MESSAGE
+
+    refusal = _swedish(LIVE_DOCUMENT_MESSAGE)
+    assert refusal.startswith("Dokumentet finns på en publicerad sida.")  # translated
+    return refusal
+
+
+def _stored(doc: Any) -> tuple[str, str, bytes]:
+    doc = Document.objects.get(pk=doc.pk)
+    with doc.file.open("rb") as f:
+        return doc.title, doc.file.name, f.read()
+
+
+def test_one_editor_cannot_change_the_file_or_title_of_a_document_on_a_live_page(
+    document, research_page, editor, signed_in, visitor
+):
+    attach(research_page, document, publish=True)
+    before = _stored(document)
+    served = b"".join(visitor.get(reverse("cms_document", args=[document.pk])).streaming_content)
+    client = signed_in(editor)
+    collection = Collection.get_first_root_node()
+    url = reverse("wagtaildocs:edit", args=[document.pk])
+    new_file = pdf(extra=lambda w: w.add_blank_page(300, 300))
+
+    for change in (
+        {"title": "Ändrad titel"},
+        {"title": "Rapport", "file": SimpleUploadedFile("ny.pdf", new_file)},
+        {"title": "Ändrad titel", "file": SimpleUploadedFile("ny.pdf", new_file)},
+    ):
+        response = client.post(url, {"collection": collection.pk, **change})
+
+        assert response.status_code == 200  # the form again, with the reason
+        assert response.context["form"].non_field_errors() == [_live_refusal()]
+        assert _live_refusal() in response.content.decode()
+        assert _stored(document) == before  # the old file is still there, unchanged
+
+    assert b"".join(visitor.get(reverse("cms_document", args=[document.pk])).streaming_content) == served
+    assert not AuditEvent.objects.filter(event_type="cms.document_changed").exists()
+
+
+def test_tags_and_collection_of_a_document_on_a_live_page_may_change(
+    document, research_page, editor, signed_in
+):
+    attach(research_page, document, publish=True)
+    archive = Collection.get_first_root_node().add_child(name="Arkiv")
+
+    response = signed_in(editor).post(
+        reverse("wagtaildocs:edit", args=[document.pk]),
+        {"title": "Rapport", "collection": archive.pk, "tags": "forskning"},
+    )
+
+    assert response.status_code == 302
+    doc = Document.objects.get(pk=document.pk)
+    assert doc.collection_id == archive.pk and list(doc.tags.names()) == ["forskning"]
+
+
+def link_in_rich_text(tree: Any, doc: Any) -> None:
+    """Links ``doc`` from a live page's text (a research page's document list also protects
+    the row by its foreign key; a link in text does not)."""
+    page = tree[("school-guidance", "sv")].get_latest_revision_as_object()
+    page.body = f'<p>Läs <a linktype="document" id="{doc.pk}">rapporten</a>.</p>'
+    page.save_revision().publish()
+
+
+def test_a_document_on_a_live_page_cannot_be_deleted_by_any_view(document, tree, editor, signed_in, settings):
+    from django.db import transaction
+
+    # The multiple uploader's delete runs in no transaction of its own: a refusal there breaks
+    # the test's enclosing one (not so in production), so the session is not saved after it.
+    settings.SESSION_SAVE_EVERY_REQUEST = False
+    link_in_rich_text(tree, document)
+    client = signed_in(editor)
+    bulk = reverse("wagtail_bulk_action", args=["wagtaildocs", "document", "delete"])
+
+    for url in (
+        reverse("wagtaildocs:delete", args=[document.pk]),
+        reverse("wagtaildocs:delete_multiple", args=[document.pk]),
+        f"{bulk}?id={document.pk}",
+    ):
+        with transaction.atomic():  # the refused deletion rolls back its transaction
+            response = client.post(url)
+
+        assert response.status_code == 409, url
+        assert _live_refusal() in response.content.decode()
+        assert Document.objects.filter(pk=document.pk).exists()
+    assert not AuditEvent.objects.filter(event_type="cms.document_deleted").exists()
+
+
+def test_the_multiple_uploaders_edit_form_cannot_retitle_a_document_on_a_live_page(
+    document, research_page, editor, signed_in
+):
+    attach(research_page, document, publish=True)
+    prefix = f"doc-{document.pk}"
+
+    response = signed_in(editor).post(
+        reverse("wagtaildocs:edit_multiple", args=[document.pk]),
+        {f"{prefix}-title": "Ändrad titel", f"{prefix}-collection": Collection.get_first_root_node().pk},
+    )
+
+    body = json.loads(response.content)
+    assert body["success"] is False and _live_refusal() in body["form"]
+    assert Document.objects.get(pk=document.pk).title == "Rapport"
+
+
+def test_saves_and_deletes_outside_the_admin_are_refused_too(document, tree):
+    from django.db import transaction
+
+    from hedershus.core.exceptions import Conflict
+
+    link_in_rich_text(tree, document)
+    doc = Document.objects.get(pk=document.pk)
+
+    doc.title = "Ändrad titel"
+    with pytest.raises(Conflict):
+        doc.save()
+    doc = Document.objects.get(pk=document.pk)
+    doc.file = ContentFile(pdf(extra=lambda w: w.add_blank_page(300, 300)), name="ny.pdf")
+    with pytest.raises(Conflict):
+        doc.save()
+    with pytest.raises(Conflict), transaction.atomic():
+        Document.objects.get(pk=document.pk).delete()
+    with pytest.raises(Conflict), transaction.atomic():
+        Document.objects.filter(pk=document.pk).delete()
+    assert Document.objects.get(pk=document.pk).title == "Rapport"
+
+
+def test_a_document_only_a_draft_links_to_may_still_be_changed_and_deleted(
+    document, research_page, editor, signed_in
+):
+    attach(research_page, document, publish=False)
+    client = signed_in(editor)
+
+    response = client.post(
+        reverse("wagtaildocs:edit", args=[document.pk]),
+        {"title": "Ny titel", "collection": Collection.get_first_root_node().pk},
+    )
+    assert response.status_code == 302
+    assert client.post(reverse("wagtaildocs:delete", args=[document.pk])).status_code == 302
+    assert not Document.objects.filter(pk=document.pk).exists()
+
+
+def test_documents_check_may_still_clean_a_document_on_a_live_page(research_page, editor):
+    from django.core.files.storage import default_storage
+    from django.core.management import call_command
+
+    stored = default_storage.save("documents/Hemlig rapport om Anna.pdf", ContentFile(pdf()))
+    (legacy,) = Document.objects.bulk_create([Document(title="Gammal", file=stored)])
+    attach(research_page, legacy, publish=True)
+
+    call_command("documents_check", stdout=io.StringIO())
+
+    cleaned = Document.objects.get(pk=legacy.pk)
+    assert cleaned.filename.startswith("document") and cleaned.title == "Gammal"
+
+
+# --- What a refused upload says ---------------------------------------------------------
+
+
+def test_a_refused_upload_says_only_why(editor, signed_in):
+    client = signed_in(editor)
+    collection = Collection.get_first_root_node()
+    for name, data in (REFUSED["html renamed pdf"], REFUSED["a type not accepted"]):
+        reason = _swedish_reason(name, data)
+
+        response = upload(client, name, data)
+        assert response.context["form"].errors == {"file": [reason]}
+        assert "Filändelsen" not in response.content.decode()
+
+        response = client.post(
+            reverse("wagtaildocs:add_multiple"),
+            {"collection": collection.pk, "files[]": SimpleUploadedFile(name, data)},
+        )
+        assert json.loads(response.content)["error_message"] == reason
+
+
+def _swedish_reason(name: str, data: bytes) -> str:
+    from django.utils import translation
+
+    from hedershus.cms.documents import DocumentRejected, document_check
+
+    with translation.override("sv"), pytest.raises(DocumentRejected) as refused:
+        document_check(name, data)
+    return refused.value.messages[0]
+
+
+def test_the_upload_forms_help_text_is_translated(editor, signed_in):
+    client = signed_in(editor)
+
+    for url in (reverse("wagtaildocs:add"), reverse("wagtaildocs:add_multiple")):
+        page = client.get(url).content.decode()
+        assert "Maximum filesize" not in page
+        assert "Största fil: 20,0\xa0MB" in page and "PDF, DOCX" in page
