@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 
 from hedershus.cms import views as cms_views
 from hedershus.core import views as core_views
+from hedershus.core.paths import STAFF_URL_PREFIX as STAFF
 from hedershus.portal import urls as portal_urls
 from hedershus.portal import views as portal_views
 
@@ -16,16 +17,16 @@ def _not_offered(request: HttpRequest, *args: str) -> HttpResponse:
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
-    path("staff/auth/email/", _not_offered),
+    path(f"{STAFF}auth/email/", _not_offered),
     # No self sign-up and no e-mail verification round: administrators create accounts, and a
     # password link mailed to the address proves it (issue 7).
-    re_path(r"^staff/auth/(signup|confirm-email)/", _not_offered),
-    path("staff/auth/", include("allauth.urls")),
-    path("staff/audit/", include("hedershus.audit.urls")),
-    path("staff/settings/", include("hedershus.portal.staff_urls")),
+    re_path(rf"^{STAFF}auth/(signup|confirm-email)/", _not_offered),
+    path(f"{STAFF}auth/", include("allauth.urls")),
+    path(f"{STAFF}audit/", include("hedershus.audit.urls")),
+    path(f"{STAFF}settings/", include("hedershus.portal.staff_urls")),
     # Wagtail's admin, for editors; gated by hedershus.cms.middleware.CmsAdminMiddleware.
-    path("staff/cms/", include(wagtailadmin_urls)),
-    path("staff/", include("hedershus.accounts.urls")),
+    path(f"{STAFF}cms/", include(wagtailadmin_urls)),
+    path(STAFF, include("hedershus.accounts.urls")),
     path("documents/", include("hedershus.cms.document_urls")),
     # Public: the quick exit has no language prefix; "/" picks one (never from a cookie).
     path("exit", portal_views.quick_exit, name="quick_exit"),

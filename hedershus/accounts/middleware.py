@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 
 from hedershus.core.auth import has_second_factor
+from hedershus.core.paths import is_staff_path
 
 # What a signed-in user without a second factor may open: the set-up pages and sign-out.
 MFA_SETUP_URL_NAMES = frozenset(
@@ -35,7 +36,8 @@ class RequireMFAMiddleware:
         user = getattr(request, "user", None)
         # The path first: public pages cost no query.
         if (
-            not _is_public(request.path_info)
+            # Public pages are the same for everyone; only staff pages need the second factor.
+            is_staff_path(request.path_info)
             and user is not None
             and user.is_authenticated
             and _url_name(request.path_info) not in MFA_SETUP_URL_NAMES
@@ -50,8 +52,3 @@ def _url_name(path: str) -> str | None:
         return resolve(path).url_name
     except Resolver404:
         return None
-
-
-def _is_public(path: str) -> bool:
-    """Public pages are the same for everyone; only staff pages need the second factor."""
-    return not path.startswith("/staff/")

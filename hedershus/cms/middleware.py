@@ -27,8 +27,9 @@ from django.utils.translation import gettext as _
 from hedershus.cms.review import admin_request_bound
 from hedershus.cms.translation import MachineTranslationError
 from hedershus.core.access import Capability
+from hedershus.core.paths import STAFF_PATH_PREFIX
 
-CMS_ADMIN_PREFIX = "/staff/cms/"
+CMS_ADMIN_PREFIX = f"{STAFF_PATH_PREFIX}cms/"
 
 # What Wagtail 8's admin needs beyond the platform's policy, found by loading its pages in
 # Chromium under the strict policy and reading the violations: inline scripts (page listings,

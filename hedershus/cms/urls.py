@@ -6,11 +6,12 @@ No namespace: Wagtail reverses ``wagtail_serve`` by that name to build page URLs
 from django.urls import path, re_path
 
 from hedershus.cms import views
+from hedershus.core.paths import STAFF_URL_PREFIX
 
 # Wagtail's pattern (path segments ending in "/"), except what lives outside the language
 # prefix: without the exception, Django's LocaleMiddleware would answer an unknown /staff/…
 # path with a redirect to /sv/staff/… instead of a plain "not found".
-SERVE_PATTERN = r"^(?!staff/|documents/)((?:[\w\-]+/)*)$"
+SERVE_PATTERN = rf"^(?!{STAFF_URL_PREFIX}|documents/)((?:[\w\-]+/)*)$"
 
 urlpatterns = [
     path("p/<int:page_id>/", views.page_by_id, name="cms_page"),

@@ -13,13 +13,12 @@ from django.shortcuts import render
 
 from hedershus.core import context
 from hedershus.core.exceptions import ApplicationError
+from hedershus.core.paths import is_staff_path
 
 request_log = logging.getLogger("hedershus.request")
 
 # Headers a response must never reveal to a logged request line or a later reader.
 _CLIENT_META_KEYS = ("REMOTE_ADDR", "REMOTE_HOST", "HTTP_USER_AGENT")
-
-STAFF_PATH_PREFIX = "/staff/"
 
 
 class RequestContextMiddleware:
@@ -125,8 +124,3 @@ def _wants_json(request: HttpRequest) -> bool:
         return True
     accept = request.headers.get("Accept", "")
     return "application/json" in accept and "text/html" not in accept
-
-
-def is_staff_path(path: str) -> bool:
-    """Staff pages (sign-in, MFA, staff layout) live under ``/staff/``; everything else is public."""
-    return path.startswith(STAFF_PATH_PREFIX)

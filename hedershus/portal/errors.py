@@ -9,14 +9,13 @@ from django.shortcuts import render
 from django.views import defaults
 
 from hedershus.core import views as core_views
+from hedershus.core.paths import is_staff_path
 
 logger = logging.getLogger(__name__)
 
-STAFF_PREFIX = "/staff/"
-
 
 def is_public_path(path: str) -> bool:
-    return not path.startswith(STAFF_PREFIX)
+    return not is_staff_path(path)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -6,6 +6,7 @@ from django.utils import translation
 
 from hedershus.accounts.demo import DEMO_ACCOUNTS, DEMO_TOTP_SECRET
 from hedershus.accounts.services import users_create_demo
+from hedershus.core.paths import STAFF_PATH_PREFIX
 
 
 class Command(BaseCommand):
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         lines = [""]
         if url:
             base = url.rstrip("/")
-            lines += [f"Hedershus demo: public site {base}/   staff sign-in {base}/staff/", ""]
+            lines += [f"Hedershus demo: public site {base}/   staff sign-in {base}{STAFF_PATH_PREFIX}", ""]
         lines += [
             "Demo sign-ins (second factor: run scripts/demo-totp in another terminal):",
             f"  {'role':<22} {'e-mail':<40} password",
