@@ -1,11 +1,17 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from datetime import timedelta
+
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from hedershus.accounts.models import MFA_RESET_REQUEST_LIFETIME, MFAResetRequest, User
 from hedershus.audit.models import AuditEvent
-from hedershus.core.access import PRIVILEGED_ROLES, Capability
+from hedershus.core.access import PRIVILEGED_ROLES, Capability, Role
+
+# An administrator approves a second-factor reset only after holding the role this long
+# (``mfa_reset_approver_unsettled``; docs/threat-model.md).
+MFA_RESET_APPROVER_MIN_DAYS = 7
 
 
 def users_manageable_by(user: User) -> QuerySet[User]:
@@ -43,4 +49,34 @@ def mfa_reset_request_pending(user: User) -> MFAResetRequest | None:
         )
         .select_related("requested_by")
         .first()
+    )
+
+
+def mfa_reset_approver_unsettled(approver: User, requester_id: int) -> bool:
+    """Whether ``approver`` is refused as the second administrator of a reset that the
+    account ``requester_id`` asked for, read from the audit log's ``user.created`` and
+    ``user.role_changed`` events (and the account's creation time):
+
+    - the requester created the approver's account or changed its role (a puppet the
+      requester set up, or someone the requester promoted), or the approver did so for the
+      requester's account (the same pair, the other way round);
+    - the approver became an administrator, or got the account, less than
+      ``MFA_RESET_APPROVER_MIN_DAYS`` ago (someone a third administrator just promoted).
+    """
+    label = User._meta.label_lower
+    role_events = AuditEvent.objects.filter(
+        event_type__in=("user.created", "user.role_changed"), object_type=label
+    )
+    between = Q(object_id=str(approver.pk), actor_id=requester_id) | Q(
+        object_id=str(requester_id), actor_id=approver.pk
+    )
+    if role_events.filter(between).exists():
+        return True
+    since = timezone.now() - timedelta(days=MFA_RESET_APPROVER_MIN_DAYS)
+    if approver.date_joined > since:
+        return True
+    return (
+        role_events.filter(object_id=str(approver.pk), occurred_at__gt=since)
+        .filter(Q(event_type="user.created") | Q(data__to=Role.ADMINISTRATOR.value))
+        .exists()
     )

@@ -18,7 +18,12 @@ from django.utils.translation import gettext_lazy
 from hedershus.accounts import throttle
 from hedershus.accounts.demo import DemoAccount
 from hedershus.accounts.models import MFAResetRequest, User
-from hedershus.accounts.selectors import mfa_reset_needs_approval, mfa_reset_request_pending
+from hedershus.accounts.selectors import (
+    MFA_RESET_APPROVER_MIN_DAYS,
+    mfa_reset_approver_unsettled,
+    mfa_reset_needs_approval,
+    mfa_reset_request_pending,
+)
 from hedershus.audit.services import audit_record
 from hedershus.core.access import Capability
 from hedershus.core.exceptions import AccessDenied, Conflict
@@ -302,11 +307,14 @@ def mfa_reset_request(*, actor: User, user: User) -> MFAResetRequest:
 def mfa_reset_approve(*, actor: User, reset_request: MFAResetRequest) -> int:
     """A second administrator approves a pending request: every second factor is removed.
 
-    The approver must manage users and be neither the requester nor the account's owner;
-    the request must be pending and younger than ``MFA_RESET_REQUEST_LIFETIME``. Audited as
-    ``mfa.reset_approved`` and ``mfa.reset`` (with both administrators). Returns how many
-    authenticators were removed; raises AccessDenied (wrong approver) or Conflict (no longer
-    pending).
+    The approver must manage users and be neither the requester nor the account's owner,
+    nor an account the requester created or changed the role of (or the other way round),
+    and must have been an administrator for ``MFA_RESET_APPROVER_MIN_DAYS``
+    (``selectors.mfa_reset_approver_unsettled``): otherwise the requester could approve with
+    a puppet. The request must be pending and younger than ``MFA_RESET_REQUEST_LIFETIME``.
+    Audited as ``mfa.reset_approved`` and ``mfa.reset`` (with both administrators). Returns
+    how many authenticators were removed; raises AccessDenied (wrong approver) or Conflict
+    (no longer pending).
     """
     with transaction.atomic():
         locked = MFAResetRequest.objects.select_for_update().select_related("user").get(pk=reset_request.pk)
@@ -314,6 +322,16 @@ def mfa_reset_approve(*, actor: User, reset_request: MFAResetRequest) -> int:
             raise AccessDenied(gettext_lazy("Only administrators approve."))
         if actor.pk in (locked.requested_by_id, locked.user_id):
             raise AccessDenied(gettext_lazy("A request is approved by a different administrator."))
+        if mfa_reset_approver_unsettled(actor, locked.requested_by_id):
+            raise AccessDenied(
+                gettext_lazy(
+                    "You cannot approve this request: it needs an administrator who has held the "
+                    "role for at least %(days)d days, and whose account the requester did not "
+                    "create or change the role of (nor the other way round)."
+                )
+                % {"days": MFA_RESET_APPROVER_MIN_DAYS},
+                extra={"reason": "approver_unsettled"},
+            )
         if locked.status != MFAResetRequest.Status.PENDING or locked.is_expired():
             raise Conflict(gettext_lazy("The request is no longer pending."))
         count, _ = Authenticator.objects.filter(user=locked.user).delete()

@@ -144,10 +144,13 @@ def user_mfa_reset_decide(request: HttpRequest, pk: int, request_pk: int) -> Htt
         else:
             services.mfa_reset_cancel(actor=actor, reset_request=reset_request)
             messages.success(request, _("The request is cancelled."))
-    except ApplicationError:
+    except ApplicationError as exc:
         messages.error(
             request,
-            _(
+            # A puppet or newly promoted approver is told exactly why (services.mfa_reset_approve).
+            str(exc.message)
+            if exc.extra.get("reason") == "approver_unsettled"
+            else _(
                 "This request cannot be approved by you: it needs an administrator other than the one "
                 "who asked and the account's owner, and it must still be pending."
             ),

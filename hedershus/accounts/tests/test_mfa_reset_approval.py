@@ -4,7 +4,10 @@ are audited, a request lapses, and nobody approves their own request or their ow
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from unittest import mock
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -13,17 +16,42 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from hedershus.accounts import services
+from hedershus.accounts import selectors, services
 from hedershus.accounts.models import MFAResetRequest, User
 from hedershus.audit.models import AuditEvent
 from hedershus.core.access import PRIVILEGED_ROLES, Role
 from hedershus.core.exceptions import AccessDenied, Conflict
 
 
+def _days_ago(days: float) -> datetime:
+    return timezone.now() - timedelta(days=days)
+
+
+# Long enough before now for an administrator to be settled (the approver's rule).
+LONG_AGO = selectors.MFA_RESET_APPROVER_MIN_DAYS + 30
+
+
+@contextmanager
+def _at(moment: datetime) -> Iterator[None]:
+    """Acts as if it were ``moment``: the audit events recorded meanwhile carry that time."""
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
+
+
+def _joined(user: User, moment: datetime) -> User:
+    """Fixtures create accounts now: this sets when the account was made."""
+    User.objects.filter(pk=user.pk).update(date_joined=moment)
+    user.refresh_from_db()
+    return user
+
+
 @pytest.fixture
 def second_administrator(db):
     user = User.objects.create_user(
-        email="second-admin@example.org", password="correct-horse-battery-staple", role=Role.ADMINISTRATOR
+        email="second-admin@example.org",
+        password="correct-horse-battery-staple",
+        role=Role.ADMINISTRATOR,
+        date_joined=_days_ago(LONG_AGO),
     )
     TOTP.activate(user, "JBSWY3DPEHPK3PXP")
     return user
@@ -138,3 +166,112 @@ def test_other_roles_are_reset_by_one_administrator_and_told_by_mail(
     assert not Authenticator.objects.filter(user=counsellor).exists()
     assert _events("mfa.reset", counsellor)[0].actor_id == administrator.pk
     assert [message.to for message in mail.outbox] == [[counsellor.email]]
+
+
+# --- Who may approve: not a puppet of the requester, and an administrator for a while -----
+
+
+def _refused(approver: User, reset_request: MFAResetRequest, auditor: User) -> None:
+    with pytest.raises(AccessDenied) as refused:
+        services.mfa_reset_approve(actor=approver, reset_request=reset_request)
+    assert "minst 7 dagar" in str(refused.value.message)  # the reason, in Swedish
+    assert Authenticator.objects.filter(user=auditor).exists()
+    reset_request.refresh_from_db()
+    assert reset_request.status == MFAResetRequest.Status.PENDING
+    assert not _events("mfa.reset_approved", auditor)
+
+
+def test_a_puppet_administrator_the_requester_created_cannot_approve(administrator, auditor):
+    reset_request = services.mfa_reset_request(actor=administrator, user=auditor)
+    # Even one made long ago: the requester created it.
+    with _at(_days_ago(LONG_AGO)):
+        puppet = services.user_create(
+            actor=administrator,
+            email="puppet@example.org",
+            first_name="P",
+            last_name="P",
+            role=Role.ADMINISTRATOR,
+            origin="https://testserver",
+        )
+    _joined(puppet, _days_ago(LONG_AGO))
+
+    _refused(puppet, reset_request, auditor)
+
+
+def test_someone_the_requester_promoted_cannot_approve(administrator, counsellor, auditor):
+    _joined(counsellor, _days_ago(LONG_AGO))
+    with _at(_days_ago(LONG_AGO)):
+        services.user_update(
+            actor=administrator,
+            user=counsellor,
+            first_name=counsellor.first_name,
+            last_name=counsellor.last_name,
+            role=Role.ADMINISTRATOR,
+            is_active=True,
+        )
+    reset_request = services.mfa_reset_request(actor=administrator, user=auditor)
+
+    _refused(counsellor, reset_request, auditor)
+
+
+def test_the_requesters_own_puppet_cannot_ask_for_them_either(administrator, second_administrator, auditor):
+    with _at(_days_ago(LONG_AGO)):
+        puppet = services.user_create(
+            actor=second_administrator,
+            email="puppet@example.org",
+            first_name="P",
+            last_name="P",
+            role=Role.ADMINISTRATOR,
+            origin="https://testserver",
+        )
+    reset_request = services.mfa_reset_request(actor=puppet, user=auditor)
+
+    _refused(second_administrator, reset_request, auditor)
+
+
+def test_an_administrator_a_third_one_promoted_a_day_ago_cannot_approve_yet(
+    client, administrator, second_administrator, counsellor, auditor, signed_in
+):
+    _joined(counsellor, _days_ago(LONG_AGO))
+    with _at(_days_ago(1)):
+        services.user_update(
+            actor=second_administrator,
+            user=counsellor,
+            first_name=counsellor.first_name,
+            last_name=counsellor.last_name,
+            role=Role.ADMINISTRATOR,
+            is_active=True,
+        )
+    reset_request = services.mfa_reset_request(actor=administrator, user=auditor)
+    _refused(counsellor, reset_request, auditor)
+
+    # In the staff pages the refusal says why.
+    signed_in(counsellor)
+    response = client.post(
+        reverse("staff:user_mfa_reset_decide", args=[auditor.pk, reset_request.pk]),
+        {"decision": "approve"},
+        follow=True,
+    )
+    assert "minst 7 dagar" in response.content.decode()
+    assert Authenticator.objects.filter(user=auditor).exists()
+
+
+def test_a_long_standing_administrator_approves(administrator, second_administrator, counsellor, auditor):
+    # Promoted by a third administrator, long enough ago.
+    _joined(counsellor, _days_ago(LONG_AGO))
+    with _at(_days_ago(selectors.MFA_RESET_APPROVER_MIN_DAYS + 1)):
+        services.user_update(
+            actor=second_administrator,
+            user=counsellor,
+            first_name=counsellor.first_name,
+            last_name=counsellor.last_name,
+            role=Role.ADMINISTRATOR,
+            is_active=True,
+        )
+    reset_request = services.mfa_reset_request(actor=administrator, user=auditor)
+
+    assert services.mfa_reset_approve(actor=counsellor, reset_request=reset_request) >= 1
+
+    assert not Authenticator.objects.filter(user=auditor).exists()
+    [approved] = _events("mfa.reset_approved", auditor)
+    assert approved.actor_id == counsellor.pk
