@@ -40,6 +40,7 @@ EVENT_TYPES: dict[str, Promise] = {
     "audit.searched": _("Audit log searched"),
     "audit.exported": _("Audit log exported"),
     "audit.chain_keyed": _("Audit log signed with a key from here on"),
+    "audit.sealing_started": _("Audit log put in order by seals from here on"),
 }
 
 

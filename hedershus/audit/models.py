@@ -5,10 +5,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hedershus.audit import keys
-from hedershus.audit.chain import GENESIS_HASH, LEGACY_KEY_ID, canonical_content, digest
+from hedershus.audit.chain import GENESIS_HASH, LEGACY_KEY_ID, canonical_content, digest, seal_content
 from hedershus.audit.events import EVENT_TYPES
 
-__all__ = ["GENESIS_HASH", "LEGACY_KEY_ID", "ActorKind", "AuditEvent"]
+__all__ = ["GENESIS_HASH", "LEGACY_KEY_ID", "ActorKind", "AuditEvent", "AuditPending", "AuditSeal"]
 
 
 class ActorKind(models.TextChoices):
@@ -18,13 +18,15 @@ class ActorKind(models.TextChoices):
 
 
 class AuditEvent(models.Model):
-    """One append-only, hash-chained audit event (R20, R23).
+    """One append-only, signed audit event (R20, R23).
 
     UPDATE, DELETE and replacing inserts are refused by database triggers (migrations 0002
-    and 0003). Each event stores the hash of the one before it and is signed with a key kept
-    outside the database (HMAC, ``key_id`` names the key; see ``chain.py``), so a change made
-    behind the application's back breaks the chain, even if the changer recomputes every
-    hash, and `manage.py audit_verify` names the first broken event.
+    and 0003). Each event is signed with a key kept outside the database (HMAC, ``key_id``
+    names the key; see ``chain.py``). Events up to migration 0005 also store the hash of the
+    one before it (``prev_hash``); later ones have ``prev_hash`` None and are put in order by
+    their ``AuditSeal``. A change made behind the application's back breaks a signature or a
+    link, even if the changer recomputes every hash, and `manage.py audit_verify` names the
+    first broken event.
     A visitor is recorded as "visitor" with no further identity: never an address.
     """
 
@@ -44,11 +46,16 @@ class AuditEvent(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     request_id = models.CharField(max_length=32, blank=True)
     data = models.JSONField(default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
+    # The chained events' link (up to migration 0005); NULL for sealed events: NULL, not "",
+    # because the column is UNIQUE (no fork) and NULLs never clash.
+    prev_hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
     hash = models.CharField(max_length=64, unique=True)
     # Which AUDIT_HMAC_KEYS key signed the event; "" for the plain SHA-256 events recorded
     # before the chain was keyed (migration 0003), which verify only as the chain's prefix.
     key_id = models.CharField(max_length=keys.KEY_ID_LENGTH, blank=True, default=LEGACY_KEY_ID)
+    # Random, signed with a sealed event: two such events alike to the microsecond still
+    # have different hashes. "" for chained events, whose link already tells them apart.
+    nonce = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         ordering = ("-id",)
@@ -94,7 +101,61 @@ class AuditEvent(models.Model):
             data=self.data,
             prev_hash=self.prev_hash,
             key_id=self.key_id,
+            nonce=self.nonce,
         )
         if verification_keys is None:
             verification_keys = keys.verification_keys()
         return digest(content, self.key_id, verification_keys)
+
+
+class AuditSeal(models.Model):
+    """Puts one sealed event in the log's order: the signed chain of seals (migration 0005).
+
+    Written after the event's transaction committed, by ``services.audit_seal_pending``
+    under a short lock, so recording an event never waits for other transactions. Each seal
+    names its event (id and hash), the hash of the seal before it (the first: the last
+    chained event's) and is signed like an event. Append-only like events (same triggers);
+    an event is sealed at most once (UNIQUE ``event``), the chain cannot fork (UNIQUE
+    ``prev_hash``). Removing an event means removing its seal, which breaks the next link.
+    """
+
+    event = models.OneToOneField(AuditEvent, on_delete=models.PROTECT, related_name="seal")
+    event_hash = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64, unique=True)
+    key_id = models.CharField(max_length=keys.KEY_ID_LENGTH)
+    sealed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("id",)
+
+    def __str__(self) -> str:
+        return f"seal of event {self.event_id}"
+
+    def compute_hash(self, verification_keys: dict[str, bytes] | None = None) -> str:
+        """The seal's HMAC-SHA-256 under the key ``key_id`` names (``chain.UnknownAuditKey``
+        if it names no configured key)."""
+        content = seal_content(
+            event_id=self.event_id,
+            event_hash=self.event_hash,
+            prev_hash=self.prev_hash,
+            sealed_at=self.sealed_at,
+            key_id=self.key_id,
+        )
+        if verification_keys is None:
+            verification_keys = keys.verification_keys()
+        return digest(content, self.key_id, verification_keys)
+
+
+class AuditPending(models.Model):
+    """A work list, not a record: the events committed and not yet sealed.
+
+    ``audit_record`` adds a row in the event's transaction; the sealer removes it when it
+    seals the event. Not append-only and not trusted: a row lost or removed leaves its event
+    unsealed, which ``audit_verify`` reports once the grace period is over.
+    """
+
+    event = models.OneToOneField(AuditEvent, on_delete=models.CASCADE, primary_key=True, related_name="+")
+
+    def __str__(self) -> str:
+        return f"event {self.event_id} waiting for its seal"

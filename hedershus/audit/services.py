@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -9,18 +10,15 @@ from django.utils import timezone
 
 from hedershus.audit import keys
 from hedershus.audit.events import EVENT_TYPES
-from hedershus.audit.models import GENESIS_HASH, ActorKind, AuditEvent
+from hedershus.audit.models import ActorKind, AuditEvent, AuditPending, AuditSeal
 from hedershus.core import context
 
-# Any constant works: it names the lock that serialises appends to the chain on PostgreSQL.
+# Any constant works: it names the lock that serialises the seal chain on PostgreSQL. Until
+# migration 0005 it serialised every audited transaction until its commit.
 _CHAIN_LOCK_KEY = 0x48454452  # "HEDR"
-
-
-def _lock_chain() -> None:
-    # On SQLite the IMMEDIATE transaction mode already serialises writers.
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+# Events sealed per round of the sealer: one short transaction each.
+SEAL_BATCH = 500
+SEALING_STARTED_EVENT = "audit.sealing_started"
 
 
 def audit_record(
@@ -34,12 +32,18 @@ def audit_record(
     reason: str = "",
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Appends one event to the chain, inside the caller's transaction.
+    """Records one signed event, inside the caller's transaction.
 
     Being in the same transaction as the change it records means a change is never
     committed without its event, nor an event without its change. ``actor`` is the
     user who acted; ``visitor=True`` records an anonymous visitor; neither means the
     system itself. ``data`` holds small, non-identifying details (ids, old and new role).
+
+    The event takes no lock: it is signed on its own (HMAC over its content and a random
+    nonce) and queued, and once the caller's transaction has committed it is sealed into the
+    log's order by ``audit_seal_pending`` (on SQLite, which runs one writer at a time, at
+    once, in the same transaction). Raises ValueError for an unknown event type or for both
+    a user and a visitor as actor.
     """
     if event_type not in EVENT_TYPES:
         raise ValueError(f"Unknown audit event type: {event_type!r}")
@@ -51,9 +55,9 @@ def audit_record(
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     kind = ActorKind.USER if actor is not None else ActorKind.VISITOR if visitor else ActorKind.SYSTEM
-    with transaction.atomic():
-        _lock_chain()
-        previous = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+    # No savepoint of its own: if recording fails, the caller's change must not commit either.
+    with transaction.atomic(savepoint=False):
+        key_id, key = keys.signing_key()
         event = AuditEvent(
             occurred_at=timezone.now(),
             actor=actor,
@@ -64,13 +68,209 @@ def audit_record(
             reason=reason,
             request_id=context.request_id.get(),
             data=data or {},
-            prev_hash=previous or GENESIS_HASH,
+            prev_hash=None,
+            key_id=key_id,
+            nonce=secrets.token_hex(16),
         )
-        key_id, key = keys.signing_key()
-        event.key_id = key_id
         event.hash = event.compute_hash({key_id: key})
-        event.save(force_insert=True)
+        if connection.vendor == "postgresql":
+            _insert_and_queue(event)
+            # robust: a failed seal must not turn a committed change into an error page;
+            # the next sealer, or `manage.py audit_seal`, seals the event later.
+            transaction.on_commit(audit_seal_pending, robust=True)
+        else:
+            event.save(force_insert=True)
+            AuditPending.objects.create(event=event)
+            _seal_queued()
     return event
+
+
+_EVENT_COLUMNS = (
+    "occurred_at",
+    "actor_id",
+    "actor_kind",
+    "event_type",
+    "object_type",
+    "object_id",
+    "reason",
+    "request_id",
+    "data",
+    "prev_hash",
+    "hash",
+    "key_id",
+    "nonce",
+)
+# Constant SQL: the column names are this module's own.
+_INSERT_AND_QUEUE = (
+    f"WITH event AS (INSERT INTO audit_auditevent ({', '.join(_EVENT_COLUMNS)}) "  # noqa: S608
+    f"VALUES ({', '.join(['%s'] * len(_EVENT_COLUMNS))}) RETURNING id) "
+    "INSERT INTO audit_auditpending (event_id) SELECT id FROM event RETURNING event_id"
+)
+
+
+def _insert_and_queue(event: AuditEvent) -> None:
+    """Inserts the event and its queue row in one statement (PostgreSQL): one round trip
+    less on every audited write. Values are prepared by the model's own fields."""
+    params = []
+    for column in _EVENT_COLUMNS:
+        field = AuditEvent._meta.get_field("actor" if column == "actor_id" else column)
+        assert isinstance(field, models.Field)  # concrete columns, never relations
+        params.append(field.get_db_prep_save(getattr(event, column), connection))
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT_AND_QUEUE, params)
+        row = cursor.fetchone()
+    assert row is not None  # an INSERT … RETURNING of one row returns it
+    event.pk = row[0]
+    event._state.adding = False
+    event._state.db = connection.alias
+
+
+def _take_seal_lock(wait: bool) -> bool:
+    """Takes the seal chain's lock for this connection (PostgreSQL, released by
+    ``_release_seal_lock``); False if another process holds it and ``wait`` is False.
+
+    A session lock taken in one round trip, not a transaction's: the sealer after every
+    commit tries it, and most tries fail while another process seals."""
+    with connection.cursor() as cursor:
+        if wait:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [_CHAIN_LOCK_KEY])
+            return True
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [_CHAIN_LOCK_KEY])
+        row = cursor.fetchone()
+        return bool(row and row[0])
+
+
+def _release_seal_lock() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(%s)", [_CHAIN_LOCK_KEY])
+
+
+def _seal_chain_head() -> str:
+    """The hash the next seal links to: the newest seal's, or for the first seal the
+    ``audit.sealing_started`` event's (migration 0005), the last event of the old chain."""
+    head = AuditSeal.objects.order_by("-id").values_list("hash", flat=True).first()
+    if head is not None:
+        return head
+    anchor = (
+        AuditEvent.objects.filter(event_type=SEALING_STARTED_EVENT, prev_hash__isnull=False)
+        .order_by("-id")
+        .values_list("hash", flat=True)
+        .first()
+    )
+    if anchor is None:
+        raise RuntimeError("The audit log has no audit.sealing_started event: run the migrations.")
+    return anchor
+
+
+def _seal_queued(*, asynchronous_commit: bool = False) -> int:
+    """Seals up to SEAL_BATCH queued events, lowest id first; the caller holds the lock and
+    a transaction. Returns how many it sealed. Few round trips: it runs after every commit.
+
+    ``asynchronous_commit`` (PostgreSQL, only for a transaction of the sealer's own): the
+    seals need not wait for the disk. A crash may lose this transaction's seals, but then
+    also its removal of their events from the queue (one WAL, in order), so those events are
+    sealed again; the events themselves were committed durably with what they record.
+    """
+    with connection.cursor() as cursor:
+        # Only committed queue rows are visible: events still in flight are sealed after
+        # their own commit. An event already sealed (a queue row restored by hand) is skipped.
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "WITH taken AS (DELETE FROM audit_auditpending WHERE event_id IN "
+                "(SELECT event_id FROM audit_auditpending ORDER BY event_id LIMIT %s) RETURNING event_id) "
+                "SELECT e.id, e.hash FROM taken JOIN audit_auditevent e ON e.id = taken.event_id "
+                "WHERE NOT EXISTS (SELECT 1 FROM audit_auditseal s WHERE s.event_id = e.id) ORDER BY e.id",
+                [SEAL_BATCH],
+            )
+        else:
+            # SQLite has no DELETE inside WITH: two statements, in its one writer's transaction.
+            cursor.execute(
+                "DELETE FROM audit_auditpending WHERE event_id IN "
+                "(SELECT event_id FROM audit_auditpending ORDER BY event_id LIMIT %s) RETURNING event_id",
+                [SEAL_BATCH],
+            )
+            taken = [row[0] for row in cursor.fetchall()]
+            cursor.execute(
+                "SELECT e.id, e.hash FROM audit_auditevent e WHERE e.id IN "  # noqa: S608
+                f"({', '.join(['%s'] * len(taken)) or 'NULL'}) "
+                "AND NOT EXISTS (SELECT 1 FROM audit_auditseal s WHERE s.event_id = e.id) ORDER BY e.id",
+                taken,
+            )
+        events = cursor.fetchall()
+        if not events:
+            return 0
+        if asynchronous_commit:
+            cursor.execute(
+                "SELECT set_config('synchronous_commit', 'off', true), "
+                "(SELECT hash FROM audit_auditseal ORDER BY id DESC LIMIT 1)"
+            )
+        else:
+            cursor.execute("SELECT '', (SELECT hash FROM audit_auditseal ORDER BY id DESC LIMIT 1)")
+        row = cursor.fetchone()
+    previous = row[1] if row and row[1] is not None else _seal_chain_head()
+    key_id, key = keys.signing_key()
+    sealed_at = timezone.now()
+    seals = []
+    for event_id, event_hash in events:
+        seal = AuditSeal(
+            event_id=event_id,
+            event_hash=event_hash,
+            prev_hash=previous,
+            key_id=key_id,
+            sealed_at=sealed_at,
+        )
+        seal.hash = seal.compute_hash({key_id: key})
+        previous = seal.hash
+        seals.append(seal)
+    # One INSERT: its rows take their ids in this order, which is the chain's order.
+    AuditSeal.objects.bulk_create(seals)
+    return len(seals)
+
+
+def _seal_round() -> int:
+    """One transaction sealing up to SEAL_BATCH queued events (the caller holds the lock)."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        return _seal_queued(asynchronous_commit=outermost and connection.vendor == "postgresql")
+
+
+def audit_seal_pending(*, wait: bool = False, max_rounds: int = 100) -> int:
+    """Seals every committed event that waits for its seal; returns how many it sealed.
+
+    Runs after each audited transaction commits (PostgreSQL) and from `manage.py audit_seal`
+    (``wait=True``, the safety net for events whose sealer failed). Each round is one short
+    transaction sealing up to SEAL_BATCH events under the seal lock. Without ``wait`` it
+    returns at once when another process holds the lock: that process looks for waiting
+    events again after it has let the lock go, so it sees every event committed before this
+    one tried, and none is left behind. ``max_rounds`` bounds the work of one call.
+    """
+    if connection.vendor != "postgresql":
+        # SQLite runs one writer at a time: no lock to take.
+        total = 0
+        for _round in range(max_rounds):
+            sealed = _seal_round()
+            total += sealed
+            if sealed < SEAL_BATCH:
+                break
+        return total
+    total = 0
+    rounds = 0
+    while rounds < max_rounds:
+        if not _take_seal_lock(wait):
+            return total
+        try:
+            while rounds < max_rounds:
+                rounds += 1
+                sealed = _seal_round()
+                total += sealed
+                if sealed < SEAL_BATCH:
+                    break
+        finally:
+            _release_seal_lock()
+        # After the lock is released: events committed while it was held are seen here.
+        if not AuditPending.objects.exists():
+            break
+    return total
 
 
 def audit_search_record(*, actor: Any, filters: dict[str, Any], page: int) -> AuditEvent:

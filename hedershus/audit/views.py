@@ -44,6 +44,8 @@ CSV_COLUMNS = (
     "prev_hash",
     # Which AUDIT_HMAC_KEYS key signed the event: with the key, the file can be verified.
     "key_id",
+    # Signed with a sealed event (prev_hash empty): needed to verify it from the file.
+    "nonce",
 )
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -98,8 +100,9 @@ def _csv_row(event: AuditEvent) -> list[str]:
         event.request_id,
         json.dumps(event.data, sort_keys=True, ensure_ascii=False),
         event.hash,
-        event.prev_hash,
+        event.prev_hash or "",
         event.key_id,
+        event.nonce,
     )
     return [csv_safe(value) for value in values]
 

@@ -12,22 +12,35 @@ import pytest
 from django.db import connection
 
 from hedershus.audit.models import AuditEvent
-from hedershus.audit.services import audit_record
+from hedershus.audit.services import audit_record, audit_seal_pending
 
-_triggers = importlib.import_module("hedershus.audit.migrations.0002_append_only_triggers")
+_event_triggers = importlib.import_module("hedershus.audit.migrations.0002_append_only_triggers")
+_seal_triggers = importlib.import_module("hedershus.audit.migrations.0005_sealed_events")
 
 
 @pytest.fixture
 def append_only_triggers_dropped(db: Any) -> Iterator[None]:
-    """Lets a test change the table behind the application's back, as an intruder with
+    """Lets a test change events and seals behind the application's back, as an intruder with
     database access could. The test's transaction is rolled back afterwards, which brings
-    the triggers back; they are also re-created here in case it is not."""
+    the triggers back; they are also re-created here in case it is not. (Dropped, not
+    disabled: PostgreSQL refuses ALTER TABLE while deferred foreign key checks are pending.)"""
     if connection.vendor == "sqlite":
-        drop = ["DROP TRIGGER audit_event_no_update", "DROP TRIGGER audit_event_no_delete"]
-        create = list(_triggers.SQLITE_CREATE)
+        drop = [
+            "DROP TRIGGER audit_event_no_update",
+            "DROP TRIGGER audit_event_no_delete",
+            "DROP TRIGGER audit_seal_no_update",
+            "DROP TRIGGER audit_seal_no_delete",
+        ]
+        create = [*_event_triggers.SQLITE_CREATE, *_seal_triggers.SQLITE_CREATE[:2]]
     elif connection.vendor == "postgresql":
-        drop = [f"DROP TRIGGER audit_event_no_update_delete ON {_triggers.TABLE}"]
-        create = [s for s in _triggers.POSTGRES_CREATE if "audit_event_no_update_delete" in s]
+        drop = [
+            f"DROP TRIGGER audit_event_no_update_delete ON {_event_triggers.TABLE}",
+            f"DROP TRIGGER audit_seal_no_update_delete ON {_seal_triggers.SEAL_TABLE}",
+        ]
+        create = [
+            *(s for s in _event_triggers.POSTGRES_CREATE if "audit_event_no_update_delete" in s),
+            *(s for s in _seal_triggers.POSTGRES_CREATE if "audit_seal_no_update_delete" in s),
+        ]
     else:
         raise NotImplementedError(connection.vendor)
     with connection.cursor() as cursor:
@@ -37,6 +50,12 @@ def append_only_triggers_dropped(db: Any) -> Iterator[None]:
     with connection.cursor() as cursor:
         for statement in create:
             cursor.execute(statement)
+
+
+def seal() -> int:
+    """Seals what audit_record queued: on PostgreSQL the sealer runs after commit, which a
+    test's transaction never reaches (on SQLite events are sealed at once)."""
+    return audit_seal_pending()
 
 
 def record_at(when: datetime, event_type: str, **kwargs: Any) -> AuditEvent:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from hedershus.audit.models import AuditEvent
+from hedershus.audit.models import AuditEvent, AuditSeal
 from hedershus.audit.services import audit_record
+from hedershus.audit.tests.conftest import seal
 from hedershus.audit.verify import audit_chain_verify
 
 
@@ -55,7 +56,8 @@ def test_database_refuses_truncate_on_postgresql(event):
         # Run the deferred foreign key checks now: TRUNCATE refuses a table with pending
         # checks by itself, which would hide whether the trigger refuses it.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute("TRUNCATE audit_auditevent")
+        # With the tables that refer to it: else the foreign keys refuse before the trigger.
+        cursor.execute("TRUNCATE audit_auditevent, audit_auditseal, audit_auditpending")
     _assert_untouched(event)
 
 
@@ -74,11 +76,58 @@ def test_orm_save_of_an_existing_event_is_refused(event):
 
 
 def test_orm_delete_is_refused(event):
-    with _refused(), transaction.atomic():
+    # A sealed event is protected by its seal's foreign key before the trigger is reached.
+    refused = pytest.raises(DatabaseError, match=r"append-only|protected foreign keys")
+    with refused, transaction.atomic():
         event.delete()
-    with _refused(), transaction.atomic():
+    with pytest.raises(DatabaseError, match=r"append-only|protected foreign keys"), transaction.atomic():
         AuditEvent.objects.all().delete()
     _assert_untouched(event)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE audit_auditseal SET sealed_at = sealed_at WHERE event_id = %s",
+        "UPDATE audit_auditseal SET hash = 'x', prev_hash = 'y' WHERE event_id = %s",
+        "DELETE FROM audit_auditseal WHERE event_id = %s",
+    ],
+)
+def test_database_refuses_changing_a_seal(event, sql):
+    seal()
+    before = AuditSeal.objects.get(event=event)
+    with _refused(), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [event.pk])
+    assert AuditSeal.objects.get(event=event).hash == before.hash
+    _assert_untouched(event)
+
+
+def test_database_refuses_truncating_the_seals_on_postgresql(event):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no TRUNCATE")
+    seal()
+    with _refused(), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE audit_auditseal")  # nothing refers to the seals
+    assert AuditSeal.objects.filter(event=event).exists()
+
+
+def test_sqlite_refuses_replacing_a_seal(event):
+    if connection.vendor != "sqlite":
+        pytest.skip("REPLACE is SQLite's")
+    original = AuditSeal.objects.get(event=event)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE forged AS SELECT * FROM audit_auditseal WHERE id = %s", [original.pk]
+        )
+        cursor.execute("UPDATE forged SET sealed_at = '2020-01-01 00:00:00'")
+    for sql in (
+        "INSERT OR REPLACE INTO audit_auditseal SELECT * FROM forged",
+        "REPLACE INTO audit_auditseal SELECT * FROM forged",
+    ):
+        with _refused(), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)
+    assert AuditSeal.objects.get(pk=original.pk).sealed_at == original.sealed_at
 
 
 # --- Inserts that replace or update an event (issue 7, item 11) ---------------------------
@@ -142,15 +191,18 @@ def test_postgresql_refuses_merge(event):
 def test_an_insert_that_conflicts_with_nothing_is_still_allowed(event):
     """The conflict trigger must not stop the normal append path."""
     appended = audit_record("user.viewed", actor=event.actor, target=event.actor)
-    assert appended.prev_hash == event.hash
+    seal()
+    assert AuditSeal.objects.get(event=appended).prev_hash == AuditSeal.objects.get(event=event).hash
     assert audit_chain_verify().intact
 
 
-def test_sqlite_insert_or_replace_is_refused_on_every_unique_column(event):
+def test_sqlite_insert_or_replace_is_refused_on_every_unique_column(db):
     """Guards the trigger's list: a UNIQUE column added later without joining it would let
     REPLACE delete the event holding the same value."""
     if connection.vendor != "sqlite":
         pytest.skip("REPLACE is SQLite's")
+    # A chained event: a sealed one's prev_hash is NULL, which clashes with nothing.
+    event = AuditEvent.objects.filter(prev_hash__isnull=False).order_by("-id").first()
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, "audit_auditevent")
     unique = [c["columns"] for c in constraints.values() if c["unique"] or c["primary_key"]]
@@ -166,4 +218,5 @@ def test_sqlite_insert_or_replace_is_refused_on_every_unique_column(event):
             cursor.execute("INSERT OR REPLACE INTO audit_auditevent SELECT * FROM forged")
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE forged")
-        _assert_untouched(event)
+        assert AuditEvent.objects.get(pk=event.pk).hash == event.hash
+    assert audit_chain_verify().intact

@@ -39,6 +39,7 @@ HEADER = [
     "hash",
     "prev_hash",
     "key_id",
+    "nonce",
 ]
 
 
@@ -113,7 +114,8 @@ def test_an_export_returns_the_matching_events_as_csv_oldest_first(
     ]
     assert first[8] == "follow-up"
     assert json.loads(first[10]) == {"n": 0}
-    assert (first[11], first[12], first[13]) == (stored.hash, stored.prev_hash, stored.key_id)
+    assert (first[11], first[12], first[13], first[14]) == (stored.hash, "", stored.key_id, stored.nonce)
+    assert stored.prev_hash is None and stored.nonce  # sealed: put in order by its seal
     assert stored.key_id  # signed: the exported file names the key that verifies it
 
 

@@ -13,10 +13,13 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from hedershus.audit.chain import GENESIS_HASH
-from hedershus.audit.models import AuditEvent
-from hedershus.audit.verify import CHAIN_KEYED_EVENT, audit_chain_verify
+from hedershus.audit.models import AuditEvent, AuditSeal
+from hedershus.audit.services import audit_record
+from hedershus.audit.tests.conftest import seal
+from hedershus.audit.verify import CHAIN_KEYED_EVENT, SEALING_STARTED_EVENT, audit_chain_verify
 
 _keyed_chain = importlib.import_module("hedershus.audit.migrations.0003_keyed_chain")
+_sealed_events = importlib.import_module("hedershus.audit.migrations.0005_sealed_events")
 
 
 class _SchemaEditor:
@@ -47,12 +50,15 @@ def _insert_legacy(count: int) -> list[AuditEvent]:
 @pytest.fixture
 def upgraded_log(append_only_triggers_dropped):
     """A log as an installation from before migration 0003 has it after upgrading: three
-    unsigned events, then the signed switch-over event the migration records."""
+    unsigned events, then the signed switch-over event migration 0003 records, then the
+    signed event migration 0005 records before the first sealed event."""
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM audit_auditevent")
+        for table in ("audit_auditpending", "audit_auditseal", "audit_auditevent"):
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608
     legacy = _insert_legacy(3)
     _keyed_chain.record_switch_over(apps, _SchemaEditor())
     switch_over = AuditEvent.objects.order_by("-id").first()
+    _sealed_events.record_sealing_started(apps, _SchemaEditor())
     return legacy, switch_over
 
 
@@ -70,7 +76,32 @@ def test_migration_switch_over_is_a_signed_event_counting_the_unsigned_ones(upgr
     assert switch_over.prev_hash == legacy[-1].hash
     report = audit_chain_verify()
     assert report.intact, report.problem
-    assert report.checked == 4
+    assert report.checked == 5
+
+
+def test_after_the_upgrade_the_old_events_verify_and_new_ones_are_sealed_after_them(upgraded_log):
+    _legacy, switch_over = upgraded_log
+    sealing_started = AuditEvent.objects.order_by("-id").first()
+    assert sealing_started.event_type == SEALING_STARTED_EVENT
+    assert sealing_started.prev_hash == switch_over.hash
+    assert sealing_started.data == {"chained_events": 4}
+    new = [audit_record("user.unlocked", data={"n": n}) for n in range(3)]
+    seal()
+    assert all(event.prev_hash is None and event.key_id for event in new)
+    first_seal = AuditSeal.objects.order_by("id").first()
+    assert (first_seal.event_id, first_seal.prev_hash) == (new[0].pk, sealing_started.hash)
+    report = audit_chain_verify()
+    assert report.intact, report.problem
+    assert (report.checked, report.sealed) == (8, 3)
+
+
+def test_a_log_without_the_event_that_starts_sealing_is_broken(upgraded_log):
+    sealing_started = AuditEvent.objects.order_by("-id").first()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [sealing_started.pk])
+    report = audit_chain_verify()
+    assert not report.intact
+    assert f"no {SEALING_STARTED_EVENT} event" in _command_error()
 
 
 def test_an_installed_log_starts_signed(db):

@@ -2,11 +2,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from hedershus.audit.verify import audit_chain_verify
+from hedershus.audit.verify import SEAL_GRACE, audit_chain_verify
 
 
 class Command(BaseCommand):
-    help = "Checks the audit log's signed hash chain and names the first broken event."
+    help = "Checks the audit log's signed chains of events and seals; names the first broken event."
 
     def handle(self, *args: Any, **options: Any) -> None:
         report = audit_chain_verify()
@@ -18,6 +18,10 @@ class Command(BaseCommand):
                 f"{report.checked} events before it are intact."
             )
         self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {report.checked} events checked."))
+        self.stdout.write(
+            f"  {report.sealed} events sealed in order; {report.waiting} recorded in the last "
+            f"{SEAL_GRACE.total_seconds() / 60:g} minutes still wait for their seal."
+        )
         # Which key signed what: after a leaked key was replaced, an older key id appearing
         # again below the new one marks forged events (docs/operations.md).
         for run in report.key_runs:
