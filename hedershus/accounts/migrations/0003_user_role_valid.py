@@ -2,14 +2,14 @@
 
 from django.db import migrations, models
 
-ROLES = ['counsellor', 'supervisor', 'editor', 'administrator', 'auditor', 'partner']
+ROLES = ["counsellor", "supervisor", "editor", "administrator", "auditor", "partner"]
 
 
 def refuse_unknown_roles(apps, schema_editor):
     """Stop with a clear message rather than a constraint error, and guess no role: which
     role an account should have is an administrator's decision, to be made before migrating."""
-    User = apps.get_model('accounts', 'User')
-    unknown = list(User.objects.exclude(role__in=ROLES).values_list('pk', flat=True)[:20])
+    User = apps.get_model("accounts", "User")
+    unknown = list(User.objects.exclude(role__in=ROLES).values_list("pk", flat=True)[:20])
     if unknown:
         raise RuntimeError(
             f"Accounts with a role that is not one of {ROLES}: ids {unknown}. "
@@ -18,16 +18,23 @@ def refuse_unknown_roles(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_mfa_reset_request'),
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("accounts", "0002_mfa_reset_request"),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.RunPython(refuse_unknown_roles, migrations.RunPython.noop),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['counsellor', 'supervisor', 'editor', 'administrator', 'auditor', 'partner'])), name='accounts_user_role_valid'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "role__in",
+                        ["counsellor", "supervisor", "editor", "administrator", "auditor", "partner"],
+                    )
+                ),
+                name="accounts_user_role_valid",
+            ),
         ),
     ]

@@ -7,11 +7,13 @@ def drop_duplicate_register_entries(apps, schema_editor):
     """Keeps the first row of each (page, source, source_key) among register entries, so the
     constraint can be added where a sync ever stored one twice; editors' rows (no key) stay.
     The next sync from the register writes the entry again as it should be."""
-    Entry = apps.get_model('cms', 'HelpDirectoryEntry')
+    Entry = apps.get_model("cms", "HelpDirectoryEntry")
     seen = set()
     duplicates = []
     for pk, page_id, source, key in (
-        Entry.objects.exclude(source_key='').order_by('pk').values_list('pk', 'page_id', 'source', 'source_key')
+        Entry.objects.exclude(source_key="")
+        .order_by("pk")
+        .values_list("pk", "page_id", "source", "source_key")
     ):
         if (page_id, source, key) in seen:
             duplicates.append(pk)
@@ -20,15 +22,18 @@ def drop_duplicate_register_entries(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cms', '0001_initial'),
+        ("cms", "0001_initial"),
     ]
 
     operations = [
         migrations.RunPython(drop_duplicate_register_entries, migrations.RunPython.noop),
         migrations.AddConstraint(
-            model_name='helpdirectoryentry',
-            constraint=models.UniqueConstraint(condition=models.Q(('source_key', ''), _negated=True), fields=('page', 'source', 'source_key'), name='cms_directory_entry_source_key_unique'),
+            model_name="helpdirectoryentry",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("source_key", ""), _negated=True),
+                fields=("page", "source", "source_key"),
+                name="cms_directory_entry_source_key_unique",
+            ),
         ),
     ]
