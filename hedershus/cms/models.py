@@ -243,11 +243,17 @@ class AudienceLandingPage(PublicPage):
 
     def knowledge_pages(self, limit: int = 50) -> list[Page]:
         """Live articles and research pages in this page's language written for its audience,
-        most recently reviewed first."""
+        most recently reviewed first (never reviewed last), then by title.
+
+        Each page type is ordered and cut to ``limit`` in the database, so at most
+        ``2 * limit`` rows are read however many pages match; the two short lists are merged
+        here with the same order."""
         flag = {f"for_{self.audience}": True}
+        order = (models.F("last_reviewed").desc(nulls_last=True), "title", "pk")
         pages: list[Page] = []
         for model in (ArticlePage, ResearchPage):
-            pages.extend(model.objects.live().public().filter(locale=self.locale, **flag))
+            matching = model.objects.live().public().filter(locale=self.locale, **flag)
+            pages.extend(matching.order_by(*order)[:limit])
         pages.sort(key=lambda p: p.title)
         pages.sort(key=lambda p: p.last_reviewed or date.min, reverse=True)
         return pages[:limit]
