@@ -11,13 +11,14 @@ from wagtail.models import Page, TaskState, WorkflowState
 from wagtail.signals import (
     page_published,
     page_unpublished,
+    post_page_move,
     task_approved,
     task_rejected,
     workflow_cancelled,
     workflow_submitted,
 )
 
-from hedershus.cms import review, services
+from hedershus.cms import page_cache, review, services
 from hedershus.cms.documents import document_pre_delete, document_pre_save
 
 
@@ -96,6 +97,15 @@ def connect() -> None:
     from django.contrib.auth import get_user_model
 
     uid = "hedershus.cms"
+    # Rendered public pages are kept until anything they may show changes (page_cache.py).
+    post_save.connect(page_cache.on_model_change, dispatch_uid=f"{uid}.page_cache_saved")
+    post_delete.connect(page_cache.on_model_change, dispatch_uid=f"{uid}.page_cache_deleted")
+    for signal, name in (
+        (page_published, "published"),
+        (page_unpublished, "unpublished"),
+        (post_page_move, "moved"),
+    ):
+        signal.connect(page_cache.on_page_change, dispatch_uid=f"{uid}.page_cache_{name}")
     page_published.connect(_on_published, dispatch_uid=f"{uid}.published")
     page_unpublished.connect(_on_unpublished, dispatch_uid=f"{uid}.unpublished")
     # Sent once per deleted page, whatever its type (multi-table inheritance deletes the base row).

@@ -10,6 +10,7 @@ from wagtail import views as wagtail_views
 from wagtail.models import Locale, Page
 
 from hedershus.cms.forms import PortalSearchForm
+from hedershus.cms.page_cache import cached_public_page
 from hedershus.cms.selectors import (
     SearchFilters,
     content_locale_for_request,
@@ -18,16 +19,19 @@ from hedershus.cms.selectors import (
 )
 
 
+@cached_public_page
 def home(request: HttpRequest) -> HttpResponse:
     """The home page of the visitor's language (the default language's where there is none)."""
     return wagtail_views.serve(request, "")
 
 
+@cached_public_page
 def serve(request: HttpRequest, path: str) -> HttpResponse:
     return wagtail_views.serve(request, path)
 
 
 @require_GET
+@cached_public_page
 def page_by_id(request: HttpRequest, page_id: int) -> HttpResponse:
     """A live page under a path that names nothing (``/sv/p/42/``), for discreet mode (R12).
 
