@@ -41,7 +41,7 @@ CONTENT_APPS = frozenset(
 
 
 def _timeout() -> int:
-    return int(getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 300))
+    return int(getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 60))
 
 
 def content_version() -> str:
