@@ -8,6 +8,7 @@ production must never silently fall back to a default.
 
 from __future__ import annotations
 
+import base64
 import math
 import os
 import sys
@@ -143,6 +144,40 @@ def estimated_entropy_bits(value: str) -> float:
     # zlib adds about 8 bytes of header and checksum whatever the input; don't count them.
     compressed = max(len(zlib.compress(value.encode("utf-8"), 9)) - 8, 0) * 8
     return min(shannon, float(compressed))
+
+
+def decode_32_byte_key(encoded: str) -> bytes:
+    """The raw 32 bytes of a key given in url-safe base64 (``ENCRYPTION_KEYS``,
+    ``AUDIT_HMAC_KEYS``); ValueError if it is not one."""
+    try:
+        raw = base64.urlsafe_b64decode(encoded.encode("ascii"))
+    except (ValueError, UnicodeEncodeError) as exc:  # binascii.Error is a ValueError
+        raise ValueError("not url-safe base64") from exc
+    if len(raw) != 32:
+        raise ValueError("not 32 bytes")
+    return raw
+
+
+def check_32_byte_keys(name: str, keys: list[str], *, make_with: str, min_distinct_bytes: int) -> None:
+    """Refuses (ImproperlyConfigured naming ``name`` and the key's position, never its value)
+    an empty list, a key that is not 32 bytes in url-safe base64, and a key with fewer than
+    ``min_distinct_bytes`` distinct bytes (a key made by hand; pass 0 to allow any).
+    ``make_with`` is the manage.py command that makes a good key."""
+    if not keys:
+        raise ImproperlyConfigured(f"{name}: at least one key is required.")
+    for position, key in enumerate(keys, start=1):
+        try:
+            raw = decode_32_byte_key(key)
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"{name}: key {position} is not 32 bytes in url-safe base64 "
+                f"(make one with: python manage.py {make_with})."
+            ) from exc
+        if len(set(raw)) < min_distinct_bytes:
+            raise ImproperlyConfigured(
+                f"{name}: key {position} is not random (too few distinct bytes); "
+                f"make one with: python manage.py {make_with}."
+            )
 
 
 def zxcvbn_guesses_log10(value: str) -> float:

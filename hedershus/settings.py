@@ -6,8 +6,6 @@ platform refuses to start without a real SECRET_KEY and ENCRYPTION_KEYS.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +15,8 @@ from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from hedershus.audit.keys import decode_key as decode_audit_key
 from hedershus.core.middleware import static_no_store
-from hedershus.env import Env, estimated_entropy_bits, zxcvbn_guesses_log10
+from hedershus.env import Env, check_32_byte_keys, estimated_entropy_bits, zxcvbn_guesses_log10
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = Env()
@@ -65,50 +62,29 @@ if not DEBUG:
             "ENCRYPTION_KEYS: DEBUG is off, so at least one real encryption key must be set "
             "(ENCRYPTION_KEYS or ENCRYPTION_KEYS_FILE); see docs/operations.md."
         )
-if not ENCRYPTION_KEYS:
-    raise ImproperlyConfigured("ENCRYPTION_KEYS: at least one key is required.")
-for _position, _key in enumerate(ENCRYPTION_KEYS, start=1):
-    try:
-        _raw_key = base64.urlsafe_b64decode(_key.encode("ascii"))
-        if len(_raw_key) != 32:
-            raise ValueError
-    except (ValueError, binascii.Error, UnicodeEncodeError) as _exc:
-        raise ImproperlyConfigured(
-            f"ENCRYPTION_KEYS: key {_position} is not 32 bytes in url-safe base64 "
-            "(make one with: python manage.py generate_encryption_key)."
-        ) from _exc
-    if not DEBUG and len(set(_raw_key)) < _MIN_ENCRYPTION_KEY_DISTINCT_BYTES:
-        raise ImproperlyConfigured(
-            f"ENCRYPTION_KEYS: key {_position} is not random (too few distinct bytes); "
-            "make one with: python manage.py generate_encryption_key."
-        )
-
+check_32_byte_keys(
+    "ENCRYPTION_KEYS",
+    ENCRYPTION_KEYS,
+    make_with="generate_encryption_key",
+    min_distinct_bytes=0 if DEBUG else _MIN_ENCRYPTION_KEY_DISTINCT_BYTES,
+)
 
 # Keys that sign the audit chain (HMAC), kept outside the database so that whoever can write
 # the database cannot forge it. The first key signs; all of them verify, so a key is rotated
 # by putting a new one first and keeping the old ones (docs/operations.md).
 _DEV_AUDIT_HMAC_KEY = "ZGV2ZWxvcG1lbnQtYXVkaXQta2V5LW5vdC1wcm9kISE="  # 32 bytes, base64
 AUDIT_HMAC_KEYS = env.strings("AUDIT_HMAC_KEYS", [_DEV_AUDIT_HMAC_KEY])
-if not AUDIT_HMAC_KEYS:
-    raise ImproperlyConfigured("AUDIT_HMAC_KEYS: at least one key is required.")
 if not DEBUG and _DEV_AUDIT_HMAC_KEY in AUDIT_HMAC_KEYS:
     raise ImproperlyConfigured(
         "AUDIT_HMAC_KEYS: DEBUG is off, so at least one real audit key must be set "
         "(AUDIT_HMAC_KEYS or AUDIT_HMAC_KEYS_FILE); see docs/operations.md."
     )
-for _position, _key in enumerate(AUDIT_HMAC_KEYS, start=1):
-    try:
-        _raw_key = decode_audit_key(_key)
-    except ValueError as _exc:
-        raise ImproperlyConfigured(
-            f"AUDIT_HMAC_KEYS: key {_position} is not 32 bytes in url-safe base64 "
-            "(make one with: python manage.py generate_audit_key)."
-        ) from _exc
-    if not DEBUG and len(set(_raw_key)) < _MIN_ENCRYPTION_KEY_DISTINCT_BYTES:
-        raise ImproperlyConfigured(
-            f"AUDIT_HMAC_KEYS: key {_position} is not random (too few distinct bytes); "
-            "make one with: python manage.py generate_audit_key."
-        )
+check_32_byte_keys(
+    "AUDIT_HMAC_KEYS",
+    AUDIT_HMAC_KEYS,
+    make_with="generate_audit_key",
+    min_distinct_bytes=0 if DEBUG else _MIN_ENCRYPTION_KEY_DISTINCT_BYTES,
+)
 if set(AUDIT_HMAC_KEYS) & set(ENCRYPTION_KEYS):
     # One key for two purposes: whoever is given it to verify the log could decrypt data.
     raise ImproperlyConfigured("AUDIT_HMAC_KEYS: use keys of their own, not ENCRYPTION_KEYS.")

@@ -19,6 +19,8 @@ from functools import lru_cache
 
 from django.conf import settings
 
+from hedershus.env import decode_32_byte_key
+
 KEY_ID_LENGTH = 16
 _KEY_ID_LABEL = b"hedershus audit key id"
 
@@ -32,13 +34,7 @@ def new_key() -> str:
 
 def decode_key(encoded: str) -> bytes:
     """The raw 32 bytes of a key given in url-safe base64; ValueError if it is not one."""
-    try:
-        raw = base64.urlsafe_b64decode(encoded.encode("ascii"))
-    except (ValueError, UnicodeEncodeError) as exc:  # binascii.Error is a ValueError
-        raise ValueError("not url-safe base64") from exc
-    if len(raw) != 32:
-        raise ValueError("not 32 bytes")
-    return raw
+    return decode_32_byte_key(encoded)
 
 
 def key_id(raw_key: bytes) -> str:
