@@ -254,7 +254,7 @@ def user_unlock(*, actor: User, user: User) -> None:
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
         was_locked = locked.is_locked()
-        User.objects.filter(pk=user.pk).update(locked_until=None, failed_login_attempts=0)
+        User.objects.filter(pk=user.pk).update(locked_until=None)
         audit_record("user.unlocked", actor=actor, target=user, data={"was_locked": was_locked})
     # Also ends a sign-in delay strangers' failures may have started.
     throttle.clear(throttle.normalise_address(user.email))
@@ -384,7 +384,6 @@ def users_create_demo(accounts: list[DemoAccount], totp_secret: str) -> list[Use
             user.is_active = True
             user.role = account.role
             user.locked_until = None
-            user.failed_login_attempts = 0
             user.save()
             if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
                 TOTP.activate(user, totp_secret)
