@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "hedershus.portal",
     # The CMS comes before Wagtail so its templates override Wagtail's where it needs to.
     "hedershus.cms",
+    "hedershus.rooms",
+    "hedershus.messaging",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
     "wagtail.sites",
