@@ -426,6 +426,8 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "hedershus.cms.search_backend",
 # as a download named document-<id>.<ext>, and to visitors only while a live page links to them.
 DOCUMENT_MAX_BYTES = env.integer("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 WAGTAILDOCS_MAX_UPLOAD_SIZE = DOCUMENT_MAX_BYTES
+# The largest attachment a visitor may send in a room, in bytes (docs/operations.md).
+ATTACHMENT_MAX_BYTES = env.integer("ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1)
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "hedershus.cms.documents.DocumentForm"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "docx", "ods", "xlsx", "odp", "pptx", "txt", "csv"]

@@ -30,6 +30,16 @@ def decrypt_text(token: str) -> str:
     return _current().decrypt(token.encode("ascii")).decode("utf-8")
 
 
+def encrypt_bytes(data: bytes) -> bytes:
+    """``data`` encrypted (a Fernet token, URL-safe base64 as ASCII bytes: about 4/3 the size)."""
+    return _current().encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    """The bytes ``encrypt_bytes`` encrypted; raises ``cryptography.fernet.InvalidToken`` if tampered."""
+    return _current().decrypt(bytes(token))
+
+
 def rotate_token(token: str) -> str:
     """The same plaintext, encrypted under the first (newest) key."""
     return _current().rotate(token.encode("ascii")).decode("ascii")
