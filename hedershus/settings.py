@@ -200,16 +200,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.url("REDIS_URL", "", ("redis", "rediss", "unix"))
+# The channel layer carries hints only (the database holds the messages), so a hint it drops
+# costs a delay, never a message: clients fetch what they missed when they reconnect.
+# channels-redis keeps at most CAPACITY messages waiting per socket (its default, 100, is
+# reached by one counsellor's socket when a burst hits the queue) and drops what waited longer
+# than EXPIRY seconds; a socket stays in a group GROUP_EXPIRY seconds after joining, which must
+# outlast a counsellor's shift. Reasons and figures: docs/operations.md, "Channel layer".
+CHANNEL_LAYER_CAPACITY = env.integer("CHANNEL_LAYER_CAPACITY", 1000, minimum=100)
+CHANNEL_LAYER_EXPIRY_SECONDS = env.integer("CHANNEL_LAYER_EXPIRY_SECONDS", 60, minimum=5)
+CHANNEL_LAYER_GROUP_EXPIRY_SECONDS = env.integer("CHANNEL_LAYER_GROUP_EXPIRY_SECONDS", 86400, minimum=3600)
+_channel_layer_limits = {
+    "capacity": CHANNEL_LAYER_CAPACITY,
+    "expiry": CHANNEL_LAYER_EXPIRY_SECONDS,
+    "group_expiry": CHANNEL_LAYER_GROUP_EXPIRY_SECONDS,
+}
 CHANNEL_LAYERS: dict[str, Any]
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {"hosts": [REDIS_URL], **_channel_layer_limits},
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": _channel_layer_limits}
+    }
 
 # The cache holds what must be shared by every server process: used TOTP codes (a code is
 # accepted once) and allauth's rate limits. With REDIS_URL it is Redis, shared; without it,
@@ -238,6 +254,22 @@ TASKS = {
         else "django_tasks_db.DatabaseBackend"
     }
 }
+
+# --- Retention (R22): `manage.py retention_run`, daily (docs/operations.md, "Retention") -------
+# A room nobody has used for this long is deleted with everything in it (conversations,
+# messages, attachments, notes, saved pages, contact persons). 183 days: about six months.
+ROOM_RETENTION_DAYS = env.integer("ROOM_RETENTION_DAYS", 183, minimum=1)
+# A closed conversation is deleted this long after it closed, with its messages, attachments
+# and transfers (unless something later, such as a case, holds it: messaging/retention.py).
+CONVERSATION_RETENTION_DAYS = env.integer("CONVERSATION_RETENTION_DAYS", 90, minimum=1)
+# A conversation still open with nothing left unanswered and no message for this long is
+# closed, so that CONVERSATION_RETENTION_DAYS starts; one with an unanswered visitor message
+# stays open (it is in a counsellor's queue) until the room itself expires.
+CONVERSATION_IDLE_CLOSE_DAYS = env.integer("CONVERSATION_IDLE_CLOSE_DAYS", 30, minimum=1)
+# An absence (who stood in for whom) is deleted this long after it ended.
+ABSENCE_RETENTION_DAYS = env.integer("ABSENCE_RETENTION_DAYS", 90, minimum=1)
+# Rows deleted per transaction, so a large backlog never holds one long transaction.
+RETENTION_BATCH_SIZE = env.integer("RETENTION_BATCH_SIZE", 200, minimum=1)
 
 # --- Accounts, sign-in and sessions -------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

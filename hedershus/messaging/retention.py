@@ -1,0 +1,164 @@
+"""Retention (R22): how long rooms and conversations are kept, and the job that deletes them.
+
+What is kept how long (settings, documented in docs/operations.md, "Retention"):
+
+- a room unused for ``ROOM_RETENTION_DAYS`` (183) goes with everything in it
+  (``hedershus.rooms.retention``): conversations, messages, attachments, transfers, notes,
+  saved pages, contact persons;
+- a closed conversation goes ``CONVERSATION_RETENTION_DAYS`` (90) after it closed, with its
+  messages, their attachments (one-to-one, cascade) and its transfers; the room stays;
+- an open conversation with nothing unanswered (``waiting_since`` empty) and no message for
+  ``CONVERSATION_IDLE_CLOSE_DAYS`` (30) is closed, so the 90 days start: otherwise a thread a
+  counsellor forgot to close would be kept as long as the room. One with an unanswered visitor
+  message is never closed by retention: it is in someone's queue, and closing it would hide a
+  message the visitor was told was sent; the room's own retention still bounds it;
+- an absence goes ``ABSENCE_RETENTION_DAYS`` (90) after it ended.
+
+Standard replies and opening hours hold nothing about people and are kept.
+
+Holds: a conversation linked to a case (cases come with a later issue) must outlive this; the
+cases app registers a filter with :func:`register_conversation_retention_hold` (and one for
+rooms with ``hedershus.rooms.retention.register_room_retention_hold``) from its AppConfig.
+
+Every run records one audit event, ``messaging.retention_run``, with counts only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from hedershus.audit.services import audit_record
+from hedershus.messaging.models import Absence, Conversation, ConversationStatus
+from hedershus.rooms.retention import rooms_delete_expired
+
+RETENTION_RUN_EVENT = "messaging.retention_run"
+
+# Each takes the conversations retention would delete and returns the ones it must keep.
+ConversationHold = Callable[[QuerySet[Conversation]], QuerySet[Conversation]]
+_conversation_holds: list[ConversationHold] = []
+
+
+def register_conversation_retention_hold(hold: ConversationHold) -> None:
+    """Keeps conversations from retention: ``hold(expired)`` returns the ones to keep.
+
+    For the cases app (a later issue): conversations linked to a case are kept as long as
+    the case's own retention says. Registering the same function twice has no further effect.
+    """
+    if hold not in _conversation_holds:
+        _conversation_holds.append(hold)
+
+
+def conversations_expired(*, now: datetime) -> QuerySet[Conversation]:
+    """Closed conversations that closed more than ``CONVERSATION_RETENTION_DAYS`` before
+    ``now`` (aware) and that no hold keeps."""
+    cutoff = now - timedelta(days=settings.CONVERSATION_RETENTION_DAYS)
+    expired = Conversation.objects.filter(status=ConversationStatus.CLOSED, closed_at__lt=cutoff)
+    for hold in _conversation_holds:
+        expired = expired.exclude(pk__in=hold(expired).values("pk"))
+    return expired
+
+
+def conversations_idle(*, now: datetime) -> QuerySet[Conversation]:
+    """Open conversations with nothing unanswered and no message (nor, if none, creation)
+    for ``CONVERSATION_IDLE_CLOSE_DAYS`` before ``now``."""
+    cutoff = now - timedelta(days=settings.CONVERSATION_IDLE_CLOSE_DAYS)
+    return (
+        Conversation.objects.exclude(status=ConversationStatus.CLOSED)
+        .filter(waiting_since__isnull=True)
+        .alias(last_used=Coalesce("last_message_at", "created_at"))
+        .filter(last_used__lt=cutoff)
+    )
+
+
+def _in_batches(
+    select: Callable[[], QuerySet[Any]], act: Callable[[list[Any]], None], batch_size: int
+) -> int:
+    """Runs ``act(pks)`` on up to ``batch_size`` primary keys from ``select()`` at a time, each
+    batch in its own transaction with its rows locked (skipping rows another run holds), until
+    ``select()`` finds no more. Returns how many rows were acted on."""
+    done = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                select().select_for_update(skip_locked=True).values_list("pk", flat=True)[:batch_size]
+            )
+            if not batch:
+                return done
+            act(batch)
+        done += len(batch)
+
+
+def conversations_close_idle(*, now: datetime, batch_size: int) -> int:
+    """Closes idle conversations (:func:`conversations_idle`); returns how many.
+
+    ``closed_at`` is set to the time of the last message, not to ``now``: the retention
+    period counts from when the conversation was last used, whenever this job ran.
+    """
+
+    def close(pks: list[int]) -> None:
+        # The filter is repeated so a conversation that got a message meanwhile stays open.
+        conversations_idle(now=now).filter(pk__in=pks).update(
+            status=ConversationStatus.CLOSED, closed_at=Coalesce("last_message_at", "created_at")
+        )
+
+    return _in_batches(lambda: conversations_idle(now=now), close, batch_size)
+
+
+def conversations_delete_expired(*, now: datetime, batch_size: int) -> int:
+    """Deletes expired conversations (:func:`conversations_expired`) with their messages,
+    attachments and transfers; returns how many conversations."""
+
+    def delete(pks: list[int]) -> None:
+        Conversation.objects.filter(pk__in=pks).delete()
+
+    return _in_batches(lambda: conversations_expired(now=now), delete, batch_size)
+
+
+def absences_delete_ended(*, now: datetime, batch_size: int) -> int:
+    """Deletes absences that ended more than ``ABSENCE_RETENTION_DAYS`` before ``now``."""
+    cutoff = timezone.localdate(now) - timedelta(days=settings.ABSENCE_RETENTION_DAYS)
+
+    def delete(pks: list[int]) -> None:
+        Absence.objects.filter(pk__in=pks).delete()
+
+    return _in_batches(lambda: Absence.objects.filter(ends_on__lt=cutoff), delete, batch_size)
+
+
+def retention_run(*, now: datetime | None = None, batch_size: int | None = None) -> dict[str, int]:
+    """Applies every retention rule once (see the module); returns the counts.
+
+    Returns ``{"rooms_deleted", "conversations_closed", "conversations_deleted",
+    "absences_deleted"}`` (ints). ``now`` (aware) defaults to the current time, ``batch_size``
+    to ``RETENTION_BATCH_SIZE``. Idempotent: a second run at the same ``now`` deletes nothing.
+    Records one ``messaging.retention_run`` audit event with the counts and nothing else,
+    also when a step fails part-way (then with ``"completed": False``, and the error is
+    raised again): every batch deleted so far is committed and must be accounted for.
+    """
+    now = now or timezone.now()
+    batch_size = batch_size or settings.RETENTION_BATCH_SIZE
+    counts = {
+        "rooms_deleted": 0,
+        "conversations_closed": 0,
+        "conversations_deleted": 0,
+        "absences_deleted": 0,
+    }
+    completed = False
+    try:
+        # Rooms first: their conversations go with them and need no second look.
+        counts["rooms_deleted"] = rooms_delete_expired(now=now, batch_size=batch_size)
+        counts["conversations_closed"] = conversations_close_idle(now=now, batch_size=batch_size)
+        counts["conversations_deleted"] = conversations_delete_expired(now=now, batch_size=batch_size)
+        counts["absences_deleted"] = absences_delete_ended(now=now, batch_size=batch_size)
+        completed = True
+    finally:
+        with transaction.atomic():
+            audit_record(RETENTION_RUN_EVENT, data={**counts, "completed": completed})
+    return counts
