@@ -1,0 +1,336 @@
+"""Messages in a room's conversation, from the visitor and from staff (issue 9, items 2 and 4).
+
+Guarantees (docs/messaging.md, "Conversations and real time"):
+
+- **Stored once.** Every message carries the client's id (``client_id``, a UUID the client
+  chose). A retry with an id already stored returns the stored message: the unique
+  constraint on (conversation, client_id) decides, inside a savepoint, not a read before
+  the write, so two racing retries cannot both insert. A retry allocates no new ``seq``
+  and sends no second event.
+- **In order.** ``seq`` comes from ``Conversation.last_seq``, incremented by one UPDATE in
+  the same transaction as the insert: the row lock that UPDATE takes orders concurrent
+  posts on PostgreSQL, SQLite's single writer does the same, and a rolled-back post gives
+  its number back.
+- **One open conversation per room.** A visitor's first message opens one; two first
+  messages at once are decided by the partial unique constraint, and the loser uses the
+  winner's conversation.
+- **Hints after commit.** Real-time events (no text, only kinds and numbers) go out with
+  ``send_event_on_commit``; a client fetches the content from the database.
+- **Encrypted at rest.** Message text with ``core.crypto``; audit events about visitors
+  hold no content.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hedershus.audit.services import audit_record
+from hedershus.core.access import Capability, user_has_capability
+from hedershus.core.crypto import encrypt_text
+from hedershus.core.exceptions import AccessDenied, Conflict, InvalidInput, NotFound
+from hedershus.core.realtime import send_event_on_commit
+from hedershus.messaging import hours
+from hedershus.messaging.attachments import CheckedAttachment
+from hedershus.messaging.events import STAFF_QUEUE_GROUP, conversation_group
+from hedershus.messaging.models import Attachment, Conversation, ConversationStatus, Message, SenderKind
+from hedershus.messaging.services.queue import conversation_claim, conversation_route
+from hedershus.messaging.staff_selectors import conversations_visible_to
+from hedershus.rooms.events import room_group
+from hedershus.rooms.models import Room
+from hedershus.rooms.services import room_touch
+
+# The longest message accepted, in characters: a long letter, not a document.
+MESSAGE_MAX_CHARS = 5_000
+
+
+@dataclass(frozen=True)
+class _Posted:
+    message: Message
+    created: bool
+
+
+def message_text_clean(text: Any, *, empty_allowed: bool = False) -> str:
+    """The text of a message as stored: ``text`` with surrounding white space removed.
+
+    Raises ``InvalidInput`` (a message for the visitor or counsellor) for text that is not
+    a string, is empty (unless ``empty_allowed``, for a message that carries a file) or is
+    longer than ``MESSAGE_MAX_CHARS`` characters.
+    """
+    if not isinstance(text, str):
+        raise InvalidInput(_("A message must be text."))
+    text = text.strip()
+    if "\x00" in text:
+        raise InvalidInput(_("The message contains characters that cannot be saved."))
+    if not text and not empty_allowed:
+        raise InvalidInput(_("Write a message before sending."))
+    if len(text) > MESSAGE_MAX_CHARS:
+        raise InvalidInput(
+            _("The message is too long (%(length)d characters). Send at most %(max)d characters at a time.")
+            % {"length": len(text), "max": MESSAGE_MAX_CHARS}
+        )
+    return text
+
+
+def _client_id_clean(client_id: Any) -> uuid.UUID:
+    try:
+        return client_id if isinstance(client_id, uuid.UUID) else uuid.UUID(str(client_id))
+    except ValueError as exc:
+        raise InvalidInput(_("The message could not be sent. Reload the page and try again.")) from exc
+
+
+def message_post_visitor(
+    *,
+    room: Room,
+    client_id: uuid.UUID | str,
+    text: str,
+    acute: bool = False,
+    attachment: CheckedAttachment | None = None,
+) -> Message:
+    """Stores a visitor's message in ``room``'s open conversation, opening one if needed.
+
+    ``client_id``: the client's UUID for this message (a retry sends the same one and gets
+    the stored message back, unchanged: same ``seq``, no second event, even if the retry's
+    text differs). ``text``: at most ``MESSAGE_MAX_CHARS`` characters, may be empty only
+    with an ``attachment`` (checked by ``attachments.attachment_check``). ``acute``: the
+    visitor marked it "I need help now" (issue 9, item 4): the conversation goes to the top
+    of the queue (``acute_since``) and every counsellor on duty gets ``{"kind": "acute"}``.
+
+    A new conversation is routed (``services.queue.conversation_route``) in the same
+    transaction. Outside opening hours (``hours.centre_is_open``) the visitor gets one
+    automatic answer per waiting period (and one more if a later message is acute).
+    Raises ``InvalidInput`` for bad text or client id.
+    """
+    client_uuid = _client_id_clean(client_id)
+    text = message_text_clean(text, empty_allowed=attachment is not None)
+    # A retry after its conversation closed must not open a new conversation and store the
+    # message twice: look across the room's conversations first (the constraint still
+    # decides races within one conversation).
+    earlier = _earlier_message(room, client_uuid)
+    if earlier is not None:
+        return earlier
+    now = timezone.now()
+    with transaction.atomic():
+        conversation, opened = _conversation_open_or_create(room)
+        posted = _message_insert(
+            conversation,
+            client_id=client_uuid,
+            sender=SenderKind.VISITOR,
+            author=None,
+            text=text,
+            acute=acute,
+            attachment=attachment,
+            now=now,
+        )
+        if not posted.created:
+            return posted.message
+        audit_record(
+            "messaging.message_sent",
+            visitor=True,
+            target=conversation,
+            data={"seq": posted.message.seq, "acute": acute, "attachment": attachment is not None},
+        )
+        if acute:
+            audit_record("messaging.acute_marked", visitor=True, target=conversation)
+            send_event_on_commit(STAFF_QUEUE_GROUP, {"kind": "acute", "conversation": conversation.pk})
+        send_event_on_commit(STAFF_QUEUE_GROUP, {"kind": "queue"})
+        if opened:
+            conversation_route(conversation, now=now)
+        _automatic_answer_if_closed(room, conversation, acute=acute, now=now)
+        room_touch(room)
+        conversation.refresh_from_db()
+    return posted.message
+
+
+def message_post_staff(
+    *, user: Any, conversation: Conversation, client_id: uuid.UUID | str, text: str
+) -> Message:
+    """Stores a counsellor's reply in ``conversation`` (not closed).
+
+    ``user`` must hold ``HANDLE_CASES`` and see the conversation
+    (``staff_selectors.conversations_visible_to``: the queue, their own, those they stand in
+    for); else ``NotFound``, so its existence is not revealed. A reply to a waiting
+    conversation takes it (``services.queue.conversation_claim``: active, assigned to
+    ``user``, contact person recorded as R10 wants). It ends the waiting (``waiting_since``)
+    and the acute alert (``acute_since``). ``client_id``: as for visitors (a
+    retry returns the stored reply). Raises ``InvalidInput`` for bad text and ``Conflict``
+    for a closed conversation. Audited with the actor (``messaging.reply_sent``).
+    """
+    client_uuid = _client_id_clean(client_id)
+    text = message_text_clean(text)
+    if not user_has_capability(user, Capability.HANDLE_CASES):
+        raise AccessDenied(_("You may not answer conversations."))
+    now = timezone.now()
+    with transaction.atomic():
+        locked = (
+            conversations_visible_to(user, now=now)
+            .select_for_update(of=("self",))
+            .filter(pk=conversation.pk)
+            .first()
+        )
+        if locked is None:
+            raise NotFound(_("The conversation was not found."))
+        if locked.status == ConversationStatus.CLOSED:
+            raise Conflict(_("The conversation is closed. The visitor can start a new one from their room."))
+        posted = _message_insert(
+            locked,
+            client_id=client_uuid,
+            sender=SenderKind.STAFF,
+            author=user,
+            text=text,
+            acute=False,
+            attachment=None,
+            now=now,
+        )
+        if not posted.created:
+            return posted.message
+        if locked.status == ConversationStatus.WAITING:
+            # Taking it records the contact person (C's rule for stand-ins lives there).
+            conversation_claim(user=user, conversation=locked, now=now)
+        Conversation.objects.filter(pk=locked.pk).update(waiting_since=None, acute_since=None)
+        room_touch(locked.room)
+        audit_record("messaging.reply_sent", actor=user, target=locked, data={"seq": posted.message.seq})
+        send_event_on_commit(STAFF_QUEUE_GROUP, {"kind": "queue"})
+    conversation.refresh_from_db()
+    return posted.message
+
+
+def visitor_presence_set(room: Room, *, online: bool) -> Conversation | None:
+    """Records whether the visitor of ``room`` has the thread open (a socket connected) and
+    tells the staff watching the open conversation (``{"kind": "presence"}``).
+
+    ``online=True`` sets ``Conversation.visitor_seen_at`` to now (the socket calls it on
+    connect and on each heartbeat, so a dead socket goes stale); ``False`` clears it. Returns
+    the open conversation, or ``None`` (nothing recorded) when there is none.
+    """
+    with transaction.atomic():
+        conversation = (
+            Conversation.objects.filter(room=room).exclude(status=ConversationStatus.CLOSED).first()
+        )
+        if conversation is None:
+            return None
+        seen = timezone.now() if online else None
+        Conversation.objects.filter(pk=conversation.pk).update(visitor_seen_at=seen)
+        conversation.visitor_seen_at = seen
+        send_event_on_commit(
+            conversation_group(conversation.pk),
+            {"kind": "presence", "conversation": conversation.pk, "online": online},
+        )
+    return conversation
+
+
+# --- inside the transaction -------------------------------------------------------------
+
+
+def _earlier_message(room: Room, client_id: uuid.UUID) -> Message | None:
+    return Message.objects.filter(conversation__room=room, client_id=client_id).first()
+
+
+def _conversation_open_or_create(room: Room) -> tuple[Conversation, bool]:
+    """The room's open conversation, and whether it was created now. Two first messages at
+    once: the partial unique constraint refuses the second insert, which then reads the
+    first's conversation."""
+    for _attempt in range(2):
+        conversation = (
+            Conversation.objects.filter(room=room).exclude(status=ConversationStatus.CLOSED).first()
+        )
+        if conversation is not None:
+            return conversation, False
+        try:
+            with transaction.atomic():
+                conversation = Conversation.objects.create(room=room, status=ConversationStatus.WAITING)
+        except IntegrityError:
+            continue
+        audit_record("messaging.conversation_opened", visitor=True, target=conversation)
+        return conversation, True
+    raise RuntimeError("No open conversation after the unique constraint refused a new one.")
+
+
+def _message_insert(
+    conversation: Conversation,
+    *,
+    client_id: uuid.UUID,
+    sender: str,
+    author: Any,
+    text: str,
+    acute: bool,
+    attachment: CheckedAttachment | None,
+    now: Any,
+) -> _Posted:
+    """Allocates the next ``seq`` and inserts the message, in one savepoint; a ``client_id``
+    already stored in this conversation rolls both back and returns the stored message."""
+    try:
+        with transaction.atomic():
+            visitor = sender == SenderKind.VISITOR
+            updates: dict[str, Any] = {"last_seq": F("last_seq") + 1, "last_message_at": now}
+            if visitor:
+                # The queue's waiting time runs from the oldest unanswered visitor message.
+                updates["waiting_since"] = Coalesce(F("waiting_since"), Value(now))
+                if acute:
+                    updates["acute_since"] = Coalesce(F("acute_since"), Value(now))
+            Conversation.objects.filter(pk=conversation.pk).update(**updates)
+            seq = Conversation.objects.filter(pk=conversation.pk).values_list("last_seq", flat=True).get()
+            message = Message.objects.create(
+                conversation=conversation,
+                seq=seq,
+                client_id=client_id,
+                sender=sender,
+                author=author,
+                body_encrypted=encrypt_text(text),
+                acute=acute,
+            )
+            if attachment is not None:
+                Attachment.objects.create(
+                    message=message,
+                    content_type=attachment.content_type,
+                    size=len(attachment.data),
+                    data_encrypted=attachment.encrypted(),
+                )
+    except IntegrityError:
+        stored = Message.objects.filter(conversation=conversation, client_id=client_id).first()
+        if stored is None:
+            raise  # another constraint: a bug, not a retry
+        return _Posted(stored, created=False)
+    conversation.last_seq = seq
+    _message_events(conversation, seq)
+    return _Posted(message, created=True)
+
+
+def _message_events(conversation: Conversation, seq: int) -> None:
+    hint = {"kind": "message", "conversation": conversation.pk, "seq": seq}
+    send_event_on_commit(room_group(conversation.room), hint)
+    send_event_on_commit(conversation_group(conversation.pk), hint)
+
+
+def _automatic_answer_if_closed(room: Room, conversation: Conversation, *, acute: bool, now: Any) -> None:
+    """One automatic answer per waiting period outside opening hours, and one more for the
+    first acute message in it (that answer points to 112 and socialjouren, not a time)."""
+    if hours.centre_is_open(now):
+        return
+    waiting_since = (
+        Conversation.objects.filter(pk=conversation.pk).values_list("waiting_since", flat=True).get()
+    )
+    already = Message.objects.filter(conversation=conversation, sender=SenderKind.SYSTEM, acute=acute)
+    if waiting_since is not None:
+        already = already.filter(created_at__gte=waiting_since)
+    if already.exists():
+        return
+    text = hours.automatic_answer(language=room.language, acute=acute, now=now)
+    _message_insert(
+        conversation,
+        client_id=uuid.uuid4(),
+        sender=SenderKind.SYSTEM,
+        author=None,
+        text=text,
+        acute=acute,
+        attachment=None,
+        now=now,
+    )
+    audit_record("messaging.automatic_answer", target=conversation, data={"acute": acute})
