@@ -8,6 +8,7 @@ KEY_COMMANDS = {
     "generate_encryption_key": "hedershus.core.keys:new_encryption_key",
     "generate_secret_key": "hedershus.core.keys:new_secret_key",
     "generate_audit_key": "hedershus.audit.keys:new_key",
+    "generate_room_pepper": "hedershus.rooms.keys:new_pepper",
 }
 
 

@@ -128,6 +128,7 @@ def main() -> None:
             "SECRET_KEY": secrets.token_urlsafe(48),
             "ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
             "AUDIT_HMAC_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+            "ROOM_CODE_PEPPERS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
             "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
             "SECURE_COOKIES": "false",
             "STATIC_ROOT": f"{tmp}/static",

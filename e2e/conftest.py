@@ -288,6 +288,7 @@ def server(
             "SECRET_KEY": secrets.token_urlsafe(48),
             "ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
             "AUDIT_HMAC_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+            "ROOM_CODE_PEPPERS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
             "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
             "SECURE_COOKIES": "false",  # the test server speaks plain http
             "HSTS_SECONDS": "0",

@@ -89,6 +89,28 @@ if set(AUDIT_HMAC_KEYS) & set(ENCRYPTION_KEYS):
     # One key for two purposes: whoever is given it to verify the log could decrypt data.
     raise ImproperlyConfigured("AUDIT_HMAC_KEYS: use keys of their own, not ENCRYPTION_KEYS.")
 
+# Peppers for room codes (hedershus/rooms/codes.py): a room is found by HMAC-SHA256 of its code
+# under a pepper kept outside the database, so a copy of the database cannot test guesses. The
+# first pepper digests new codes; all are tried on lookup, so a pepper is rotated by putting a
+# new one first (docs/operations.md). Make one with: python manage.py generate_room_pepper.
+_DEV_ROOM_CODE_PEPPER = "ZGV2ZWxvcG1lbnQtcm9vbS1wZXBwZXItbm90LXByb2Q="  # 32 bytes, base64
+ROOM_CODE_PEPPERS = env.strings("ROOM_CODE_PEPPERS", [_DEV_ROOM_CODE_PEPPER])
+if not DEBUG and _DEV_ROOM_CODE_PEPPER in ROOM_CODE_PEPPERS:
+    raise ImproperlyConfigured(
+        "ROOM_CODE_PEPPERS: DEBUG is off, so at least one real room-code pepper must be set "
+        "(ROOM_CODE_PEPPERS or ROOM_CODE_PEPPERS_FILE); see docs/operations.md."
+    )
+check_32_byte_keys(
+    "ROOM_CODE_PEPPERS",
+    ROOM_CODE_PEPPERS,
+    make_with="generate_room_pepper",
+    min_distinct_bytes=0 if DEBUG else _MIN_ENCRYPTION_KEY_DISTINCT_BYTES,
+)
+if set(ROOM_CODE_PEPPERS) & (set(ENCRYPTION_KEYS) | set(AUDIT_HMAC_KEYS)):
+    raise ImproperlyConfigured(
+        "ROOM_CODE_PEPPERS: use keys of their own, not ENCRYPTION_KEYS or AUDIT_HMAC_KEYS."
+    )
+
 ALLOWED_HOSTS = env.strings("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.strings("CSRF_TRUSTED_ORIGINS", [])
 
@@ -334,6 +356,21 @@ LOCKOUT_MINUTES = env.integer("LOCKOUT_MINUTES", 15, minimum=1)
 SIGN_IN_DELAY_SECONDS = env.integer("SIGN_IN_DELAY_SECONDS", 30, minimum=1)
 SIGN_IN_FAILURE_MEMORY_HOURS = env.integer("SIGN_IN_FAILURE_MEMORY_HOURS", 24, minimum=1)
 SIGN_IN_SITE_CEILING = env.integer("SIGN_IN_SITE_CEILING", 100, minimum=1)
+# Rooms (hedershus/rooms; limits reasoned in docs/threat-model.md, "Rooms"). A room session
+# ends after ROOM_IDLE_MINUTES without a request; pages warn ROOM_IDLE_WARNING_MINUTES before.
+ROOM_IDLE_MINUTES = env.integer("ROOM_IDLE_MINUTES", 20, minimum=2)
+ROOM_IDLE_WARNING_MINUTES = env.integer("ROOM_IDLE_WARNING_MINUTES", 2, minimum=1)
+if ROOM_IDLE_WARNING_MINUTES >= ROOM_IDLE_MINUTES:
+    raise ImproperlyConfigured("ROOM_IDLE_WARNING_MINUTES: must be less than ROOM_IDLE_MINUTES.")
+# Above ROOM_ENTRY_SITE_CEILING failed room entries in one clock minute on the whole site, an
+# attempt whose code matches no room is refused at once (no Argon2 work) until the minute ends.
+ROOM_ENTRY_SITE_CEILING = env.integer("ROOM_ENTRY_SITE_CEILING", 300, minimum=1)
+# Per room: wrong passphrase number ROOM_PASSPHRASE_FREE_FAILURES in a row pauses the room's
+# entry for ROOM_PASSPHRASE_DELAY_SECONDS, doubling with each further one, at most
+# ROOM_PASSPHRASE_MAX_DELAY_MINUTES.
+ROOM_PASSPHRASE_FREE_FAILURES = env.integer("ROOM_PASSPHRASE_FREE_FAILURES", 5, minimum=1)
+ROOM_PASSPHRASE_DELAY_SECONDS = env.integer("ROOM_PASSPHRASE_DELAY_SECONDS", 60, minimum=1)
+ROOM_PASSPHRASE_MAX_DELAY_MINUTES = env.integer("ROOM_PASSPHRASE_MAX_DELAY_MINUTES", 60, minimum=1)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -36,6 +36,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.routing import URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
@@ -48,6 +49,12 @@ request_log = logging.getLogger("hedershus.request")
 # The session key the rooms app sets when a visitor enters a room (with the code and
 # passphrase) and removes when they leave: the contract between rooms and VisitorConsumer.
 ROOM_SESSION_KEY = "room_id"
+# When the visitor last used the room (seconds since the epoch), kept beside ROOM_SESSION_KEY.
+# A room session ends after ROOM_IDLE_MINUTES without activity, sooner than the session itself,
+# and the rule lives in the session, not the cookie: the cookie must stay a browser-session
+# cookie (a cookie with an expiry is written to disk, a trace). The rooms app and
+# VisitorConsumer both apply it through room_session_live and room_session_mark_active.
+ROOM_ACTIVE_AT_KEY = "room_active_at"
 
 # How stale an access check may be when forwarding a server event (not a client message).
 ACCESS_RECHECK_SECONDS = 5.0
@@ -209,7 +216,7 @@ class VisitorConsumer(BaseConsumer):
     The rooms app sets ``session[ROOM_SESSION_KEY]`` (the room's id) when a visitor enters
     a room and removes it when they leave; this base refuses a socket without it, stores
     it as :attr:`room_id`, and closes the socket once the session no longer holds that
-    room (left, signed out of the room, or idle past ``SESSION_IDLE_MINUTES``). The room is
+    room (left, signed out of the room, or the room idle past ``ROOM_IDLE_MINUTES``). The room is
     never taken from the URL or a message: only the session says which room this is.
     """
 
@@ -227,13 +234,38 @@ class VisitorConsumer(BaseConsumer):
         return None
 
 
+def _room_clock() -> float:
+    """Seconds since the epoch; one place, so tests can move the room sessions' clock."""
+    return time.time()
+
+
+def room_session_live(session: Any) -> bool:
+    """True when ``session`` holds a room used within the last ``ROOM_IDLE_MINUTES`` (issue 9,
+    item 7). A session without the activity time counts as idle: it cannot be trusted."""
+    if session.get(ROOM_SESSION_KEY) is None:
+        return False
+    active_at = session.get(ROOM_ACTIVE_AT_KEY)
+    if not isinstance(active_at, int | float):
+        return False
+    return _room_clock() - active_at < settings.ROOM_IDLE_MINUTES * 60
+
+
+def room_session_mark_active(session: Any) -> float:
+    """Records now as the room's last activity in ``session`` (not saved here); returns it."""
+    now = _room_clock()
+    session[ROOM_ACTIVE_AT_KEY] = now
+    return now
+
+
 def _session_room(session_key: str | None, *, touch: bool) -> str | None:
     session = session_load(session_key)
     if session is None:
         return None
     room_id = session.get(ROOM_SESSION_KEY)
-    if room_id is None:
+    if room_id is None or not room_session_live(session):
         return None
-    if touch and not session_touch(session):
-        return None
+    if touch:
+        room_session_mark_active(session)
+        if not session_touch(session):
+            return None
     return str(room_id)

@@ -3,6 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class RoomsConfig(AppConfig):
+    """Anonymous visitor rooms (R9, R7, R12): code, passphrase, saved pages, notes."""
+
     name = "hedershus.rooms"
     label = "rooms"
     verbose_name = _("Rooms")
+
+    def ready(self) -> None:
+        from hedershus.audit.events import register_event_types
+        from hedershus.rooms.events import EVENT_LABELS
+
+        register_event_types({str(kind): label for kind, label in EVENT_LABELS.items()})

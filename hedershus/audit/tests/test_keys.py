@@ -22,7 +22,13 @@ AUDIT_KEY = "Gm7LZ0nq2c3S5r1VbXkq8Ue6fJtYwHdPaAoRiN4sTzE="
 
 def _start(**environ: str) -> subprocess.CompletedProcess[str]:
     """Imports the settings in a fresh interpreter, DEBUG off, with only these variables."""
-    env = {"PATH": os.environ["PATH"], "SECRET_KEY": SECRET, "ENCRYPTION_KEYS": ENCRYPTION_KEY, **environ}
+    env = {
+        "PATH": os.environ["PATH"],
+        "SECRET_KEY": SECRET,
+        "ENCRYPTION_KEYS": ENCRYPTION_KEY,
+        "ROOM_CODE_PEPPERS": "q3Vd0bQ7m2xYk9JfT1cW8sLh4RzNpE6uGa5oXiKvB0M=",
+        **environ,
+    }
     return subprocess.run(
         [sys.executable, "-c", "import hedershus.settings as s; print(len(s.AUDIT_HMAC_KEYS))"],
         cwd=ROOT,

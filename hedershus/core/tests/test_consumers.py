@@ -8,6 +8,7 @@ log's triggers (``hedershus.core.testing``).
 from __future__ import annotations
 
 import datetime
+import time
 from typing import Any
 
 import pytest
@@ -26,7 +27,13 @@ from hedershus.core import consumers as core_consumers
 from hedershus.core import context
 from hedershus.core.access_testing import for_roles_without
 from hedershus.core.auth import CLOSE_FORBIDDEN, CLOSE_SIGNED_OUT
-from hedershus.core.consumers import ROOM_SESSION_KEY, StaffConsumer, VisitorConsumer, websocket_stack
+from hedershus.core.consumers import (
+    ROOM_SESSION_KEY,
+    StaffConsumer,
+    VisitorConsumer,
+    room_session_mark_active,
+    websocket_stack,
+)
 from hedershus.core.exceptions import Conflict
 from hedershus.core.realtime import send_event_on_commit
 from hedershus.core.testing import committed_db
@@ -82,6 +89,7 @@ def _visitor_session(room_id: str | None) -> str:
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     if room_id is not None:
         session[ROOM_SESSION_KEY] = room_id
+        room_session_mark_active(session)
     session.create()
     return str(session.session_key)
 
@@ -325,6 +333,33 @@ async def test_an_expired_visitor_session_closes_the_socket_at_the_next_message(
     await database_sync_to_async(Session.objects.filter(session_key=key).update)(expire_date=past)
     await communicator.send_json_to({})
     await _assert_closed_with(communicator, CLOSE_SIGNED_OUT)
+
+
+async def test_a_room_idle_past_room_idle_minutes_closes_the_visitor_socket(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = await database_sync_to_async(_visitor_session)("42")
+    connected, _code, communicator = await _connect("/ws/test/room/", key)
+    assert connected
+    # The session itself is still live: only the room's own idle rule (issue 9, item 7) ends it.
+    later = time.time() + settings.ROOM_IDLE_MINUTES * 60 + 1
+    monkeypatch.setattr("hedershus.core.consumers._room_clock", lambda: later)
+    await communicator.send_json_to({})
+    await _assert_closed_with(communicator, CLOSE_SIGNED_OUT)
+
+
+async def test_a_room_session_without_an_activity_time_is_refused(db: None) -> None:
+    def session_without_time() -> str:
+        from importlib import import_module
+
+        session = import_module(settings.SESSION_ENGINE).SessionStore()
+        session[ROOM_SESSION_KEY] = "42"
+        session.create()
+        return str(session.session_key)
+
+    key = await database_sync_to_async(session_without_time)()
+    connected, code, _ = await _connect("/ws/test/room/", key)
+    assert (connected, code) == (False, CLOSE_SIGNED_OUT)
 
 
 async def test_the_socket_log_names_type_path_and_id_but_never_the_query_string(

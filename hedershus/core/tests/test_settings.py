@@ -16,12 +16,19 @@ ROOT = Path(__file__).resolve().parents[3]
 GOOD_KEY = "E28Emn9ZKVp-WirOx3FfzO4YhNsEQSI0n631YNjHVjM="
 GOOD_SECRET = "Zq3v_8KpWm2xT9rLc4NhY7bJd1FsGe6uQa0oVi5wXkR-tPnMy"
 GOOD_AUDIT_KEY = "PMS_36rAxKDFDmvC0kVQ6FKKmx-RKvPm3dPLgr0vlaQ="
+GOOD_ROOM_PEPPER = "q3Vd0bQ7m2xYk9JfT1cW8sLh4RzNpE6uGa5oXiKvB0M="
 
 
 def _start(**environ: str) -> subprocess.CompletedProcess[str]:
     """Imports the settings in a fresh interpreter with only the given variables set."""
-    # The audit key is given unless a test names it: its own checks are in audit/tests/test_keys.py.
-    env = {"PATH": os.environ["PATH"], "AUDIT_HMAC_KEYS": GOOD_AUDIT_KEY, **environ}
+    # The audit key and room pepper are given unless a test names them: their own checks are in
+    # audit/tests/test_keys.py and rooms/tests/test_settings.py.
+    env = {
+        "PATH": os.environ["PATH"],
+        "AUDIT_HMAC_KEYS": GOOD_AUDIT_KEY,
+        "ROOM_CODE_PEPPERS": GOOD_ROOM_PEPPER,
+        **environ,
+    }
     return subprocess.run(
         [sys.executable, "-c", "import hedershus.settings"],
         cwd=ROOT,
@@ -45,6 +52,7 @@ def test_debug_is_off_unless_asked_for(monkeypatch):
             "SECRET_KEY": GOOD_SECRET,
             "ENCRYPTION_KEYS": GOOD_KEY,
             "AUDIT_HMAC_KEYS": GOOD_AUDIT_KEY,
+            "ROOM_CODE_PEPPERS": GOOD_ROOM_PEPPER,
         },
         capture_output=True,
         text=True,

@@ -1,0 +1,91 @@
+"""The forms of the room pages. Every field a visitor types has autocomplete off and no
+spell-checking (``portal.forms.PRIVATE_INPUT``): a browser must not remember a code, a
+passphrase or a note, nor send it to a spelling service. All of them are sent by POST."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hedershus.portal.forms import PRIVATE_INPUT
+from hedershus.rooms import codes
+from hedershus.rooms.services import NOTE_MAX_CHARACTERS, PASSPHRASE_MAX_CHARACTERS, PASSPHRASE_MIN_CHARACTERS
+
+_PASSPHRASE_WIDGET = forms.PasswordInput(attrs={**PRIVATE_INPUT, "maxlength": PASSPHRASE_MAX_CHARACTERS})
+
+
+class _PassphrasePair(forms.Form):
+    """A passphrase typed twice, so a typo does not lock the visitor out of their room."""
+
+    passphrase_required = False
+    passphrase = forms.CharField(
+        label=_("Passphrase"),
+        required=False,
+        strip=False,
+        min_length=PASSPHRASE_MIN_CHARACTERS,
+        max_length=PASSPHRASE_MAX_CHARACTERS,
+        widget=_PASSPHRASE_WIDGET,
+    )
+    passphrase_confirm = forms.CharField(
+        label=_("The same passphrase again"), required=False, strip=False, widget=_PASSPHRASE_WIDGET
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first = cleaned.get("passphrase") or ""
+        if self.passphrase_required and not first and "passphrase" not in self.errors:
+            self.add_error("passphrase", _("Type a passphrase."))
+        if first and first != (cleaned.get("passphrase_confirm") or ""):
+            self.add_error("passphrase_confirm", _("The two passphrases are not the same. Type them again."))
+        return cleaned
+
+
+class OpenRoomForm(_PassphrasePair):
+    """Opening a room: nothing but an optional passphrase."""
+
+
+class PassphraseForm(_PassphrasePair):
+    """Setting or changing the passphrase of the room the visitor is in."""
+
+    passphrase_required = True
+
+
+class EnterRoomForm(forms.Form):
+    code = forms.CharField(
+        label=_("Room code"),
+        max_length=64,
+        help_text=_(
+            "16 letters and digits, like 7K2M-QX9D-0AB1-ZZ34. Dashes, spaces and small letters do not matter."
+        ),
+        widget=forms.TextInput(attrs={**PRIVATE_INPUT, "autocapitalize": "characters"}),
+    )
+    passphrase = forms.CharField(
+        label=_("Passphrase (if you chose one)"),
+        required=False,
+        strip=False,
+        max_length=PASSPHRASE_MAX_CHARACTERS,
+        widget=_PASSPHRASE_WIDGET,
+    )
+
+    def clean_code(self) -> str:
+        typed: str = self.cleaned_data["code"]
+        if codes.normalise_code(typed) is None:
+            raise forms.ValidationError(
+                _("A room code has 16 letters and digits (no U). Check what you wrote down."),
+                code="shape",
+            )
+        return typed
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Note"),
+        max_length=NOTE_MAX_CHARACTERS,
+        widget=forms.Textarea(attrs={**PRIVATE_INPUT, "rows": 6}),
+    )
+
+
+class SavePageForm(forms.Form):
+    page = forms.IntegerField(min_value=1, widget=forms.HiddenInput)

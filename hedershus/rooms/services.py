@@ -1,0 +1,297 @@
+"""Every write to a room (issue 9, items 1, 5, 6): open, enter, passphrase, delete, saved
+pages, notes, contact persons.
+
+Audit events are recorded with ``visitor=True`` (or the staff member, for contact persons)
+inside the same transaction, and hold no code, passphrase, note text or page: only the
+room's random id. Codes and passphrases are never logged either: they exist only in the
+request that carries them and in the one response that shows a new code.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
+
+from hedershus.audit.services import audit_record
+from hedershus.core.crypto import encrypt_text
+from hedershus.core.exceptions import ApplicationError, InvalidInput, NotFound
+from hedershus.core.realtime import send_event_on_commit
+from hedershus.rooms import codes, throttle
+from hedershus.rooms.events import RoomEvent, room_group
+from hedershus.rooms.models import ContactPerson, Note, Room, SavedPage
+
+# One answer for a wrong code, a wrong passphrase and a paused room, so that nothing tells
+# whether a code exists (issue 9, item 1).
+NO_MATCH = _("No room matches that code and passphrase.")
+NOTE_MAX_CHARACTERS = 10_000
+PASSPHRASE_MIN_CHARACTERS = 6
+PASSPHRASE_MAX_CHARACTERS = 200
+# Activity is written at most this often per room, not on every page view.
+_TOUCH_EVERY = datetime.timedelta(seconds=60)
+
+
+class RoomEntryBusy(ApplicationError):
+    """The site-wide ceiling on failed entries is reached (``rooms.throttle``): 429."""
+
+    status = 429
+    code = "busy"
+
+
+@dataclass(frozen=True)
+class RoomEntry:
+    """A successful entry: the ``room``, and whether this is its ``first_return`` (the
+    visit that shows the code once more)."""
+
+    room: Room
+    first_return: bool
+
+
+def room_open(*, language: str, passphrase: str = "") -> tuple[Room, str]:
+    """Opens a new room; returns it and its code (normalised, 16 symbols; show it with
+    ``codes.code_display``, once, and never store or log it).
+
+    ``language``: the interface language code (``"sv"``). ``passphrase``: optional, at
+    least ``PASSPHRASE_MIN_CHARACTERS``; kept as an Argon2id hash. Raises ``InvalidInput``
+    for a passphrase that is too short or too long. Audit: ``room.opened`` (visitor).
+    """
+    _check_passphrase(passphrase, optional=True)
+    encoded = codes.passphrase_hash(passphrase) if passphrase else ""
+    for _attempt in range(3):  # a collision of 80-bit codes is not expected; retry anyway
+        code = codes.code_new()
+        try:
+            with transaction.atomic():
+                room = Room.objects.create(
+                    code_digest=codes.code_digest(code), passphrase_hash=encoded, language=language
+                )
+                audit_record(RoomEvent.OPENED, visitor=True, target=room, data={"language": language})
+        except IntegrityError:
+            continue
+        return room, code
+    raise RuntimeError("Could not find an unused room code in three tries.")
+
+
+def room_enter(*, code: str, passphrase: str) -> RoomEntry:
+    """Finds the room for a typed ``code`` and ``passphrase`` (``""`` when it has none).
+
+    Costs one Argon2id verification whether or not a room matches (``codes.passphrase_check``).
+    Raises ``InvalidInput(NO_MATCH)`` for a wrong code, a wrong passphrase, or a room whose
+    entry is paused after wrong passphrases (the per-room limit), all alike; and
+    ``RoomEntryBusy`` (429) for a failed attempt while the site is above
+    ``ROOM_ENTRY_SITE_CEILING`` failures this minute (``rooms.throttle``). A right code
+    and passphrase always enter unless that room itself is paused.
+    Audit: ``room.entered``; for an existing room also ``room.entry_failed`` and
+    ``room.entry_paused``. Updates ``first_returned_at`` at the first entry.
+    """
+    site_busy = throttle.site_over_ceiling()
+    normalised = codes.normalise_code(code)
+    digests = codes.code_digests(normalised) if normalised else []
+    room = Room.objects.filter(code_digest__in=digests).first() if digests else None
+    if room is None:
+        if site_busy:
+            # Refused at once, without Argon2 work: a flood of guesses cannot exhaust the
+            # server, and a right code still gets through (docs/threat-model.md, "Rooms").
+            throttle.site_failure_record()
+            raise RoomEntryBusy(_busy_message())
+        codes.passphrase_check(None, passphrase)
+        throttle.site_failure_record()
+        raise InvalidInput(NO_MATCH)
+    entered = _room_enter_existing(room.pk, normalised or "", passphrase, site_busy=site_busy)
+    if entered is None:
+        throttle.site_failure_record()
+        raise RoomEntryBusy(_busy_message()) if site_busy else InvalidInput(NO_MATCH)
+    return entered
+
+
+def _room_enter_existing(room_id: Any, code: str, passphrase: str, *, site_busy: bool) -> RoomEntry | None:
+    """The passphrase check for a room the code matched, under the room's row lock; commits
+    a failure's count and pause before the caller raises. ``None`` when refused."""
+    with transaction.atomic():
+        room = Room.objects.select_for_update().filter(pk=room_id).first()
+        if room is None:  # deleted since the lookup
+            codes.passphrase_check(None, passphrase)
+            return None
+        now = timezone.now()
+        if room.passphrase_blocked_until is not None and room.passphrase_blocked_until > now:
+            codes.passphrase_check(None, passphrase)  # the same cost as any other attempt
+            return None
+        if not codes.passphrase_check(room.passphrase_hash, passphrase):
+            room.passphrase_failures += 1
+            delay = throttle.passphrase_delay(room.passphrase_failures, site_busy=site_busy)
+            room.passphrase_blocked_until = now + delay if delay else None
+            room.save(update_fields=["passphrase_failures", "passphrase_blocked_until"])
+            audit_record(RoomEvent.ENTRY_FAILED, visitor=True, target=room)
+            if delay:
+                audit_record(
+                    RoomEvent.ENTRY_PAUSED,
+                    visitor=True,
+                    target=room,
+                    data={"failures": room.passphrase_failures, "seconds": int(delay.total_seconds())},
+                )
+            return None
+        first_return = room.first_returned_at is None
+        room.passphrase_failures = 0
+        room.passphrase_blocked_until = None
+        room.last_active_at = now
+        if first_return:
+            room.first_returned_at = now
+        current_digest = codes.code_digest(code)
+        if room.code_digest != current_digest:  # found under an older pepper: move it on
+            room.code_digest = current_digest
+        if room.passphrase_hash and codes.passphrase_needs_rehash(room.passphrase_hash):
+            room.passphrase_hash = codes.passphrase_hash(passphrase)
+        room.save()
+        audit_record(RoomEvent.ENTERED, visitor=True, target=room, data={"first_return": first_return})
+    return RoomEntry(room=room, first_return=first_return)
+
+
+def _busy_message() -> str:
+    return str(
+        _(
+            "Right now very many attempts to enter rooms are failing, so entry is limited for "
+            "a minute. If your code and passphrase are right, you can still enter: check them "
+            "and try again."
+        )
+    )
+
+
+def _check_passphrase(passphrase: str, *, optional: bool) -> None:
+    if optional and passphrase == "":
+        return
+    if len(passphrase) < PASSPHRASE_MIN_CHARACTERS:
+        raise InvalidInput(
+            _("A passphrase needs at least %(count)d characters.") % {"count": PASSPHRASE_MIN_CHARACTERS}
+        )
+    if len(passphrase) > PASSPHRASE_MAX_CHARACTERS:
+        raise InvalidInput(
+            _("A passphrase can have at most %(count)d characters.") % {"count": PASSPHRASE_MAX_CHARACTERS}
+        )
+
+
+def room_passphrase_set(*, room: Room, passphrase: str) -> None:
+    """Sets or changes ``room``'s passphrase (Argon2id). The visitor is in the room (the
+    session says so), so the old one is not asked for. Raises ``InvalidInput`` for a
+    passphrase that is too short or too long. Audit: ``room.passphrase_set``."""
+    _check_passphrase(passphrase, optional=False)
+    encoded = codes.passphrase_hash(passphrase)
+    with transaction.atomic():
+        Room.objects.filter(pk=room.pk).update(passphrase_hash=encoded, passphrase_failures=0)
+        audit_record(RoomEvent.PASSPHRASE_SET, visitor=True, target=room)
+    room.passphrase_hash = encoded
+
+
+def room_delete(room: Room) -> None:
+    """Deletes ``room`` and everything in it (conversations, messages, attachments, saved
+    pages, notes, contact persons: ``on_delete=CASCADE``), in one transaction.
+
+    Audit: ``room.deleted`` (the room's id only). After commit, ``{"kind": "room.deleted"}``
+    goes to ``room_group(room)`` so the visitor's other tabs leave the room.
+    """
+    group = room_group(room)
+    with transaction.atomic():
+        audit_record(RoomEvent.DELETED, visitor=True, object_type="rooms.room", object_id=str(room.pk))
+        Room.objects.filter(pk=room.pk).delete()
+        send_event_on_commit(group, {"kind": "room.deleted"})
+
+
+def room_left(room: Room) -> None:
+    """Records that the visitor left ``room`` (the session is ended by ``session.room_session_end``)."""
+    audit_record(RoomEvent.LEFT, visitor=True, target=room)
+
+
+def room_touch(room: Room) -> None:
+    """Records activity in ``room`` now (``last_active_at``, read by retention); written at
+    most once a minute per room."""
+    now = timezone.now()
+    Room.objects.filter(pk=room.pk, last_active_at__lt=now - _TOUCH_EVERY).update(last_active_at=now)
+
+
+def contact_person_record(*, room: Room, staff: Any) -> ContactPerson:
+    """Makes ``staff`` one of ``room``'s contact persons, or updates ``last_contact_at`` if
+    they already are (R10: a returning visitor's conversation goes to the latest one).
+    Called by messaging inside its own transaction; records no audit event of its own
+    (the staff member's reply is audited there)."""
+    now = timezone.now()
+    updated = ContactPerson.objects.filter(room=room, staff=staff).update(last_contact_at=now)
+    if not updated:
+        try:
+            with transaction.atomic():
+                return ContactPerson.objects.create(room=room, staff=staff)
+        except IntegrityError:  # created meanwhile by a parallel reply
+            ContactPerson.objects.filter(room=room, staff=staff).update(last_contact_at=now)
+    return ContactPerson.objects.get(room=room, staff=staff)
+
+
+def saved_page_add(*, room: Room, page_id: int) -> SavedPage:
+    """Keeps the live, public page ``page_id`` in ``room`` (again saving it changes nothing).
+    Raises ``NotFound`` for a page that is not live and public. Audit: ``room.page_saved``
+    (which page is not recorded: what a visitor reads is theirs)."""
+    page = Page.objects.live().public().filter(pk=page_id, depth__gt=1).first()
+    if page is None:
+        raise NotFound(_("That page cannot be saved."))
+    with transaction.atomic():
+        saved, created = SavedPage.objects.get_or_create(room=room, page=page)
+        if created:
+            audit_record(RoomEvent.PAGE_SAVED, visitor=True, target=room)
+    return saved
+
+
+def saved_page_remove(*, room: Room, saved_id: int) -> None:
+    """Removes saved page ``saved_id`` from ``room``; ``NotFound`` if the room has no such
+    entry (another room's included). Audit: ``room.page_removed``."""
+    with transaction.atomic():
+        deleted, _kinds = SavedPage.objects.filter(room=room, pk=saved_id).delete()
+        if not deleted:
+            raise NotFound(_("That saved page is not in your room."))
+        audit_record(RoomEvent.PAGE_REMOVED, visitor=True, target=room)
+
+
+def _clean_note(text: str) -> str:
+    cleaned = text.strip()
+    if not cleaned:
+        raise InvalidInput(_("Write something in the note, or go back."))
+    if len(cleaned) > NOTE_MAX_CHARACTERS:
+        raise InvalidInput(
+            _("A note can have at most %(count)d characters; this one has %(length)d.")
+            % {"count": NOTE_MAX_CHARACTERS, "length": len(cleaned)}
+        )
+    return cleaned
+
+
+def note_create(*, room: Room, text: str) -> Note:
+    """A new note in ``room``, its text encrypted at rest (``core.crypto``); at most
+    ``NOTE_MAX_CHARACTERS``. Raises ``InvalidInput`` for an empty or too long text.
+    Audit: ``room.note_created`` (no text)."""
+    cleaned = _clean_note(text)
+    with transaction.atomic():
+        note = Note.objects.create(room=room, text_encrypted=encrypt_text(cleaned))
+        audit_record(RoomEvent.NOTE_CREATED, visitor=True, target=room)
+    return note
+
+
+def note_edit(*, room: Room, note_id: int, text: str) -> Note:
+    """Replaces the text of ``room``'s note ``note_id``. Raises ``NotFound`` when the room
+    has no such note, ``InvalidInput`` as for ``note_create``. Audit: ``room.note_changed``."""
+    cleaned = _clean_note(text)
+    with transaction.atomic():
+        note = Note.objects.select_for_update().filter(room=room, pk=note_id).first()
+        if note is None:
+            raise NotFound(_("That note is not in your room."))
+        note.text_encrypted = encrypt_text(cleaned)
+        note.save(update_fields=["text_encrypted", "updated_at"])
+        audit_record(RoomEvent.NOTE_CHANGED, visitor=True, target=room)
+    return note
+
+
+def note_delete(*, room: Room, note_id: int) -> None:
+    """Deletes ``room``'s note ``note_id``; ``NotFound`` if it has none. Audit: ``room.note_deleted``."""
+    with transaction.atomic():
+        deleted, _kinds = Note.objects.filter(room=room, pk=note_id).delete()
+        if not deleted:
+            raise NotFound(_("That note is not in your room."))
+        audit_record(RoomEvent.NOTE_DELETED, visitor=True, target=room)
