@@ -2,4 +2,6 @@
 
 from typing import Any
 
-websocket_urlpatterns: list[Any] = []
+from hedershus.messaging import routing as messaging_routing
+
+websocket_urlpatterns: list[Any] = [*messaging_routing.websocket_urlpatterns]

@@ -49,6 +49,7 @@ urlpatterns += i18n_patterns(
     path("", include((shell_urlpatterns, portal_urls.app_name))),
     # A visitor's room (issue 9): rooms' pages; messaging's conversation is at room/ itself.
     path("room/", include("hedershus.rooms.urls")),
+    path("room/", include("hedershus.messaging.urls")),
     # The CMS's pages: everything the shell does not serve itself.
     path("", include("hedershus.cms.urls")),
     prefix_default_language=True,

@@ -100,12 +100,24 @@ def attachment_check(data: bytes) -> CheckedAttachment:
         try:
             cleaned = document_check("attachment.pdf", data).data
         except DocumentRejected as exc:
-            raise InvalidInput(" ".join(str(m) for m in exc.messages)) from exc
+            raise InvalidInput(_pdf_refusal(exc)) from exc
     else:
         raise InvalidInput(_("Only pictures (JPEG, PNG, WebP) and PDF files can be sent."))
     if len(cleaned) > max_bytes():
         raise attachment_too_large(len(cleaned))
     return CheckedAttachment(content_type, cleaned)
+
+
+def _pdf_refusal(exc: DocumentRejected) -> str:
+    """The CMS check's reason, said to a visitor (its own messages speak to editors)."""
+    if exc.code == "active":
+        return _(
+            "The PDF contains scripts, embedded files or automatic actions, which cannot be sent. "
+            "Send a picture of the pages instead."
+        )
+    if exc.code == "encrypted":
+        return _("Password-protected PDF files cannot be sent. Save it again without a password.")
+    return " ".join(str(m) for m in exc.messages)
 
 
 def attachment_too_large(size: int) -> InvalidInput:

@@ -1,0 +1,302 @@
+/* The room's live thread (issue 9, item 2; docs/messaging.md, "Conversations and real time").
+ * Included inline in messaging/thread.html with the CSP nonce, like the shell's scripts: a
+ * script file would leave its address in the browser's compiled-code cache.
+ * Progressive enhancement: without it, or when the socket cannot open, the form posts as usual.
+ * Uses no storage of any kind (no localStorage, sessionStorage, IndexedDB, cookies): what is
+ * not yet acknowledged lives in this page's memory and in the list the visitor sees.
+ *
+ * - Sends over /ws/room/ with a client id (crypto.randomUUID); shows "Sending…", and "Sent"
+ *   only on the server's ack, which comes after the commit.
+ * - Reconnects with backoff; after each (re)connect asks for everything after the last
+ *   sequence number it has and sends again, with the same client ids, what was not acknowledged
+ *   (the server stores a client id once).
+ * - New replies are announced in an aria-live region.
+ */
+(function () {
+  "use strict";
+
+  var root = document.querySelector("[data-thread]");
+  if (!root || !window.WebSocket || !window.crypto || !window.crypto.randomUUID) {
+    return;
+  }
+  var list = root.querySelector("[data-messages]");
+  var announce = root.querySelector("[data-announce]");
+  var connection = root.querySelector("[data-connection]");
+  var form = document.querySelector("[data-message-form]");
+  var acuteBox = document.getElementById("acute-help");
+  var labels = root.dataset;
+  var lastSeq = parseInt(root.dataset.lastSeq, 10) || 0;
+  var conversation = root.dataset.conversation ? parseInt(root.dataset.conversation, 10) : null;
+  var pending = {}; // client id -> {text, acute}: sent, not yet acknowledged
+  var socket = null;
+  var opened = false; // the socket has opened at least once
+  var stopped = false;
+  var delay = 1000;
+
+  function attached() {
+    // The shell may replace the page's body in place (single_entry.js): then stop.
+    if (!document.body.contains(root)) {
+      stopped = true;
+      if (socket) {
+        socket.close();
+      }
+      return false;
+    }
+    return true;
+  }
+
+  function status(text) {
+    connection.textContent = text || "";
+    connection.hidden = !text;
+  }
+
+  function senderLabel(message) {
+    if (message.sender === "visitor") {
+      return labels.labelYou;
+    }
+    if (message.sender === "system") {
+      return labels.labelSystem;
+    }
+    return message.name || labels.labelCentre;
+  }
+
+  function timeText(iso) {
+    var when = new Date(iso);
+    return isNaN(when) ? "" : when.toLocaleString(document.documentElement.lang, {
+      day: "numeric", month: "short", hour: "2-digit", minute: "2-digit"
+    });
+  }
+
+  function item(clientId) {
+    return list.querySelector('li[data-client-id="' + clientId + '"]');
+  }
+
+  function render(message, li) {
+    li = li || document.createElement("li");
+    li.textContent = "";
+    li.className = "message message-" + message.sender + (message.acute ? " message-acute" : "");
+    li.dataset.clientId = message.client_id;
+    if (message.seq) {
+      li.dataset.seq = String(message.seq);
+      li.id = "m" + message.seq;
+    }
+    var meta = document.createElement("p");
+    meta.className = "message-meta";
+    var who = document.createElement("span");
+    who.className = "message-sender";
+    who.textContent = senderLabel(message);
+    meta.appendChild(who);
+    if (message.created_at) {
+      var time = document.createElement("time");
+      time.dateTime = message.created_at;
+      time.textContent = " " + timeText(message.created_at);
+      meta.appendChild(time);
+    }
+    li.appendChild(meta);
+    if (message.text) {
+      var text = document.createElement("p");
+      text.className = "message-text";
+      text.textContent = message.text; // CSS keeps the line breaks (white-space: pre-line)
+      li.appendChild(text);
+    }
+    if (message.attachment) {
+      var file = document.createElement("p");
+      file.className = "message-file";
+      var link = document.createElement("a");
+      link.href = form.action.replace(/send\/$/, "files/" + message.attachment.id + "/");
+      link.setAttribute("download", "");
+      link.textContent = labels.labelFile;
+      file.appendChild(link);
+      li.appendChild(file);
+    }
+    if (message.state) {
+      var state = document.createElement("p");
+      state.className = "message-state";
+      state.textContent = message.state;
+      li.appendChild(state);
+    }
+    return li;
+  }
+
+  function removeEmptyNote() {
+    var empty = root.querySelector("[data-empty]");
+    if (empty) {
+      empty.remove();
+    }
+  }
+
+  function received(frame) {
+    if (frame.reset || (frame.conversation !== null && conversation !== null && frame.conversation !== conversation && !frame.reset)) {
+      if (!frame.reset) {
+        // A new conversation was opened since this page: ask for all of it.
+        send({ type: "sync", after: 0, conversation: null });
+        return;
+      }
+      Array.prototype.forEach.call(list.querySelectorAll("li[data-seq]"), function (li) {
+        li.remove();
+      });
+      lastSeq = 0;
+    }
+    conversation = frame.conversation;
+    var news = [];
+    frame.messages.forEach(function (message) {
+      var li = item(message.client_id);
+      if (!li) {
+        li = render(message);
+        list.appendChild(li);
+        if (message.sender !== "visitor") {
+          news.push(senderLabel(message) + ": " + message.text);
+        }
+      } else {
+        render(message, li);
+      }
+      delete pending[message.client_id];
+      lastSeq = Math.max(lastSeq, message.seq);
+    });
+    if (frame.messages.length) {
+      removeEmptyNote();
+    }
+    if (news.length) {
+      announce.textContent = labels.labelNewReply + " " + news.join(" ");
+    }
+  }
+
+  function acked(frame) {
+    var entry = pending[frame.client_id];
+    delete pending[frame.client_id];
+    var li = item(frame.client_id);
+    if (li && !li.dataset.seq) {
+      li.dataset.seq = String(frame.seq);
+      li.id = "m" + frame.seq;
+      var state = li.querySelector(".message-state");
+      if (state) {
+        state.textContent = labels.labelSent;
+      }
+    }
+    if (entry && entry.acute && acuteBox) {
+      acuteBox.hidden = false;
+    }
+  }
+
+  function refused(frame) {
+    if (frame.client_id && pending[frame.client_id]) {
+      delete pending[frame.client_id];
+      var li = item(frame.client_id);
+      if (li) {
+        var state = li.querySelector(".message-state");
+        state.textContent = frame.message;
+        state.setAttribute("role", "alert");
+      }
+    } else if (frame.message) {
+      status(frame.message);
+    }
+  }
+
+  function send(payload) {
+    if (socket && socket.readyState === WebSocket.OPEN) {
+      socket.send(JSON.stringify(payload));
+      return true;
+    }
+    return false;
+  }
+
+  function sendPending() {
+    Object.keys(pending).forEach(function (clientId) {
+      var entry = pending[clientId];
+      send({ type: "send", client_id: clientId, text: entry.text, acute: entry.acute });
+    });
+  }
+
+  function connect() {
+    if (stopped || !attached()) {
+      return;
+    }
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    socket = new WebSocket(scheme + window.location.host + root.dataset.socketPath);
+    socket.addEventListener("open", function () {
+      opened = true;
+      delay = 1000;
+      status("");
+      send({ type: "sync", after: lastSeq, conversation: conversation });
+      sendPending();
+    });
+    socket.addEventListener("message", function (event) {
+      if (!attached()) {
+        return;
+      }
+      var frame;
+      try {
+        frame = JSON.parse(event.data);
+      } catch (error) {
+        return;
+      }
+      if (frame.type === "messages") {
+        received(frame);
+      } else if (frame.type === "ack") {
+        acked(frame);
+      } else if (frame.type === "error") {
+        refused(frame);
+      } else if (frame.kind === "room.deleted") {
+        stopped = true;
+        status(labels.labelDeleted);
+      }
+    });
+    socket.addEventListener("close", function (event) {
+      socket = null;
+      if (stopped || !attached()) {
+        return;
+      }
+      if (event.code === 4401 || event.code === 4403) {
+        // The room session ended (left, idle, quick exit elsewhere): a reload leads to the entry.
+        stopped = true;
+        window.location.reload();
+        return;
+      }
+      if (opened) {
+        status(labels.labelOffline);
+      }
+      Object.keys(pending).forEach(function (clientId) {
+        var state = item(clientId) && item(clientId).querySelector(".message-state");
+        if (state) {
+          state.textContent = labels.labelFailed;
+        }
+      });
+      window.setTimeout(connect, delay + Math.floor(Math.random() * 500));
+      delay = Math.min(delay * 2, 30000);
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    var file = form.querySelector("input[type=file]");
+    // Files, and any message while the socket is not open, go by the plain form post.
+    if ((file && file.files.length) || !socket || socket.readyState !== WebSocket.OPEN) {
+      return;
+    }
+    var textarea = form.querySelector("textarea");
+    var acute = form.querySelector("input[name=acute]");
+    var text = textarea.value.trim();
+    if (!text) {
+      return; // the server's answer explains
+    }
+    event.preventDefault();
+    var clientId = window.crypto.randomUUID();
+    pending[clientId] = { text: text, acute: !!(acute && acute.checked) };
+    if (acute && acute.checked && acuteBox) {
+      // Show 112 at once, before the server answers (issue 9, item 4).
+      acuteBox.hidden = false;
+    }
+    removeEmptyNote();
+    list.appendChild(render({
+      client_id: clientId, sender: "visitor", text: text, acute: pending[clientId].acute,
+      state: labels.labelSending
+    }));
+    send({ type: "send", client_id: clientId, text: text, acute: pending[clientId].acute });
+    textarea.value = "";
+    if (acute) {
+      acute.checked = false;
+    }
+    textarea.focus();
+  });
+
+  connect();
+})();

@@ -1,0 +1,203 @@
+"""The visitor's socket at /ws/room/ (consumers.RoomConsumer): send -> ack after commit, sync
+after a sequence number, live delivery of replies, presence, and a session that left the room
+is closed (issue 9, item 2).
+
+Consumers read the database from other threads, so these tests commit (``committed_db``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.contrib.sessions.models import Session
+
+from hedershus.core.auth import CLOSE_SIGNED_OUT
+from hedershus.core.consumers import websocket_stack
+from hedershus.core.testing import committed_db
+from hedershus.messaging.models import Conversation, Message
+from hedershus.messaging.routing import websocket_urlpatterns
+from hedershus.messaging.services.messages import message_post_staff, message_post_visitor
+from hedershus.messaging.tests.helpers import centre_always_open, room_make, room_session_key
+from hedershus.rooms.models import Room
+
+pytestmark = [committed_db, pytest.mark.asyncio]
+
+APPLICATION = websocket_stack(websocket_urlpatterns)
+
+
+@pytest.fixture(autouse=True)
+def _in_memory_layer(settings: Any) -> None:
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+
+def _communicator(session_key: str | None) -> WebsocketCommunicator:
+    headers = [(b"origin", b"http://localhost"), (b"host", b"localhost")]
+    if session_key:
+        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={session_key}".encode()))
+    return WebsocketCommunicator(APPLICATION, "/ws/room/", headers=headers)
+
+
+async def _open(room: Room) -> tuple[str, WebsocketCommunicator]:
+    key = await database_sync_to_async(room_session_key)(room)
+    communicator = _communicator(key)
+    connected, code = await communicator.connect()
+    assert connected, code
+    return key, communicator
+
+
+async def _room() -> Room:
+    await database_sync_to_async(centre_always_open)()
+    return await database_sync_to_async(room_make)()
+
+
+async def test_a_socket_without_a_room_is_refused(db: None) -> None:
+    key = await database_sync_to_async(room_session_key)(None)
+    communicator = _communicator(key)
+    connected, code = await communicator.connect()
+    assert (connected, code) == (False, CLOSE_SIGNED_OUT)
+    await communicator.disconnect()
+
+
+async def test_send_is_acknowledged_with_its_seq_after_commit() -> None:
+    room = await _room()
+    _key, socket = await _open(room)
+    client_id = str(uuid.uuid4())
+    await socket.send_json_to({"type": "send", "client_id": client_id, "text": "Hej", "acute": False})
+    frames = [await socket.receive_json_from(timeout=5) for _ in range(2)]
+    ack = next(f for f in frames if f.get("type") == "ack")
+    assert ack == {"type": "ack", "client_id": client_id, "seq": 1}
+    stored = await database_sync_to_async(Message.objects.get)(client_id=client_id)
+    assert stored.seq == 1  # committed when acknowledged: another connection reads it
+    # The hint that followed brought the message itself, read from the database.
+    pushed = next(f for f in frames if f.get("type") == "messages")
+    assert [m["text"] for m in pushed["messages"]] == ["Hej"]
+    await socket.disconnect()
+
+
+async def test_a_resend_with_the_same_client_id_gets_the_same_seq() -> None:
+    room = await _room()
+    _key, socket = await _open(room)
+    client_id = str(uuid.uuid4())
+    acks = []
+    for _ in range(2):
+        await socket.send_json_to({"type": "send", "client_id": client_id, "text": "Hej", "acute": False})
+        while True:
+            frame = await socket.receive_json_from(timeout=5)
+            if frame.get("type") == "ack":
+                acks.append(frame["seq"])
+                break
+    assert acks == [1, 1]
+    assert await database_sync_to_async(Message.objects.count)() == 1
+    await socket.disconnect()
+
+
+async def test_a_refused_message_is_an_error_frame_naming_the_client_id() -> None:
+    room = await _room()
+    _key, socket = await _open(room)
+    client_id = str(uuid.uuid4())
+    await socket.send_json_to({"type": "send", "client_id": client_id, "text": "   ", "acute": False})
+    frame = await socket.receive_json_from(timeout=5)
+    assert frame["type"] == "error" and frame["error"] == "invalid" and frame["client_id"] == client_id
+    assert frame["message"]
+    assert not await database_sync_to_async(Message.objects.exists)()
+    await socket.disconnect()
+
+
+def _three_messages_and_a_reply(room: Room, counsellor: Any) -> Conversation:
+    for text in ("ett", "två", "tre"):
+        message_post_visitor(room=room, client_id=uuid.uuid4(), text=text)
+    conversation = Conversation.objects.get(room=room)
+    message_post_staff(user=counsellor, conversation=conversation, client_id=uuid.uuid4(), text="svar")
+    return conversation
+
+
+async def test_sync_after_a_seq_returns_exactly_the_missed_messages(counsellor: Any) -> None:
+    room = await _room()
+    conversation = await database_sync_to_async(_three_messages_and_a_reply)(room, counsellor)
+    _key, socket = await _open(room)
+    await socket.send_json_to({"type": "sync", "after": 2, "conversation": conversation.pk})
+    frame = await socket.receive_json_from(timeout=5)
+    assert frame["type"] == "messages" and frame["reset"] is False
+    assert [(m["seq"], m["text"], m["sender"]) for m in frame["messages"]] == [
+        (3, "tre", "visitor"),
+        (4, "svar", "staff"),
+    ]
+    assert frame["messages"][1]["name"] == "Counsellor"
+    await socket.disconnect()
+
+
+async def test_sync_naming_an_older_conversation_resets_to_the_current_one(counsellor: Any) -> None:
+    room = await _room()
+    conversation = await database_sync_to_async(_three_messages_and_a_reply)(room, counsellor)
+    _key, socket = await _open(room)
+    await socket.send_json_to({"type": "sync", "after": 3, "conversation": conversation.pk + 1000})
+    frame = await socket.receive_json_from(timeout=5)
+    assert frame["reset"] is True and [m["seq"] for m in frame["messages"]] == [1, 2, 3, 4]
+    await socket.disconnect()
+
+
+async def test_a_bad_sync_is_an_error_frame() -> None:
+    room = await _room()
+    _key, socket = await _open(room)
+    await socket.send_json_to({"type": "sync", "after": "x"})
+    assert (await socket.receive_json_from(timeout=5))["type"] == "error"
+    await socket.disconnect()
+
+
+async def test_a_counsellors_reply_reaches_the_visitors_socket(counsellor: Any) -> None:
+    room = await _room()
+    await database_sync_to_async(message_post_visitor)(room=room, client_id=uuid.uuid4(), text="Hej")
+    conversation = await database_sync_to_async(Conversation.objects.get)(room=room)
+    _key, socket = await _open(room)
+    await database_sync_to_async(message_post_staff)(
+        user=counsellor, conversation=conversation, client_id=uuid.uuid4(), text="Hej, jag heter C"
+    )
+    frame = await socket.receive_json_from(timeout=5)
+    assert frame["type"] == "messages"
+    assert [m["text"] for m in frame["messages"]] == ["Hej, jag heter C"]
+    await socket.disconnect()
+
+
+async def test_presence_is_set_on_connect_and_cleared_on_disconnect() -> None:
+    room = await _room()
+    await database_sync_to_async(message_post_visitor)(room=room, client_id=uuid.uuid4(), text="Hej")
+    conversation = await database_sync_to_async(Conversation.objects.get)(room=room)
+    layer = get_channel_layer()
+    staff_channel = await layer.new_channel()
+    await layer.group_add(f"conversation.{conversation.pk}", staff_channel)
+    _key, socket = await _open(room)
+    event = await layer.receive(staff_channel)
+    assert event["event"] == {"kind": "presence", "conversation": conversation.pk, "online": True}
+    await database_sync_to_async(conversation.refresh_from_db)()
+    assert conversation.visitor_seen_at is not None
+    await socket.disconnect()
+    event = await layer.receive(staff_channel)
+    assert event["event"]["online"] is False
+    await database_sync_to_async(conversation.refresh_from_db)()
+    assert conversation.visitor_seen_at is None
+
+
+async def test_a_session_that_left_the_room_is_closed_at_the_next_message() -> None:
+    room = await _room()
+    key, socket = await _open(room)
+    await database_sync_to_async(Session.objects.filter(session_key=key).delete)()
+    await socket.send_json_to({"type": "sync", "after": 0})
+    assert await socket.receive_output(timeout=5) == {"type": "websocket.close", "code": CLOSE_SIGNED_OUT}
+    await socket.disconnect()
+
+
+async def test_a_deleted_room_is_told_and_the_socket_closed() -> None:
+    from hedershus.rooms.services import room_delete
+
+    room = await _room()
+    _key, socket = await _open(room)
+    await database_sync_to_async(room_delete)(room)
+    assert await socket.receive_json_from(timeout=5) == {"kind": "room.deleted"}
+    assert (await socket.receive_output(timeout=5))["type"] == "websocket.close"
+    await socket.disconnect()

@@ -1,0 +1,182 @@
+"""The visitor's thread page without JavaScript: post, redirect, replies on reload; acute help;
+attachments up and down (issue 9, items 2, 4 and 7)."""
+
+from __future__ import annotations
+
+import io
+import re
+import uuid
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+
+from hedershus.messaging.models import Attachment, Conversation, Message
+from hedershus.messaging.services.messages import MESSAGE_MAX_CHARS, message_post_staff
+from hedershus.messaging.tests.helpers import centre_always_open, room_enter, room_make
+from hedershus.messaging.tests.test_attachments import jpeg_with_gps, png
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def room() -> Any:
+    centre_always_open()
+    return room_make()
+
+
+@pytest.fixture
+def in_room(client: Any, room: Any) -> Any:
+    return room_enter(client, room)
+
+
+def _thread_url() -> str:
+    with translation.override("sv"):
+        return reverse("messaging:thread")
+
+
+def _post_url() -> str:
+    with translation.override("sv"):
+        return reverse("messaging:post")
+
+
+def _client_id(html: str) -> str:
+    found = re.search(r'name="client_id" value="([0-9a-f-]{36})"', html)
+    assert found, "the form carries a client id"
+    return found.group(1)
+
+
+def test_without_a_room_the_thread_leads_to_the_entry(client: Any) -> None:
+    response = client.get(_thread_url())
+    assert response.status_code == 302
+    assert "/room/enter/" in response["Location"]
+
+
+def test_the_journey_without_javascript(in_room: Any, room: Any, counsellor: Any) -> None:
+    page = in_room.get(_thread_url())
+    assert page.status_code == 200
+    assert page["Cache-Control"] == "no-store"
+    html = page.content.decode()
+    assert 'autocomplete="off"' in html
+    response = in_room.post(_post_url(), {"client_id": _client_id(html), "text": "Jag vill prata med någon"})
+    assert response.status_code == 302 and response["Location"].endswith(_thread_url() + "#latest")
+    assert "Jag vill prata med någon" in in_room.get(_thread_url()).content.decode()
+    # A counsellor answers; the visitor reloads and sees the reply with the first name only.
+    message_post_staff(
+        user=counsellor,
+        conversation=Conversation.objects.get(),
+        client_id=uuid.uuid4(),
+        text="Hej, jag finns här",
+    )
+    html = in_room.get(_thread_url()).content.decode()
+    assert "Hej, jag finns här" in html and "Counsellor" in html
+    assert counsellor.email not in html and (counsellor.last_name or "@") not in html
+
+
+def test_the_page_has_a_neutral_title(in_room: Any) -> None:
+    html = in_room.get(_thread_url()).content.decode()
+    title = re.search(r"<title>(.*?)</title>", html, re.S)
+    assert title and "Hedershus" not in title.group(1) and "samtal" not in title.group(1).lower()
+
+
+def test_submitting_the_same_form_twice_stores_the_message_once(in_room: Any) -> None:
+    client_id = _client_id(in_room.get(_thread_url()).content.decode())
+    for _ in range(2):
+        response = in_room.post(_post_url(), {"client_id": client_id, "text": "Hej"})
+        assert response.status_code == 302
+    assert Message.objects.count() == 1
+
+
+def test_each_rendering_of_the_form_has_a_new_client_id(in_room: Any) -> None:
+    first = _client_id(in_room.get(_thread_url()).content.decode())
+    assert first != _client_id(in_room.get(_thread_url()).content.decode())
+
+
+def test_an_empty_message_is_refused_with_a_reason_and_nothing_is_stored(in_room: Any) -> None:
+    client_id = _client_id(in_room.get(_thread_url()).content.decode())
+    response = in_room.post(_post_url(), {"client_id": client_id, "text": "  "})
+    assert response.status_code == 400
+    assert 'class="error"' in response.content.decode()
+    assert not Message.objects.exists()
+
+
+def test_a_too_long_message_is_refused_and_kept_in_the_form(in_room: Any) -> None:
+    client_id = _client_id(in_room.get(_thread_url()).content.decode())
+    text = "ord " * (MESSAGE_MAX_CHARS // 4 + 10)
+    response = in_room.post(_post_url(), {"client_id": client_id, "text": text})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert str(MESSAGE_MAX_CHARS) in html.replace("\xa0", "").replace(" ", "")
+    assert "ord ord ord" in html  # what the visitor wrote is not lost
+    assert not Message.objects.exists()
+
+
+def test_i_need_help_now_shows_112_and_what_happens_next(in_room: Any) -> None:
+    before = in_room.get(_thread_url()).content.decode()
+    assert re.search(r'id="acute-help"[^>]*hidden', before)  # the control: hidden at first
+    in_room.post(_post_url(), {"client_id": _client_id(before), "text": "Hjälp", "acute": "on"})
+    html = in_room.get(_thread_url()).content.decode()
+    assert not re.search(r'id="acute-help"[^>]*hidden', html)
+    assert "112" in html
+    assert Conversation.objects.get().acute_since is not None
+
+
+def test_a_picture_is_sent_stripped_and_downloaded_by_its_room_only(
+    in_room: Any, client: Any, room: Any, django_user_model: Any
+) -> None:
+    client_id = _client_id(in_room.get(_thread_url()).content.decode())
+    upload = SimpleUploadedFile("semester.pdf", jpeg_with_gps(), content_type="application/pdf")
+    response = in_room.post(_post_url(), {"client_id": client_id, "text": "", "attachment": upload})
+    assert response.status_code == 302
+    attachment = Attachment.objects.get()
+    assert attachment.content_type == "image/jpeg"  # from the bytes, not the name or header
+    html = in_room.get(_thread_url()).content.decode()
+    with translation.override("sv"):
+        url = reverse("messaging:attachment", kwargs={"message_id": attachment.message_id})
+    assert url in html
+    download = in_room.get(url)
+    assert download.status_code == 200
+    assert download["Content-Type"] == "image/jpeg"
+    assert download["Cache-Control"] == "no-store"
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert download["Content-Disposition"] == 'attachment; filename="image.jpg"'
+    assert b"PhoneMaker" not in download.content
+
+
+def test_a_file_that_is_not_a_picture_or_pdf_is_refused(in_room: Any) -> None:
+    client_id = _client_id(in_room.get(_thread_url()).content.decode())
+    upload = SimpleUploadedFile(
+        "bild.png", b"<html><script>alert(1)</script></html>", content_type="image/png"
+    )
+    response = in_room.post(_post_url(), {"client_id": client_id, "text": "titta", "attachment": upload})
+    assert response.status_code == 400
+    assert "PDF" in response.content.decode()
+    assert not Message.objects.exists()
+
+
+def test_a_too_large_file_is_refused_with_a_plain_message(in_room: Any, settings: Any) -> None:
+    settings.ATTACHMENT_MAX_BYTES = 2000
+    client_id = _client_id(in_room.get(_thread_url()).content.decode())
+    big = io.BytesIO(png((400, 400)) + b"\x00" * 5000)
+    upload = SimpleUploadedFile("stor.png", big.getvalue(), content_type="image/png")
+    response = in_room.post(_post_url(), {"client_id": client_id, "text": "hej", "attachment": upload})
+    assert response.status_code == 400
+    assert not Message.objects.exists()
+    html = response.content.decode()
+    assert 'class="error"' in html
+
+
+def test_a_pdf_is_always_a_download(in_room: Any) -> None:
+    from hedershus.cms.tests.test_documents import pdf
+
+    client_id = _client_id(in_room.get(_thread_url()).content.decode())
+    upload = SimpleUploadedFile("x.pdf", pdf(), content_type="application/pdf")
+    in_room.post(_post_url(), {"client_id": client_id, "text": "", "attachment": upload})
+    attachment = Attachment.objects.get()
+    with translation.override("sv"):
+        url = reverse("messaging:attachment", kwargs={"message_id": attachment.message_id})
+    download = in_room.get(url)
+    assert download["Content-Disposition"] == 'attachment; filename="document.pdf"'
+    assert download["Content-Type"] == "application/pdf"
