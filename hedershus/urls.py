@@ -24,6 +24,7 @@ urlpatterns = [
     path(f"{STAFF}auth/", include("allauth.urls")),
     path(f"{STAFF}audit/", include("hedershus.audit.urls")),
     path(f"{STAFF}settings/", include("hedershus.portal.staff_urls")),
+    path(f"{STAFF}conversations/", include("hedershus.messaging.staff_urls")),
     # Wagtail's admin, for editors; gated by hedershus.cms.middleware.CmsAdminMiddleware.
     path(f"{STAFF}cms/", include(wagtailadmin_urls)),
     path(STAFF, include("hedershus.accounts.urls")),

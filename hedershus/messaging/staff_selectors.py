@@ -103,6 +103,12 @@ def _queue_order(conversations: QuerySet[Conversation]) -> QuerySet[Conversation
     )
 
 
+def visitor_online(conversation: Conversation, *, now: dt.datetime | None = None) -> bool:
+    """Whether the visitor's socket refreshed ``visitor_seen_at`` within ``VISITOR_ONLINE_SECONDS``."""
+    seen = conversation.visitor_seen_at
+    return seen is not None and ((now or timezone.now()) - seen).total_seconds() <= VISITOR_ONLINE_SECONDS
+
+
 @dataclass(frozen=True)
 class QueueRow:
     """One conversation as the queue shows it. ``waiting_minutes``: whole minutes since
@@ -129,11 +135,10 @@ def _row(conversation: Conversation, now: dt.datetime) -> QueueRow:
     waiting = None
     if conversation.waiting_since is not None:
         waiting = max(0, int((now - conversation.waiting_since).total_seconds() // 60))
-    seen = conversation.visitor_seen_at
     return QueueRow(
         conversation=conversation,
         waiting_minutes=waiting,
-        visitor_online=seen is not None and (now - seen).total_seconds() <= VISITOR_ONLINE_SECONDS,
+        visitor_online=visitor_online(conversation, now=now),
         language=conversation.room.language,
         acute=conversation.acute_since is not None,
     )
@@ -193,7 +198,7 @@ def room_contact_person(room: Any) -> User | None:
         .order_by("-last_contact_at", "-pk")
         .first()
     )
-    return link.staff if link is not None else None  # type: ignore[return-value]
+    return link.staff if link is not None else None
 
 
 def standard_replies_for(language: str) -> list[StandardReply]:
@@ -204,3 +209,15 @@ def standard_replies_for(language: str) -> list[StandardReply]:
         if reply.title not in chosen or reply.language == language:
             chosen[reply.title] = reply
     return sorted(chosen.values(), key=lambda reply: reply.title.casefold())
+
+
+def absences_visible_to(user: Any, *, removable: bool = False) -> QuerySet[Absence]:
+    """Absences not yet over that ``user`` may see: a supervisor every one, a counsellor
+    their own and those they stand in for; with ``removable``, only those ``user`` may
+    remove (a supervisor any, a counsellor their own). None without ``HANDLE_CASES``."""
+    current = Absence.objects.filter(ends_on__gte=centre_today()).select_related("staff", "stand_in")
+    if not user_has_capability(user, Capability.HANDLE_CASES):
+        return current.none()
+    if not user_has_capability(user, Capability.SUPERVISE_CASES):
+        current = current.filter(Q(staff=user) if removable else Q(staff=user) | Q(stand_in=user))
+    return current.order_by("starts_on", "pk")

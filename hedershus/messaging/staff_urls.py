@@ -1,0 +1,22 @@
+"""The counsellors' pages under /staff/conversations/ (namespace ``messaging_staff``)."""
+
+from django.urls import path
+
+from hedershus.messaging import staff_views
+
+app_name = "messaging_staff"
+
+urlpatterns = [
+    path("", staff_views.queue, name="queue"),
+    path("<int:pk>/", staff_views.conversation, name="conversation"),
+    path("<int:pk>/claim/", staff_views.claim, name="claim"),
+    path("<int:pk>/reply/", staff_views.reply, name="reply"),
+    path("<int:pk>/transfer/", staff_views.transfer, name="transfer"),
+    path("<int:pk>/close/", staff_views.close, name="close"),
+    path("replies/", staff_views.standard_replies, name="standard_replies"),
+    path("replies/<int:pk>/", staff_views.standard_reply_edit, name="standard_reply_edit"),
+    path("replies/<int:pk>/delete/", staff_views.standard_reply_delete, name="standard_reply_delete"),
+    path("hours/", staff_views.opening_hours, name="opening_hours"),
+    path("absences/", staff_views.absences, name="absences"),
+    path("absences/<int:pk>/delete/", staff_views.absence_delete, name="absence_delete"),
+]
