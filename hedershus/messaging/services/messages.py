@@ -202,6 +202,35 @@ def message_post_staff(
     return posted.message
 
 
+def attachment_open_staff(*, user: Any, message_id: int) -> Attachment:
+    """The attachment of message ``message_id`` for staff member ``user``, recorded as an
+    audit event (``messaging.attachment_downloaded``: every staff read of personal data is).
+
+    ``user`` must see the message's conversation (``staff_selectors.conversations_visible_to``);
+    otherwise, or without an attachment, ``NotFound``. For the counsellors' download view,
+    which answers with ``views.attachment_response(attachment, inline_images=True)``.
+    """
+    with transaction.atomic():
+        attachment = (
+            Attachment.objects.filter(
+                message_id=message_id,
+                message__conversation__in=conversations_visible_to(user).values("pk"),
+            )
+            .select_related("message")
+            .first()
+        )
+        if attachment is None:
+            raise NotFound(_("The file was not found."))
+        audit_record(
+            "messaging.attachment_downloaded",
+            actor=user,
+            object_type="messaging.conversation",
+            object_id=attachment.message.conversation_id,
+            data={"seq": attachment.message.seq, "content_type": attachment.content_type},
+        )
+    return attachment
+
+
 def visitor_presence_set(room: Room, *, online: bool) -> Conversation | None:
     """Records whether the visitor of ``room`` has the thread open (a socket connected) and
     tells the staff watching the open conversation (``{"kind": "presence"}``).

@@ -315,3 +315,28 @@ def test_two_first_messages_at_once_share_one_conversation() -> None:
     assert not errors, errors
     assert Conversation.objects.count() == 1
     assert sorted(Message.objects.values_list("seq", flat=True)) == [1, 2, 3]
+
+
+# --- staff downloads -----------------------------------------------------------------------
+
+
+def test_staff_who_see_the_conversation_open_its_attachment_and_it_is_audited(
+    room: Any, counsellor: Any, colleague: Any
+) -> None:
+    from hedershus.messaging.attachments import attachment_check
+    from hedershus.messaging.services.messages import attachment_open_staff
+    from hedershus.messaging.tests.test_attachments import png
+
+    message = message_post_visitor(
+        room=room, client_id=uuid.uuid4(), text="", attachment=attachment_check(png())
+    )
+    message_post_staff(
+        user=counsellor, conversation=message.conversation, client_id=uuid.uuid4(), text="Tack"
+    )
+    attachment = attachment_open_staff(user=counsellor, message_id=message.pk)
+    assert attachment.message_id == message.pk
+    event = AuditEvent.objects.get(event_type="messaging.attachment_downloaded")
+    assert event.actor == counsellor and event.object_id == str(message.conversation_id)
+    with pytest.raises(NotFound):  # now the counsellor's conversation: not the colleague's
+        attachment_open_staff(user=colleague, message_id=message.pk)
+    assert AuditEvent.objects.filter(event_type="messaging.attachment_downloaded").count() == 1

@@ -20,6 +20,9 @@
     return;
   }
 
+  // This page's CSP nonce: scripts of a page shown in place (below) run with it.
+  var nonce = document.currentScript ? document.currentScript.nonce : "";
+
   function active() {
     return document.body !== null && document.body.hasAttribute("data-single-entry");
   }
@@ -76,6 +79,14 @@
     // Scripts parsed by DOMParser never run: this script and the quick exit's keep working
     // through their listeners on document and window.
     document.body.replaceWith(document.adoptNode(next.body));
+    // A page's own inline script marked data-page-script (the room's chat) runs again here,
+    // under this page's nonce; the shell's scripts are not marked, their listeners live on.
+    Array.prototype.forEach.call(document.body.querySelectorAll("script[data-page-script]"), function (old) {
+      var script = document.createElement("script");
+      script.nonce = nonce;
+      script.textContent = old.textContent;
+      old.replaceWith(script);
+    });
     window.history.replaceState(null, "", url);
     pointBackLink();
     focusMain();
