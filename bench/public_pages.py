@@ -115,6 +115,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=2, help="length of one slice")
     parser.add_argument("--rounds", type=int, default=4, help="slices per path, interleaved")
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--port", type=int, default=0, help="loopback port for the server (0: any free one)")
     args = parser.parse_args()
     if not (0 < args.seconds <= 30 and 0 < args.rounds <= 20 and 0 < args.connections <= 64):
         parser.error("keep it bounded: --seconds ≤ 30, --rounds ≤ 20, --connections ≤ 64")
@@ -152,7 +153,7 @@ def main() -> None:
         pages = {name: url for name, url in json.loads(found.stdout.strip().splitlines()[-1]).items() if url}
         paths = {"bare view": BARE, **pages}
 
-        port = _free_port()
+        port = args.port or _free_port()
         server = subprocess.Popen(
             [python, "manage.py", "serve", "--host", "127.0.0.1", "--port", str(port)],
             cwd=ROOT,

@@ -12,8 +12,17 @@ English, reproducible with --seed), builds the search index, and times queries t
 
 Loopback and local files only; every loop is bounded.
 
+For PostgreSQL it also prints ``EXPLAIN ANALYZE`` of the visitor's search query for one
+common word and for two words, to show which indexes it reads.
+
+``--keep DIR`` keeps the SQLite file and the PostgreSQL database (named by --bench-database)
+after the run and reuses them when they already hold the articles, so that another version
+of the code (``--code DIR``: a checkout of an older commit, e.g. from ``git archive``) can be
+measured on the same data in the same sitting.
+
     .venv/bin/python bench/search_latency.py [--articles 10000] [--queries 60]
-        [--postgres postgres://postgres@127.0.0.1:5432/test] [--no-postgres]
+        [--postgres postgres://postgres@127.0.0.1:5432/test] [--bench-database hedershus_bench]
+        [--no-postgres] [--keep DIR] [--code DIR]
 """
 
 from __future__ import annotations
@@ -108,6 +117,25 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+def _explain(terms_text: str, language: str) -> str:
+    """PostgreSQL's plan, run for real, of the visitor's search for ``terms_text``."""
+    from django.db import connection, transaction
+    from wagtail.models import Locale, Page
+
+    from hedershus.cms import text
+
+    try:
+        from hedershus.cms.search_backend import site_search_sql
+    except ImportError:  # code from before the query was built in one place
+        return "(not available in this version of the code)"
+    locale = Locale.objects.get(language_code=language)
+    pages = Page.objects.live().public().filter(locale=locale)
+    (sql, params), _count = site_search_sql(pages, text.query_terms(terms_text, language), 0, 20)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
 def _worker(articles: int, queries: int, seed: int) -> dict[str, Any]:
     import django
 
@@ -125,10 +153,24 @@ def _worker(articles: int, queries: int, seed: int) -> dict[str, Any]:
     started = time.monotonic()
     call_command("migrate", verbosity=0, interactive=False)
     migrated = time.monotonic()
-    vocabulary = _generate(articles, seed)
-    generated = time.monotonic()
-    call_command("update_index", verbosity=0)
-    indexed = time.monotonic()
+    if ArticlePage.objects.count() >= articles:  # kept from an earlier run (--keep)
+        from hedershus.cms.demo import read_sources
+
+        vocabulary: dict[str, list[str]] = {}
+        for source in read_sources():
+            vocabulary.setdefault(source.lang, []).extend(_words(source.title + " " + source.body_html))
+        generated = indexed = time.monotonic()
+    else:
+        vocabulary = _generate(articles, seed)
+        generated = time.monotonic()
+        call_command("update_index", verbosity=0)
+        indexed = time.monotonic()
+    if connection.vendor == "postgresql":
+        # Fresh statistics, as autovacuum keeps them on a running server; without them the
+        # planner guesses the 10,000 new rows are a handful.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    load_before = os.getloadavg()[0]
 
     rng = random.Random(seed + 1)
     client = Client()
@@ -166,6 +208,7 @@ def _worker(articles: int, queries: int, seed: int) -> dict[str, Any]:
             way: {
                 "p50": statistics.median(values),
                 "p95": _percentile(values, 0.95),
+                "p99": _percentile(values, 0.99),
                 "max": max(values),
                 "n": len(values),
             }
@@ -173,8 +216,20 @@ def _worker(articles: int, queries: int, seed: int) -> dict[str, Any]:
         }
         for kind, ways in timings.items()
     }
+    load_after = os.getloadavg()[0]
+    plans = {}
+    if connection.vendor == "postgresql":
+        counts = Counter(vocabulary["en"])
+        common = [w for w, _n in counts.most_common(40)]
+        rare = [w for w, n in counts.items() if n <= 2] or common
+        plans = {
+            f"one common word ({common[0]})": _explain(common[0], "en"),
+            f"two words ({common[1]} {rare[0]})": _explain(f"{common[1]} {rare[0]}", "en"),
+        }
     return {
         "database": _database_name(connection),
+        "load": [round(load_before, 2), round(load_after, 2)],
+        "plans": plans,
         "articles": ArticlePage.objects.count(),
         "median_hits": {kind: statistics.median(values) for kind, values in found.items()},
         "seconds": {
@@ -199,9 +254,11 @@ def _run_worker(database_url: str, args: argparse.Namespace) -> dict[str, Any]:
         "DJANGO_SETTINGS_MODULE": "hedershus.settings",
         "PYTHONPATH": str(ROOT),
     }
-    command = [sys.executable, __file__, "--worker", "--articles", str(args.articles)]
+    code = Path(args.code).resolve() if args.code else ROOT
+    env["PYTHONPATH"] = str(code)
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", "--articles", str(args.articles)]
     command += ["--queries", str(args.queries), "--seed", str(args.seed)]
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=3600)
+    result = subprocess.run(command, cwd=code, env=env, capture_output=True, text=True, timeout=3600)
     if result.returncode != 0:
         raise RuntimeError(f"worker failed:\n{result.stderr[-4000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -217,37 +274,48 @@ def _postgres(admin_url: str, args: argparse.Namespace) -> dict[str, Any] | None
         print(f"PostgreSQL not reachable at {admin_url}: {exc}", file=sys.stderr)
         return None
     parts = urlsplit(admin_url)
-    bench_url = urlunsplit(parts._replace(path="/" + BENCH_DATABASE))
+    name = sql.Identifier(args.bench_database)
+    bench_url = urlunsplit(parts._replace(path="/" + args.bench_database))
     with admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(BENCH_DATABASE)))
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DATABASE)))
+        exists = admin.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [args.bench_database]
+        ).fetchone()
+        if not (args.keep and exists):
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(name))
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(name))
         try:
             return _run_worker(bench_url, args)
         finally:
-            admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(BENCH_DATABASE))
-            )
+            if not args.keep:
+                admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
 
 
 def _table(results: list[dict[str, Any]]) -> str:
     lines = [
-        "| database | query | selector p50 | selector p95 | view p50 | view p95 | view max | median hits |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| database | query | selector p50 | selector p95 | selector p99 | view p50 | view p95 | view p99 |"
+        " median hits |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for result in results:
         for kind in QUERY_KINDS:
             s, v = result["latency_ms"][kind]["selector"], result["latency_ms"][kind]["view"]
             lines.append(
                 f"| {result['database']} | {kind} | {s['p50']:.1f} ms | {s['p95']:.1f} ms | "
-                f"{v['p50']:.1f} ms | {v['p95']:.1f} ms | {v['max']:.1f} ms | "
+                f"{s['p99']:.1f} ms | {v['p50']:.1f} ms | {v['p95']:.1f} ms | {v['p99']:.1f} ms | "
                 f"{result['median_hits'][kind]:g} |"
             )
     setup = [
         f"- {r['database']}: {r['articles']} articles; migrate {r['seconds']['migrate']} s, "
-        f"generate {r['seconds']['generate']} s, build the index {r['seconds']['index']} s"
+        f"generate {r['seconds']['generate']} s, build the index {r['seconds']['index']} s; "
+        f"load average (1 min) before / after the queries {r['load'][0]} / {r['load'][1]}"
         for r in results
     ]
-    return "\n".join([*lines, "", *setup])
+    plans = [
+        f"\n{r['database']}, EXPLAIN ANALYZE, {kind}:\n\n```\n{plan}\n```"
+        for r in results
+        for kind, plan in r.get("plans", {}).items()
+    ]
+    return "\n".join([*lines, "", *setup, *plans])
 
 
 def main() -> None:
@@ -258,7 +326,10 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=60, help="per database, half Swedish, half English")
     parser.add_argument("--seed", type=int, default=2011)
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--bench-database", default=BENCH_DATABASE, help="PostgreSQL database to create")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--keep", metavar="DIR", help="keep (and reuse) the databases; SQLite's file in DIR")
+    parser.add_argument("--code", metavar="DIR", help="measure the code in DIR (default: this checkout)")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.queries = max(4, min(args.queries, 2000))
@@ -267,13 +338,17 @@ def main() -> None:
         print(json.dumps(_worker(args.articles, args.queries, args.seed)))
         return
     results = []
-    with tempfile.TemporaryDirectory() as directory:
-        results.append(_run_worker(f"sqlite:///{directory}/bench.sqlite3", args))
+    if args.keep:
+        results.append(_run_worker(f"sqlite:///{Path(args.keep).resolve()}/bench.sqlite3", args))
+    else:
+        with tempfile.TemporaryDirectory() as directory:
+            results.append(_run_worker(f"sqlite:///{directory}/bench.sqlite3", args))
     if not args.no_postgres:
         postgres = _postgres(args.postgres, args)
         if postgres is not None:
             results.append(postgres)
-    print(f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs\n")
+    print(f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs")
+    print(f"code: {args.code or ROOT}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n")
     print(_table(results))
 
 
