@@ -8,7 +8,10 @@ each writer repeats one small realistic write for --seconds:
 
 - ``plain``: in a transaction, change one field of its own user row;
 - ``audited``: the same, plus ``audit_record("user.updated", ...)`` in the same transaction,
-  as every service does.
+  as every service does, with the dedicated sealer (`manage.py audit_sealer`, one more
+  process, as in production) sealing the events;
+- ``after-commit`` (with ``--after-commit``): audited, without the dedicated sealer: each
+  writer seals after its own commit (what happens when the sealer is not running).
 
 Each writer has its own row, so the plain writes do not contend with each other: what the
 audited writes lose against them is the audit log's cost. Plain and audited runs alternate
@@ -37,7 +40,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/h_i_bench"
-KINDS = ("plain", "audited")
+KINDS = ("plain", "audited", "after-commit")
 
 
 def _server_url(url: str, database: str) -> str:
@@ -73,6 +76,7 @@ def _configure(url: str) -> None:
     os.environ["SECRET_KEY"] = secrets.token_urlsafe(48)
     os.environ["ENCRYPTION_KEYS"] = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
     os.environ["AUDIT_HMAC_KEYS"] = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    os.environ["ROOM_CODE_PEPPERS"] = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hedershus.settings")
     import django
 
@@ -92,7 +96,7 @@ def _writer(kind: str, user_id: int, seconds: float, barrier: Barrier, results: 
     def write(n: int) -> None:
         with transaction.atomic():
             User.objects.filter(pk=user_id).update(first_name=f"w{n}")
-            if kind == "audited":
+            if kind != "plain":
                 audit_record("user.updated", target=user, data={"fields": ["first_name"]})
 
     write(-1)  # the connection is open and warm before the clock starts
@@ -109,11 +113,55 @@ def _writer(kind: str, user_id: int, seconds: float, barrier: Barrier, results: 
     results.put((count, elapsed, latencies))
 
 
+def _sealer(stop: Any) -> None:
+    """The dedicated sealer, in a process of its own as in production."""
+    from hedershus.audit.sealer import run_sealer
+
+    run_sealer(stop)
+
+
+def _start_sealer(context: Any) -> tuple[Any, Any]:
+    """Starts the dedicated sealer and waits until writers can see it."""
+    from django.db import connections
+
+    from hedershus.audit.services import dedicated_sealer_running, forget_dedicated_sealer
+
+    stop = context.Event()
+    process = context.Process(target=_sealer, args=(stop,))
+    process.start()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        forget_dedicated_sealer()
+        if dedicated_sealer_running():
+            break
+        time.sleep(0.05)
+    else:
+        raise SystemExit("The dedicated sealer did not start.")
+    forget_dedicated_sealer()
+    connections.close_all()  # no connection may cross a fork
+    return process, stop
+
+
+def _stop_sealer(process: Any, stop: Any) -> None:
+    """Lets the sealer seal what the writers left (at most 30 s), then stops it."""
+    from django.db import connections
+
+    from hedershus.audit.models import AuditPending
+
+    deadline = time.monotonic() + 30
+    while AuditPending.objects.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    stop.set()
+    process.join(timeout=30)
+    connections.close_all()
+
+
 def _run(kind: str, writers: int, user_ids: list[int], seconds: float) -> dict[str, float]:
     from django.db import connections
 
     connections.close_all()  # no connection may cross a fork
     context = mp.get_context("fork")
+    sealer = _start_sealer(context) if kind == "audited" else None
     barrier = context.Barrier(writers)
     results = context.Queue()
     processes = [
@@ -127,6 +175,8 @@ def _run(kind: str, writers: int, user_ids: list[int], seconds: float) -> dict[s
         process.join(timeout=30)
         if process.exitcode != 0:
             raise SystemExit(f"A {kind} writer failed (exit code {process.exitcode}).")
+    if sealer is not None:
+        _stop_sealer(*sealer)
     total = sum(count for count, _elapsed, _latencies in outcomes)
     elapsed = max(elapsed for _count, elapsed, _latencies in outcomes)
     latencies = sorted(latency for _c, _e, per_writer in outcomes for latency in per_writer)
@@ -141,12 +191,17 @@ def _run(kind: str, writers: int, user_ids: list[int], seconds: float) -> dict[s
 def _after_audited_run() -> str:
     """What the log holds after an audited run, checked: the chain must still verify."""
     from hedershus.audit.models import AuditEvent
+    from hedershus.audit.services import audit_seal_pending
     from hedershus.audit.verify import audit_chain_verify
 
+    left = audit_seal_pending(wait=True)  # should be none: the sealers have run
     report = audit_chain_verify()
     if not report.intact:
         raise SystemExit(f"The audit log does not verify after the run: {report.problem}")
-    return f"{AuditEvent.objects.count()} events, chain intact"
+    return (
+        f"{AuditEvent.objects.count()} events, chain intact, {report.sealed} sealed, "
+        f"{left} left for the safety net"
+    )
 
 
 def main() -> None:
@@ -158,6 +213,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=6.0, help="per run (default 6)")
     parser.add_argument("--writers", default="1,8,32", help="comma-separated writer counts")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--after-commit",
+        action="store_true",
+        help="also measure audited writes without the dedicated sealer (each writer seals)",
+    )
     args = parser.parse_args()
     writer_counts = [int(n) for n in args.writers.split(",")]
 
@@ -184,22 +244,25 @@ def main() -> None:
             f"{platform.python_version()}, {server}, {args.seconds:g} s per run"
         )
         print()
+        kinds = KINDS if args.after_commit else KINDS[:2]
         print(
-            "| writers | plain writes/s | audited writes/s | audited/plain | plain p50 / p99 ms "
-            "| audited p50 / p99 ms |"
+            "| writers | kind | writes/s | / plain | p50 / p99 ms |",
         )
-        print("|---:|---:|---:|---:|---:|---:|")
+        print("|---:|---|---:|---:|---:|")
         notes = []
         for writers in writer_counts:
-            plain = _run("plain", writers, user_ids, args.seconds)
-            audited = _run("audited", writers, user_ids, args.seconds)
-            notes.append(f"{writers} writers: {_after_audited_run()}")
-            print(
-                f"| {writers} | {plain['rate']:.0f} | {audited['rate']:.0f} | "
-                f"{audited['rate'] / plain['rate']:.2f} | {plain['p50_ms']:.1f} / {plain['p99_ms']:.1f} | "
-                f"{audited['p50_ms']:.1f} / {audited['p99_ms']:.1f} |",
-                flush=True,
-            )
+            plain_rate = 0.0
+            for kind in kinds:
+                result = _run(kind, writers, user_ids, args.seconds)
+                if kind == "plain":
+                    plain_rate = result["rate"]
+                else:
+                    notes.append(f"{writers} writers, {kind}: {_after_audited_run()}")
+                print(
+                    f"| {writers} | {kind} | {result['rate']:.0f} | {result['rate'] / plain_rate:.2f} | "
+                    f"{result['p50_ms']:.1f} / {result['p99_ms']:.1f} |",
+                    flush=True,
+                )
         print()
         for note in notes:
             print(f"- after {note}")

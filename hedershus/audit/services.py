@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import secrets
+import time
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -19,6 +21,16 @@ _CHAIN_LOCK_KEY = 0x48454452  # "HEDR"
 # Events sealed per round of the sealer: one short transaction each.
 SEAL_BATCH = 500
 SEALING_STARTED_EVENT = "audit.sealing_started"
+# Held by the dedicated sealer (`manage.py audit_sealer`, audit/sealer.py) for as long as it
+# runs: a session lock, so PostgreSQL lets it go the moment the sealer's connection ends.
+# Below 2**31, so pg_locks shows it as objid with classid 0.
+SEALER_PRESENT_KEY = 0x48454453  # "HEDS"
+# How long a process trusts what it last saw about the dedicated sealer (seconds): one
+# pg_locks query per process at most this often, not one per audited write.
+SEALER_CHECK_SECONDS = 5.0
+# (monotonic time of the last look, whether a sealer ran then): per process; a race between
+# two threads only means an extra look.
+_sealer_seen: tuple[float, bool] = (float("-inf"), False)
 
 
 def audit_record(
@@ -41,9 +53,11 @@ def audit_record(
 
     The event takes no lock: it is signed on its own (HMAC over its content and a random
     nonce) and queued, and once the caller's transaction has committed it is sealed into the
-    log's order by ``audit_seal_pending`` (on SQLite, which runs one writer at a time, at
-    once, in the same transaction). Raises ValueError for an unknown event type or for both
-    a user and a visitor as actor.
+    log's order (on SQLite, which runs one writer at a time, at once, in the same
+    transaction). On PostgreSQL the dedicated sealer (`manage.py audit_sealer`) seals it
+    within ``sealer.POLL_SECONDS``; when none runs, ``audit_seal_pending`` runs after the
+    commit. Raises ValueError for an unknown event type or for both a user and a visitor as
+    actor.
     """
     if event_type not in EVENT_TYPES:
         raise ValueError(f"Unknown audit event type: {event_type!r}")
@@ -75,9 +89,10 @@ def audit_record(
         event.hash = event.compute_hash({key_id: key})
         if connection.vendor == "postgresql":
             _insert_and_queue(event)
-            # robust: a failed seal must not turn a committed change into an error page;
-            # the next sealer, or `manage.py audit_seal`, seals the event later.
-            transaction.on_commit(audit_seal_pending, robust=True)
+            if not dedicated_sealer_running():
+                # robust: a failed seal must not turn a committed change into an error page;
+                # the next sealer, or `manage.py audit_seal`, seals the event later.
+                transaction.on_commit(audit_seal_pending, robust=True)
         else:
             event.save(force_insert=True)
             AuditPending.objects.create(event=event)
@@ -103,19 +118,18 @@ _EVENT_COLUMNS = (
 # Constant SQL: the column names are this module's own.
 _INSERT_AND_QUEUE = (
     f"WITH event AS (INSERT INTO audit_auditevent ({', '.join(_EVENT_COLUMNS)}) "  # noqa: S608
-    f"VALUES ({', '.join(['%s'] * len(_EVENT_COLUMNS))}) RETURNING id) "
+    f"VALUES ({', '.join('%s::jsonb' if c == 'data' else '%s' for c in _EVENT_COLUMNS)}) RETURNING id) "
     "INSERT INTO audit_auditpending (event_id) SELECT id FROM event RETURNING event_id"
 )
 
 
 def _insert_and_queue(event: AuditEvent) -> None:
     """Inserts the event and its queue row in one statement (PostgreSQL): one round trip
-    less on every audited write. Values are prepared by the model's own fields."""
-    params = []
-    for column in _EVENT_COLUMNS:
-        field = AuditEvent._meta.get_field("actor" if column == "actor_id" else column)
-        assert isinstance(field, models.Field)  # concrete columns, never relations
-        params.append(field.get_db_prep_save(getattr(event, column), connection))
+    less on every audited write. Values go to psycopg as they are (it adapts datetimes and
+    strings); ``data`` as JSON text cast to jsonb, encoded as the model's JSONField does (it
+    has no encoder of its own) and as its hash already was (``chain.canonical_content``)."""
+    params = [getattr(event, column) for column in _EVENT_COLUMNS]
+    params[_EVENT_COLUMNS.index("data")] = json.dumps(event.data)
     with connection.cursor() as cursor:
         cursor.execute(_INSERT_AND_QUEUE, params)
         row = cursor.fetchone()
@@ -123,6 +137,40 @@ def _insert_and_queue(event: AuditEvent) -> None:
     event.pk = row[0]
     event._state.adding = False
     event._state.db = connection.alias
+
+
+def dedicated_sealer_running() -> bool:
+    """Whether a dedicated sealer (`manage.py audit_sealer`) holds its presence lock on this
+    database (PostgreSQL; False on other databases). Looked up at most every
+    SEALER_CHECK_SECONDS per process, so an audited write pays for it almost never.
+
+    While one runs, writers leave sealing to it and pay only their own commit; when it
+    stops, its lock goes with its connection, and within SEALER_CHECK_SECONDS writers seal
+    after their commits again (the first of them seals what the sealer left)."""
+    global _sealer_seen
+    if connection.vendor != "postgresql":
+        return False
+    now = time.monotonic()
+    checked_at, running = _sealer_seen
+    if now - checked_at < SEALER_CHECK_SECONDS:
+        return running
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted "
+            "AND classid = 0 AND objid = %s AND objsubid = 1 "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))",
+            [SEALER_PRESENT_KEY],
+        )
+        row = cursor.fetchone()
+    running = bool(row and row[0])
+    _sealer_seen = (now, running)
+    return running
+
+
+def forget_dedicated_sealer() -> None:
+    """Makes the next ``dedicated_sealer_running`` look again (tests; a sealer starting)."""
+    global _sealer_seen
+    _sealer_seen = (float("-inf"), False)
 
 
 def _take_seal_lock(wait: bool) -> bool:

@@ -5,17 +5,41 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterator
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 from unittest import mock
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 
-from hedershus.audit.models import AuditEvent
+from hedershus.audit.models import AuditEvent, AuditPending, AuditSeal
 from hedershus.audit.services import audit_record, audit_seal_pending
+from hedershus.audit.verify import audit_chain_verify
+from hedershus.core.testing import append_only_triggers_suspended
 
 _event_triggers = importlib.import_module("hedershus.audit.migrations.0002_append_only_triggers")
+_keyed_chain = importlib.import_module("hedershus.audit.migrations.0003_keyed_chain")
 _seal_triggers = importlib.import_module("hedershus.audit.migrations.0005_sealed_events")
+
+
+@pytest.fixture
+def genuine_audit_log() -> None:
+    """For ``committed_db`` tests that run ``audit_chain_verify``: a log that starts as a
+    fresh installation's does (migrations 0003 and 0005 record its first events).
+
+    serialized_rollback re-saves the migrations' events through Django's JSON serializer,
+    which cuts their times to milliseconds and so breaks their signatures; here they are
+    replaced, with the append-only triggers suspended (as core.testing does to empty the
+    tables), by events recorded again the migrations' own way."""
+    with append_only_triggers_suspended(connection.alias):
+        AuditPending.objects.all().delete()
+        AuditSeal.objects.all().delete()
+        AuditEvent.objects.all().delete()
+    editor: Any = SimpleNamespace(connection=connection)  # all the two functions read
+    _keyed_chain.record_switch_over(django_apps, editor)
+    _seal_triggers.record_sealing_started(django_apps, editor)
+    assert audit_chain_verify().intact
 
 
 @pytest.fixture

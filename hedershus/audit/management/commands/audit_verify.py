@@ -1,7 +1,9 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
+from hedershus.audit.services import dedicated_sealer_running, forget_dedicated_sealer
 from hedershus.audit.verify import SEAL_GRACE, audit_chain_verify
 
 
@@ -22,6 +24,16 @@ class Command(BaseCommand):
             f"  {report.sealed} events sealed in order; {report.waiting} recorded in the last "
             f"{SEAL_GRACE.total_seconds() / 60:g} minutes still wait for their seal."
         )
+        if connection.vendor == "postgresql":
+            forget_dedicated_sealer()  # now, not as this process last saw it
+            if dedicated_sealer_running():
+                self.stdout.write("  The dedicated sealer (manage.py audit_sealer) is running.")
+            else:
+                # Not an error: writers seal after their own commits, only slower.
+                self.stdout.write(
+                    "  The dedicated sealer (manage.py audit_sealer) is not running: writers "
+                    "seal after their own commits (docs/operations.md)."
+                )
         # Which key signed what: after a leaked key was replaced, an older key id appearing
         # again below the new one marks forged events (docs/operations.md).
         for run in report.key_runs:
