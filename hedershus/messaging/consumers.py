@@ -79,6 +79,9 @@ class RoomConsumer(VisitorConsumer):
     """The room's live thread (see the module for the protocol)."""
 
     _heartbeat: asyncio.Task[None] | None = None
+    # The conversation and the last seq this socket has sent to the client: a hint fills any
+    # gap after it (a hint lost with Redis is made good by the next one, not only on reconnect).
+    _sent: tuple[Any, int] | None = None
 
     async def connect(self) -> None:
         """Joins the room's group, accepts, marks the visitor online and starts the heartbeat."""
@@ -117,7 +120,7 @@ class RoomConsumer(VisitorConsumer):
             if not isinstance(after, int) or isinstance(after, bool) or after < 0:
                 raise InvalidInput(_("A sync needs the last number the client has."))
             answer = await database_sync_to_async(_sync)(self.room_id, after, content.get("conversation"))
-            await self.send_json(answer)
+            await self._send_messages(answer, after)
         elif kind == "send":
             client_id = content.get("client_id")
             try:
@@ -131,6 +134,13 @@ class RoomConsumer(VisitorConsumer):
         else:
             raise InvalidInput(_("Unknown message type."))
 
+    async def _send_messages(self, answer: dict[str, Any], after: int) -> None:
+        last = max([m["seq"] for m in answer["messages"]], default=0 if answer["reset"] else after)
+        if self._sent is not None and self._sent[0] == answer["conversation"] and not answer["reset"]:
+            last = max(last, self._sent[1])
+        self._sent = (answer["conversation"], last)
+        await self.send_json(answer)
+
     async def realtime_event(self, message: dict[str, Any]) -> None:
         """A new message in the room: sends the messages after the hinted one's predecessor
         (read from the database, so no text travels through the channel layer). A deleted
@@ -143,9 +153,10 @@ class RoomConsumer(VisitorConsumer):
                 return
             seq = event.get("seq")
             after = seq - 1 if isinstance(seq, int) and seq > 0 else 0
-            await self.send_json(
-                await database_sync_to_async(_sync)(self.room_id, after, event.get("conversation"))
-            )
+            if self._sent is not None and self._sent[0] == event.get("conversation"):
+                after = min(after, self._sent[1])
+            answer = await database_sync_to_async(_sync)(self.room_id, after, event.get("conversation"))
+            await self._send_messages(answer, after)
             return
         if event.get("kind") == "room.deleted":
             await self.send_json(event)

@@ -201,3 +201,28 @@ async def test_a_deleted_room_is_told_and_the_socket_closed() -> None:
     assert await socket.receive_json_from(timeout=5) == {"kind": "room.deleted"}
     assert (await socket.receive_output(timeout=5))["type"] == "websocket.close"
     await socket.disconnect()
+
+
+def _post_without_hint(room: Room, text: str) -> None:
+    """A message whose real-time hint is lost (as when Redis restarts at that moment)."""
+    from unittest import mock
+
+    with mock.patch("hedershus.core.realtime._send_now"):
+        message_post_visitor(room=room, client_id=uuid.uuid4(), text=text)
+
+
+async def test_a_lost_hint_is_made_good_by_the_next_one(counsellor: Any) -> None:
+    room = await _room()
+    await database_sync_to_async(message_post_visitor)(room=room, client_id=uuid.uuid4(), text="ett")
+    conversation = await database_sync_to_async(Conversation.objects.get)(room=room)
+    _key, socket = await _open(room)
+    await socket.send_json_to({"type": "sync", "after": 0, "conversation": None})
+    first = await socket.receive_json_from(timeout=5)
+    assert [m["seq"] for m in first["messages"]] == [1]
+    await database_sync_to_async(_post_without_hint)(room, "två")
+    await database_sync_to_async(message_post_staff)(
+        user=counsellor, conversation=conversation, client_id=uuid.uuid4(), text="tre"
+    )
+    frame = await socket.receive_json_from(timeout=5)
+    assert [(m["seq"], m["text"]) for m in frame["messages"]] == [(2, "två"), (3, "tre")]
+    await socket.disconnect()
