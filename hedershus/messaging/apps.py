@@ -6,6 +6,20 @@ class MessagingConfig(AppConfig):
     name = "hedershus.messaging"
     label = "messaging"
     verbose_name = _("Messaging")
+    # What visitors see, translated into every configured language
+    # (hedershus/portal/public_strings.py): the room's thread and the modules whose messages
+    # reach it (hours.py writes the automatic answer in the room's language). The counsellors'
+    # side (templates/messaging/staff/, staff_*.py, services/queue.py) stays sv/en.
+    public_translation_sources = (
+        "templates/messaging/*.html",
+        "templates/messaging/*.js",
+        "forms.py",
+        "views.py",
+        "consumers.py",
+        "attachments.py",
+        "hours.py",
+        "services/messages.py",
+    )
 
     def ready(self) -> None:
         from hedershus.audit.events import register_event_types

@@ -8,6 +8,18 @@ class RoomsConfig(AppConfig):
     name = "hedershus.rooms"
     label = "rooms"
     verbose_name = _("Rooms")
+    # What visitors see, translated into every configured language
+    # (hedershus/portal/public_strings.py); rooms have no staff pages.
+    public_translation_sources = (
+        "templates/rooms/*.html",
+        "templates/rooms/*.js",
+        "templates/rooms/includes/*.html",
+        "forms.py",
+        "selectors.py",
+        "services.py",
+        "views.py",
+        "templatetags/*.py",
+    )
 
     def ready(self) -> None:
         from hedershus.audit.events import register_event_types

@@ -34,6 +34,11 @@ def test_the_public_strings_include_the_shell_the_cms_pages_and_the_choices(mess
         "This page has not been translated into your language yet. It is shown in Swedish.",
         "Someone exposed",  # cms.models.Audience
         "Knowledge bank texts",  # cms/forms.py
+        "Save to my room",  # rooms/includes/save_page.html
+        "Your room code",  # rooms/code.html
+        "Your conversation",  # messaging/thread.html
+        "I need help now",  # messaging/forms.py
+        "Not sent yet. It will be sent when the connection is back.",  # thread.html, for room.js
     ):
         assert expected in ids
     assert "Press Shift %(counter)s more time to leave this site." in ids
@@ -41,6 +46,8 @@ def test_the_public_strings_include_the_shell_the_cms_pages_and_the_choices(mess
     assert "Quick exit destination" not in ids
     assert "Safety settings" not in ids
     assert "peer review task" not in ids
+    assert "Absences" not in ids  # messaging/staff/absences.html
+    assert "Your reply" not in ids  # messaging/staff_forms.py
 
 
 @pytest.mark.parametrize("language", CONFIGURED)
@@ -70,7 +77,7 @@ def test_a_public_string_without_a_translation_is_reported(tmp_path, messages):
 
 @pytest.mark.parametrize("language", DRAFTED)
 def test_drafted_catalogues_say_they_await_a_native_reviewer(language):
-    for app in ("portal", "cms"):
+    for app in ("portal", "cms", "rooms", "messaging"):
         folder = settings.BASE_DIR / "hedershus" / app / "locale" / to_locale(language)
         catalogue = polib.pofile(str(folder / "LC_MESSAGES" / "django.po"))
         assert catalogue.metadata["X-Review-Status"] == "awaiting native reviewer"
@@ -87,7 +94,9 @@ def test_public_catalogues_adds_nothing_when_every_language_is_complete():
 
     from django.core.management import call_command
 
-    locale_dirs = [settings.BASE_DIR / "hedershus" / app / "locale" for app in ("portal", "cms")]
+    locale_dirs = [
+        settings.BASE_DIR / "hedershus" / app / "locale" for app in ("portal", "cms", "rooms", "messaging")
+    ]
     before = {p: p.stat().st_mtime_ns for d in locale_dirs for p in d.rglob("django.po")}
     out = StringIO()
     call_command("public_catalogues", stdout=out)
