@@ -11,7 +11,7 @@ allauth's pages (/staff/auth/) and the Wagtail admin (/staff/cms/) have their ow
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,11 +35,53 @@ class Entry:
     needs_target_user: bool = False
     ok_statuses: frozenset[int] = field(default_factory=lambda: frozenset({200}))
     needs_reset_request: bool = False
+    # For a URL naming another kind of object: builds its URL arguments (given the target user).
+    object_kwargs: Callable[[Any], dict[str, Any]] | None = None
 
     @property
     def refused_status(self) -> int:
         """404 where the URL names an object, so a refusal says nothing about it; else 403."""
-        return 404 if self.needs_target_user else 403
+        return 404 if self.needs_target_user or self.object_kwargs else 403
+
+
+def messaging_staff_urls() -> dict[str, Entry]:
+    """The counsellors' pages (hedershus/messaging/staff_urls.py). Conversations are new ones
+    waiting in the shared queue, which every role with HANDLE_CASES may open."""
+    from hedershus.messaging.tests import access_matrix as objects
+
+    handlers = frozenset({Role.COUNSELLOR, Role.SUPERVISOR})
+    supervisors = frozenset({Role.SUPERVISOR})
+    found, moved = frozenset({200}), frozenset({302})
+    return {
+        "messaging_staff:queue": Entry(handlers),
+        "messaging_staff:conversation": Entry(handlers, object_kwargs=objects.waiting_conversation),
+        "messaging_staff:claim": Entry(
+            handlers, method="post", object_kwargs=objects.waiting_conversation, ok_statuses=moved
+        ),
+        # Posted without a text: the form's own refusal (400) shows the view was reached.
+        "messaging_staff:reply": Entry(
+            handlers, method="post", object_kwargs=objects.waiting_conversation, ok_statuses=frozenset({400})
+        ),
+        "messaging_staff:transfer": Entry(
+            handlers, method="post", object_kwargs=objects.waiting_conversation, ok_statuses=frozenset({400})
+        ),
+        "messaging_staff:close": Entry(
+            handlers, method="post", object_kwargs=objects.waiting_conversation, ok_statuses=moved
+        ),
+        "messaging_staff:standard_replies": Entry(supervisors),
+        "messaging_staff:standard_reply_edit": Entry(
+            supervisors, object_kwargs=objects.standard_reply, ok_statuses=found
+        ),
+        "messaging_staff:standard_reply_delete": Entry(
+            supervisors, method="post", object_kwargs=objects.standard_reply, ok_statuses=moved
+        ),
+        "messaging_staff:opening_hours": Entry(ADMINISTRATORS),
+        "messaging_staff:absences": Entry(handlers),
+        # The target user's absence: a supervisor may remove it, a counsellor only their own.
+        "messaging_staff:absence_delete": Entry(
+            supervisors, method="post", object_kwargs=objects.absence_of_target, ok_statuses=moved
+        ),
+    }
 
 
 STAFF_URLS: dict[str, Entry] = {
@@ -66,6 +108,7 @@ STAFF_URLS: dict[str, Entry] = {
     "audit:search": Entry(AUDITORS),
     "audit:export": Entry(AUDITORS),
     "site_settings:safety": Entry(ADMINISTRATORS),
+    **messaging_staff_urls(),
 }
 
 # Prefixes whose URLs belong to libraries with their own access control and tests.
@@ -96,6 +139,8 @@ def test_every_staff_url_is_in_the_matrix():
 
 def _url(name: str, entry: Entry, target: Any) -> str:
     kwargs: dict[str, Any] = {"pk": target.pk} if entry.needs_target_user else {}
+    if entry.object_kwargs is not None:
+        kwargs = entry.object_kwargs(target)
     if entry.needs_reset_request:
         requester = _make_user(Role.ADMINISTRATOR, f"requester-{MFAResetRequest.objects.count()}@example.org")
         kwargs["request_pk"] = MFAResetRequest.objects.create(user=target, requested_by=requester).pk

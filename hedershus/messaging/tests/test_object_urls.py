@@ -58,4 +58,76 @@ def _another_rooms_file(request: pytest.FixtureRequest) -> Scenario:
     )
 
 
+# --- the counsellors' pages (Engineer C): staff_selectors decides who sees what -------------
+
+
+def _someone_elses_conversation(request: pytest.FixtureRequest) -> Scenario:
+    """A conversation another counsellor has: neither the queue, nor mine, nor stood in for."""
+    from conftest import _make_user
+    from hedershus.core.access import Capability, roles_without
+    from hedershus.messaging.models import Conversation, ConversationStatus
+
+    cast: dict[Role, Any] = request.getfixturevalue("cast")
+    owner = _make_user(Role.COUNSELLOR, "owner-of-conversation@example.org")
+    conversation = Conversation.objects.create(
+        room=room_make(), status=ConversationStatus.ACTIVE, assigned_to=owner
+    )
+    return Scenario(
+        kwargs={"pk": conversation.pk},
+        outsiders=[cast[Role.COUNSELLOR], *(cast[role] for role in roles_without(Capability.HANDLE_CASES))],
+        control_user=owner,
+    )
+
+
+for _name, _method in [
+    ("messaging_staff:conversation", "get"),
+    ("messaging_staff:claim", "post"),
+    ("messaging_staff:reply", "post"),
+    ("messaging_staff:transfer", "post"),
+    ("messaging_staff:close", "post"),
+]:
+    object_url(_name, method=_method)(_someone_elses_conversation)
+
+
+def _standard_reply(request: pytest.FixtureRequest) -> Scenario:
+    from hedershus.core.access import Capability, roles_without
+    from hedershus.messaging.models import StandardReply
+
+    cast: dict[Role, Any] = request.getfixturevalue("cast")
+    reply = StandardReply.objects.create(title="Välkommen", language="sv", body="Hej!")
+    return Scenario(
+        kwargs={"pk": reply.pk},
+        outsiders=[cast[role] for role in roles_without(Capability.SUPERVISE_CASES)],
+        control_user=cast[Role.SUPERVISOR],
+    )
+
+
+object_url("messaging_staff:standard_reply_edit")(_standard_reply)
+object_url("messaging_staff:standard_reply_delete", method="post")(_standard_reply)
+
+
+@object_url("messaging_staff:absence_delete", method="post")
+def _someone_elses_absence(request: pytest.FixtureRequest) -> Scenario:
+    """A counsellor's absence: only they and supervisors may remove it (not even the stand-in)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from conftest import _make_user
+    from hedershus.core.access import Capability, roles_without
+    from hedershus.messaging.models import Absence
+
+    cast: dict[Role, Any] = request.getfixturevalue("cast")
+    away = _make_user(Role.COUNSELLOR, "away@example.org")
+    today = timezone.localdate()
+    absence = Absence.objects.create(
+        staff=away, stand_in=cast[Role.COUNSELLOR], starts_on=today, ends_on=today + dt.timedelta(days=3)
+    )
+    return Scenario(
+        kwargs={"pk": absence.pk},
+        outsiders=[cast[Role.COUNSELLOR], *(cast[role] for role in roles_without(Capability.HANDLE_CASES))],
+        control_user=away,
+    )
+
+
 test_an_outsider_gets_404 = outsider_test(__name__)
