@@ -76,7 +76,7 @@ def server_env(workdir: Path, *, redis_url: str, database: str | None = None) ->
         "STATIC_ROOT": str(static),
         "ALLOWED_HOSTS": "127.0.0.1",
         "TASK_BACKEND": "immediate",
-        "LOG_LEVEL": "WARNING",
+        "LOG_LEVEL": "INFO",  # into the test's temporary directory: what happened, when it fails
         "PYTHONUNBUFFERED": "1",
     }
 
