@@ -148,6 +148,10 @@
           news.push(senderLabel(message) + ": " + message.text);
         }
       } else {
+        // Stored on the server: a message this page sent now reads "Sent".
+        if (li.querySelector(".message-state")) {
+          message = Object.assign({}, message, { state: labels.labelSent });
+        }
         render(message, li);
       }
       delete pending[message.client_id];
@@ -165,12 +169,13 @@
     var entry = pending[frame.client_id];
     delete pending[frame.client_id];
     var li = item(frame.client_id);
-    if (li && !li.dataset.seq) {
+    if (li) {
       li.dataset.seq = String(frame.seq);
       li.id = "m" + frame.seq;
       var state = li.querySelector(".message-state");
       if (state) {
         state.textContent = labels.labelSent;
+        state.removeAttribute("role");
       }
     }
     if (entry && entry.acute && acuteBox) {
@@ -216,6 +221,7 @@
     socket.addEventListener("open", function () {
       opened = true;
       delay = 1000;
+      root.dataset.live = "on"; // for tests and styles: the live connection is up
       status("");
       send({ type: "sync", after: lastSeq, conversation: conversation });
       sendPending();
@@ -243,6 +249,7 @@
     });
     socket.addEventListener("close", function (event) {
       socket = null;
+      root.dataset.live = "off";
       if (stopped || !attached()) {
         return;
       }
