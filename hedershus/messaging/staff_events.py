@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 STAFF_EVENT_TYPES: dict[str, Promise] = {
     "conversation.routed": _("Conversation routed to a contact person or stand-in"),
-    "conversation.queue_viewed": _("Conversation queue viewed"),
     "conversation.viewed": _("Conversation opened by staff"),
     "conversation.read": _("Conversation messages read by staff"),
     "conversation.claimed": _("Conversation taken"),
