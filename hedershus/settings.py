@@ -236,12 +236,20 @@ _channel_layer_limits = {
     "expiry": CHANNEL_LAYER_EXPIRY_SECONDS,
     "group_expiry": CHANNEL_LAYER_GROUP_EXPIRY_SECONDS,
 }
+# Each socket's channel-layer read is a blocking BZPOPMIN that Redis answers within 5 s
+# (channels-redis's brpop_timeout). redis-py 8 cuts every read at 5 s by default, which crashed
+# every idle socket (1011) about every 5 s (channels_redis issue 422, redis-py issue 4091); a
+# read may take 15 s before the connection counts as dead.
+CHANNEL_LAYER_SOCKET_TIMEOUT_SECONDS = 15
 CHANNEL_LAYERS: dict[str, Any]
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], **_channel_layer_limits},
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": CHANNEL_LAYER_SOCKET_TIMEOUT_SECONDS}],
+                **_channel_layer_limits,
+            },
         }
     }
 else:
