@@ -65,6 +65,7 @@
     socket = new WebSocket(scheme + window.location.host + socketPath);
     socket.addEventListener("open", function () {
       delay = 1000;
+      live.setAttribute("data-socket", "open"); // for tests and styles: updates arrive live
       if (conversation !== null) {
         socket.send(JSON.stringify({ type: "subscribe", conversation: conversation }));
       }
@@ -92,6 +93,7 @@
     });
     socket.addEventListener("close", function (event) {
       socket = null;
+      live.setAttribute("data-socket", "closed");
       if (event.code === 4401 || event.code === 4403) {
         return; // signed out or no longer allowed: a reload shows the sign-in page
       }
