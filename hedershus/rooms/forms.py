@@ -16,7 +16,15 @@ from hedershus.rooms.services import NOTE_MAX_CHARACTERS, PASSPHRASE_MAX_CHARACT
 _PASSPHRASE_WIDGET = forms.PasswordInput(attrs={**PRIVATE_INPUT, "maxlength": PASSPHRASE_MAX_CHARACTERS})
 
 
-class _PassphrasePair(forms.Form):
+class _RoomForm(forms.Form):
+    """Labels without Django's trailing colon: a label is read out as it is written."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class _PassphrasePair(_RoomForm):
     """A passphrase typed twice, so a typo does not lock the visitor out of their room."""
 
     passphrase_required = False
@@ -52,7 +60,7 @@ class PassphraseForm(_PassphrasePair):
     passphrase_required = True
 
 
-class EnterRoomForm(forms.Form):
+class EnterRoomForm(_RoomForm):
     code = forms.CharField(
         label=_("Room code"),
         max_length=64,
@@ -79,7 +87,7 @@ class EnterRoomForm(forms.Form):
         return typed
 
 
-class NoteForm(forms.Form):
+class NoteForm(_RoomForm):
     text = forms.CharField(
         label=_("Note"),
         max_length=NOTE_MAX_CHARACTERS,

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hedershus.core.exceptions import ApplicationError, NotFound
@@ -61,6 +62,16 @@ def _render(
     return render(request, template, {**room_context(request, room), **context}, status=status)
 
 
+def _code_context(code: str, *, opened: bool, has_passphrase: bool = True) -> dict[str, Any]:
+    display = codes.code_display(code)
+    return {
+        "code": display,
+        "code_groups": display.split("-"),
+        "opened": opened,
+        "has_passphrase": has_passphrase,
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def room_open_view(request: HttpRequest) -> HttpResponse:
     """GET: what a room is and what the centre does with what is written, and the button.
@@ -82,11 +93,7 @@ def room_open_view(request: HttpRequest) -> HttpResponse:
                 return _render(
                     request,
                     "rooms/code.html",
-                    {
-                        "code": codes.code_display(code),
-                        "opened": True,
-                        "has_passphrase": bool(room.passphrase_hash),
-                    },
+                    _code_context(code, opened=True, has_passphrase=bool(room.passphrase_hash)),
                 )
         return _render(request, "rooms/open.html", {"form": form, "current_room": current}, status=400)
     return _render(request, "rooms/open.html", {"form": OpenRoomForm(), "current_room": current})
@@ -113,9 +120,7 @@ def room_enter_view(request: HttpRequest) -> HttpResponse:
                     return redirect(thread_url())
                 request.room = entry.room  # type: ignore[attr-defined]
                 code = codes.normalise_code(form.cleaned_data["code"]) or ""
-                return _render(
-                    request, "rooms/code.html", {"code": codes.code_display(code), "opened": False}
-                )
+                return _render(request, "rooms/code.html", _code_context(code, opened=False))
         return _render(request, "rooms/enter.html", {"form": form}, status=status)
     return _render(request, "rooms/enter.html", {"form": EnterRoomForm(), "ended": ended})
 
@@ -195,9 +200,14 @@ def saved_pages_view(request: HttpRequest) -> HttpResponse:
     return _render(request, "rooms/saved.html", {"saved_pages": selectors.room_saved_pages(_room(request))})
 
 
+# No CSRF token on the knowledge-bank pages (rooms/includes/save_page.html): a token would give
+# every reader a session cookie and keep the page out of the public page cache. The session
+# cookie is SameSite=Lax, so another site's form cannot post with it; the worst a forged post
+# could do is add a public page to a room.
+@csrf_exempt
 @require_POST
 def saved_page_add_view(request: HttpRequest) -> HttpResponse:
-    """ "Save to my room" from a knowledge-bank page. Without a room, explains how to get one."""
+    """Saves a knowledge-bank page ("Save to my room"); without a room, explains how to get one."""
     room = room_from_request(request)
     if room is None:
         return _render(request, "rooms/save_needs_room.html", {})

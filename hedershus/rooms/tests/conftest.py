@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from argon2 import PasswordHasher, Type
+from django.utils import translation
 
 from hedershus.rooms import codes
 
@@ -26,3 +27,10 @@ def cheap_argon2(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 @pytest.fixture
 def real_argon2() -> None:
     """Asked for by a test that must run with the production Argon2id parameters."""
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Room pages in English (``reverse`` gives /en/ addresses), whose texts the tests read."""
+    with translation.override("en"):
+        yield

@@ -13,13 +13,19 @@ _GROUP = "[0-9A-HJKMNP-TV-Z]{4}"
 CODE_PATTERN = re.compile("-".join([_GROUP] * 4))
 
 
+def codes_shown(response: Any) -> list[str]:
+    """The room codes a page shows (in groups of four, maybe split by markup between groups)."""
+    text = re.sub(r"<[^>]+>", "", response.content.decode())
+    return CODE_PATTERN.findall(text)
+
+
 def open_room_in(client: Any, passphrase: str = "") -> str:
     """Opens a room through the open page (``client`` is then in it); returns its code (normalised)."""
     response = client.post(
         reverse("rooms:open"), {"passphrase": passphrase, "passphrase_confirm": passphrase}
     )
     assert response.status_code == 200, response.content.decode()[:2000]
-    found = CODE_PATTERN.findall(response.content.decode())
+    found = codes_shown(response)
     assert len(found) == 1
     code = codes.normalise_code(found[0])
     assert code is not None

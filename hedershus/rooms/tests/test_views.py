@@ -16,7 +16,7 @@ from wagtail.models import Page
 from hedershus.core.consumers import ROOM_ACTIVE_AT_KEY, ROOM_SESSION_KEY
 from hedershus.rooms import codes, services
 from hedershus.rooms.models import Note, Room, SavedPage
-from hedershus.rooms.tests.helpers import CODE_PATTERN, open_room_in
+from hedershus.rooms.tests.helpers import codes_shown, open_room_in
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def _fresh_cache() -> Any:
 
 
 def _codes_in(response: Any) -> list[str]:
-    return CODE_PATTERN.findall(response.content.decode())
+    return codes_shown(response)
 
 
 def _later(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
