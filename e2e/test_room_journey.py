@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from cryptography.fernet import Fernet
+from playwright.sync_api import Error as PlaywrightError
 
 from e2e.conftest import LAUNCH_OPTIONS, NEUTRAL_TITLE, NeutralSite, RequestLog, Server
 from e2e.profile_inspection import encodings, files_containing, inspect_profile, sqlite_rows
@@ -121,7 +122,16 @@ class Shots:
         self.count = 0
         SHOTS.mkdir(parents=True, exist_ok=True)
 
-    def take(self, page: Any, name: str) -> None:
+    def take(self, page: Any, name: str, showing: Any = None) -> None:
+        """Screenshot of the phone's screen, scrolled to ``showing`` (a locator) if given."""
+        for _attempt in range(3):  # live pages replace parts of themselves: find it again
+            if showing is None:
+                break
+            try:
+                showing.scroll_into_view_if_needed()
+                break
+            except PlaywrightError:
+                continue
         self.count += 1
         page.screenshot(path=str(SHOTS / f"journey-{self.prefix}{self.count:02d}-{name}.png"))
 
@@ -410,7 +420,7 @@ def _journey(
     queue_link(maja, conversation).wait_for(timeout=10_000)
     assert still_same_page(maja), "the queue was reloaded"
     assert queue_section(maja, conversation) == "queue-waiting"
-    shots.take(maja, "queue")
+    shots.take(maja, "queue", queue_link(maja, conversation))
 
     # The counsellor takes it and replies; the reply reaches the visitor without a reload.
     reply = "Hi, I am here and I am listening. You are safe to write. (journey two)"
@@ -421,7 +431,7 @@ def _journey(
     assert still_same_page(visitor), "the visitor's page was reloaded"
     assert MAJA.first_name in answer.inner_text()
     assert MAJA.last_name not in visitor.content() and MAJA.email not in visitor.content()
-    shots.take(visitor, "reply")
+    shots.take(visitor, "reply", answer)
 
     # A picture with GPS data goes by the form post; what the centre keeps and serves has none.
     picture = workdir / "IMG_2041.jpg"
@@ -442,7 +452,7 @@ def _journey(
     assert picture_facts["attachment_type"] == "image/jpeg"
     assert picture_facts["attachment"] == trail.picture_served  # what is kept is what is served
     maja.get_by_text("Attachment: image/jpeg").wait_for(timeout=10_000)  # live on her page too
-    shots.take(visitor, "picture")
+    shots.take(visitor, "picture", download.last)
 
     # The counsellor closes the conversation when it is done.
     close_conversation(maja, server, conversation)
@@ -466,7 +476,7 @@ def _journey(
     queue_link(maja, second).wait_for(timeout=10_000)
     assert still_same_page(maja)
     assert queue_section(maja, second) == "queue-mine"
-    shots.take(maja, "queue-mine")
+    shots.take(maja, "queue-mine", queue_link(maja, second))
     welcome = "Welcome back, it is me again. (journey four)"
     trail.texts.append(welcome)
     claim_and_reply(maja, server, second, welcome)
@@ -495,7 +505,7 @@ def _journey(
     assert third_facts["assigned_to"] == SARA.email, third_facts
     queue_link(sara, third).wait_for(timeout=10_000)
     assert still_same_page(sara)
-    shots.take(sara, "queue-stand-in")
+    shots.take(sara, "queue-stand-in", queue_link(sara, third))
     stand_in_reply = "She is away this week. I am answering for her. (journey six)"
     trail.texts.append(stand_in_reply)
     claim_and_reply(sara, server, third, stand_in_reply)
@@ -505,10 +515,10 @@ def _journey(
     # The visitor sees that someone else is answering.
     notice = f"Your contact person is away. {SARA.first_name} is answering in the meantime."
     live_notice = visitor.get_by_text(notice).is_visible()
-    shots.take(visitor, "stand-in")
+    shots.take(visitor, "stand-in", answer)
     visitor.reload()
     visitor.get_by_text(notice).wait_for()
-    shots.take(visitor, "stand-in-reloaded")
+    shots.take(visitor, "stand-in-reloaded", visitor.get_by_text(notice))
 
     # The visitor leaves by quick exit and the browser is closed.
     visitor.locator("a.quick-exit").click()
@@ -558,7 +568,7 @@ def test_the_same_visitor_journey_works_without_javascript(
     assert reply not in visitor.content()
     visitor.reload()
     visitor.locator("[data-thread] li.message-staff", has_text=reply).wait_for()
-    shots.take(visitor, "reply")
+    shots.take(visitor, "reply", visitor.locator("[data-thread] li.message-staff", has_text=reply))
 
     # Leave, and come back with the code and passphrase: the thread is there.
     visitor.get_by_role("button", name="Leave the room").click()
@@ -566,7 +576,7 @@ def test_the_same_visitor_journey_works_without_javascript(
     enter_room(visitor, server, code, shots)
     visitor.locator("[data-thread] li.message-staff", has_text=reply).wait_for()
     visitor.locator("[data-thread] li.message-visitor", has_text=text).wait_for()
-    shots.take(visitor, "returned")
+    shots.take(visitor, "returned", visitor.locator("[data-thread] li.message-staff", has_text=reply))
 
 
 def test_the_closed_visitor_profile_holds_no_trace_of_the_chat(journey: Trail, server: Server) -> None:
