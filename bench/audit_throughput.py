@@ -18,7 +18,8 @@ audited writes lose against them is the audit log's cost. Plain and audited runs
 per writer count, so drift on a shared machine touches both alike. Prints writes/s for each,
 and the audited/plain ratio. Loopback only; every loop is bounded in time.
 
-    .venv/bin/python bench/audit_throughput.py [--seconds 6] [--writers 1,8,32]
+    .venv/bin/python bench/audit_throughput.py [--seconds 6] [--writers 1,8,32] [--rounds 1]
+        [--after-commit]
         [--postgres postgres://postgres@127.0.0.1:5432/h_i_bench]
 """
 
@@ -156,7 +157,7 @@ def _stop_sealer(process: Any, stop: Any) -> None:
     connections.close_all()
 
 
-def _run(kind: str, writers: int, user_ids: list[int], seconds: float) -> dict[str, float]:
+def _run(kind: str, writers: int, user_ids: list[int], seconds: float) -> dict[str, Any]:
     from django.db import connections
 
     connections.close_all()  # no connection may cross a fork
@@ -180,9 +181,14 @@ def _run(kind: str, writers: int, user_ids: list[int], seconds: float) -> dict[s
     total = sum(count for count, _elapsed, _latencies in outcomes)
     elapsed = max(elapsed for _count, elapsed, _latencies in outcomes)
     latencies = sorted(latency for _c, _e, per_writer in outcomes for latency in per_writer)
+    return {"writes": total, "elapsed": elapsed, "latencies": latencies}
+
+
+def _summary(runs: list[dict[str, Any]]) -> dict[str, float]:
+    """Writes/s over all rounds of one kind (total writes / total time) and latency percentiles."""
+    latencies = sorted(latency for run in runs for latency in run["latencies"])
     return {
-        "writes": total,
-        "rate": total / elapsed,
+        "rate": sum(run["writes"] for run in runs) / sum(run["elapsed"] for run in runs),
         "p50_ms": statistics.median(latencies) * 1000,
         "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
     }
@@ -214,6 +220,13 @@ def main() -> None:
     parser.add_argument("--writers", default="1,8,32", help="comma-separated writer counts")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="repeat the kinds in turn this many times per writer count (default 1): on a "
+        "shared machine, drift then touches every kind alike",
+    )
+    parser.add_argument(
         "--after-commit",
         action="store_true",
         help="also measure audited writes without the dedicated sealer (each writer seals)",
@@ -241,7 +254,8 @@ def main() -> None:
         print(
             f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {platform.system()} "
             f"{platform.release()} {platform.machine()}, {os.cpu_count()} CPUs, Python "
-            f"{platform.python_version()}, {server}, {args.seconds:g} s per run"
+            f"{platform.python_version()}, {server}, {args.seconds:g} s per run, "
+            f"{args.rounds} round(s) per kind"
         )
         print()
         kinds = KINDS if args.after_commit else KINDS[:2]
@@ -251,13 +265,15 @@ def main() -> None:
         print("|---:|---|---:|---:|---:|")
         notes = []
         for writers in writer_counts:
-            plain_rate = 0.0
+            runs: dict[str, list[dict[str, Any]]] = {kind: [] for kind in kinds}
+            for _round in range(args.rounds):
+                for kind in kinds:
+                    runs[kind].append(_run(kind, writers, user_ids, args.seconds))
+                    if kind != "plain":
+                        notes.append(f"{writers} writers, {kind}: {_after_audited_run()}")
+            plain_rate = _summary(runs["plain"])["rate"]
             for kind in kinds:
-                result = _run(kind, writers, user_ids, args.seconds)
-                if kind == "plain":
-                    plain_rate = result["rate"]
-                else:
-                    notes.append(f"{writers} writers, {kind}: {_after_audited_run()}")
+                result = _summary(runs[kind])
                 print(
                     f"| {writers} | {kind} | {result['rate']:.0f} | {result['rate'] / plain_rate:.2f} | "
                     f"{result['p50_ms']:.1f} / {result['p99_ms']:.1f} |",
