@@ -85,8 +85,11 @@ class SearchResults:
         return self.promoted if self.page_number == 1 else []
 
 
-def _filtered_page_ids(locale: Locale, filters: SearchFilters) -> list[int] | None:
-    """Ids of the pages matching the audience and topic filters, or None for "any"."""
+def _filtered_pages(locale: Locale, filters: SearchFilters) -> Q | None:
+    """The condition on pages matching the audience and topic filters, or None for "any".
+
+    Subqueries, not id lists: the database applies them inside the search's own query.
+    """
     if not filters.audience and not filters.topic:
         return None
     condition = Q(locale=locale)
@@ -94,15 +97,14 @@ def _filtered_page_ids(locale: Locale, filters: SearchFilters) -> list[int] | No
         condition &= Q(**{f"for_{filters.audience}": True})
     if filters.topic:
         condition &= Q(topic=filters.topic)
-    ids = [
-        *ArticlePage.objects.filter(condition).values_list("pk", flat=True),
-        *ResearchPage.objects.filter(condition).values_list("pk", flat=True),
-    ]
+    matching = Q(pk__in=ArticlePage.objects.filter(condition).values("pk")) | Q(
+        pk__in=ResearchPage.objects.filter(condition).values("pk")
+    )
     if filters.audience and not filters.topic:
-        ids += AudienceLandingPage.objects.filter(locale=locale, audience=filters.audience).values_list(
-            "pk", flat=True
+        matching |= Q(
+            pk__in=AudienceLandingPage.objects.filter(locale=locale, audience=filters.audience).values("pk")
         )
-    return ids
+    return matching
 
 
 def _promoted_page_ids(query: str, locale: Locale) -> list[int]:
@@ -164,9 +166,9 @@ def pages_search(
     pages = Page.objects.live().public().filter(locale=locale)
     if filters.page_type:
         pages = pages.type(PAGE_TYPES[filters.page_type])
-    ids = _filtered_page_ids(locale, filters)
-    if ids is not None:
-        pages = pages.filter(id__in=ids)
+    matching = _filtered_pages(locale, filters)
+    if matching is not None:
+        pages = pages.filter(matching)
     promoted_ids = _promoted_page_ids(query, locale)
     if promoted_ids:
         allowed = set(pages.filter(pk__in=promoted_ids).values_list("pk", flat=True))
