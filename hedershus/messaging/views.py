@@ -8,6 +8,7 @@ neutral file name.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
@@ -64,6 +65,9 @@ class _MemoryUploadHandler(FileUploadHandler):
 
 def _thread_context(request: HttpRequest, room: Room, form: MessageForm) -> dict[str, Any]:
     conversation, messages = thread_messages(room)
+    for message in messages:
+        # For the template's date filter, which shows the centre's local time.
+        message["created"] = dt.datetime.fromisoformat(message["created_at"])
     answering = conversation_answering_person(conversation) if conversation is not None else None
     return {
         "room": room,

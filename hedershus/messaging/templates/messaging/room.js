@@ -63,7 +63,7 @@
   function timeText(iso) {
     var when = new Date(iso);
     return isNaN(when) ? "" : when.toLocaleString(document.documentElement.lang, {
-      day: "numeric", month: "short", hour: "2-digit", minute: "2-digit"
+      day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23"
     });
   }
 
@@ -96,6 +96,7 @@
     if (message.text) {
       var text = document.createElement("p");
       text.className = "message-text";
+      text.dir = "auto"; // a message in Arabic on a Swedish page reads right to left
       text.textContent = message.text; // CSS keeps the line breaks (white-space: pre-line)
       li.appendChild(text);
     }
