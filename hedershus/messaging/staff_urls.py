@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/reply/", staff_views.reply, name="reply"),
     path("<int:pk>/transfer/", staff_views.transfer, name="transfer"),
     path("<int:pk>/close/", staff_views.close, name="close"),
+    path("attachments/<int:message_id>/", staff_views.attachment, name="attachment"),
     path("replies/", staff_views.standard_replies, name="standard_replies"),
     path("replies/<int:pk>/", staff_views.standard_reply_edit, name="standard_reply_edit"),
     path("replies/<int:pk>/delete/", staff_views.standard_reply_delete, name="standard_reply_delete"),

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from hedershus.audit.services import audit_record
 from hedershus.core.access import Capability, capability_required, user_has_capability
@@ -47,6 +47,7 @@ from hedershus.messaging.staff_selectors import (
     stood_in_for,
     visitor_online,
 )
+from hedershus.messaging.views import attachment_response
 
 HANDLE = Capability.HANDLE_CASES
 SUPERVISE = Capability.SUPERVISE_CASES
@@ -135,6 +136,18 @@ def conversation(
         "messaging/staff/thread.html" if request.GET.get("fragment") else "messaging/staff/conversation.html"
     )
     return render(request, template, context, status=status)
+
+
+@require_GET
+@capability_required(HANDLE, hide=True)
+def attachment(request: HttpRequest, message_id: int) -> HttpResponse:
+    """The file attached to visitor message ``message_id``: a picture inline (the
+    conversation page links to it for viewing), a PDF as a download; ``no-store`` and
+    ``nosniff`` either way (``views.attachment_response``). Only for a counsellor who may see
+    the conversation (``staff_selectors.conversations_visible_to``), else 404 (the service's
+    ``NotFound`` is an ``Http404``); each opening is audited (``messaging.attachment_downloaded``)."""
+    opened = message_services.attachment_open_staff(user=request.user, message_id=message_id)
+    return attachment_response(opened, inline_images=True)
 
 
 @require_POST

@@ -68,6 +68,7 @@ def messaging_staff_urls() -> dict[str, Entry]:
         "messaging_staff:close": Entry(
             handlers, method="post", object_kwargs=objects.waiting_conversation, ok_statuses=moved
         ),
+        "messaging_staff:attachment": Entry(handlers, object_kwargs=objects.waiting_attachment),
         "messaging_staff:standard_replies": Entry(supervisors),
         "messaging_staff:standard_reply_edit": Entry(
             supervisors, object_kwargs=objects.standard_reply, ok_statuses=found

@@ -33,3 +33,18 @@ def absence_of_target(target: Any) -> dict[str, Any]:
     today = timezone.localdate()
     absence = Absence.objects.create(staff=target, stand_in=stand_in, starts_on=today, ends_on=today)
     return {"pk": absence.pk}
+
+
+def waiting_attachment(target: Any) -> dict[str, Any]:
+    """A visitor's picture in a new conversation waiting in the shared queue."""
+    import uuid
+
+    from hedershus.messaging.attachments import attachment_check
+    from hedershus.messaging.services.messages import message_post_visitor
+    from hedershus.messaging.tests.test_attachments import png
+
+    room = Room.objects.create(code_digest=secrets.token_hex(32), language="sv")
+    message = message_post_visitor(
+        room=room, client_id=uuid.uuid4(), text="", attachment=attachment_check(png())
+    )
+    return {"message_id": message.pk}

@@ -89,6 +89,24 @@ for _name, _method in [
     object_url(_name, method=_method)(_someone_elses_conversation)
 
 
+@object_url("messaging_staff:attachment")
+def _a_file_in_someone_elses_conversation(request: pytest.FixtureRequest) -> Scenario:
+    """A visitor's picture in a conversation another counsellor has."""
+    from hedershus.messaging.models import Conversation, ConversationStatus
+
+    scenario = _someone_elses_conversation(request)
+    conversation = Conversation.objects.get(pk=scenario.kwargs["pk"])
+    centre_always_open()
+    message = message_post_visitor(
+        room=conversation.room, client_id=uuid.uuid4(), text="", attachment=attachment_check(png())
+    )
+    # The visitor's message left the conversation as it was (active, the owner's).
+    assert Conversation.objects.filter(pk=conversation.pk, status=ConversationStatus.ACTIVE).exists()
+    return Scenario(
+        kwargs={"message_id": message.pk}, outsiders=scenario.outsiders, control_user=scenario.control_user
+    )
+
+
 def _standard_reply(request: pytest.FixtureRequest) -> Scenario:
     from hedershus.core.access import Capability, roles_without
     from hedershus.messaging.models import StandardReply
