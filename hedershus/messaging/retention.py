@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from hedershus.audit.services import audit_record
 from hedershus.messaging.models import Absence, Conversation, ConversationStatus
+from hedershus.messaging.services.queue import queue_changed
 from hedershus.rooms.retention import rooms_delete_expired
 
 RETENTION_RUN_EVENT = "messaging.retention_run"
@@ -105,9 +106,15 @@ def conversations_close_idle(*, now: datetime, batch_size: int) -> int:
 
     def close(pks: list[int]) -> None:
         # The filter is repeated so a conversation that got a message meanwhile stays open.
-        conversations_idle(now=now).filter(pk__in=pks).update(
-            status=ConversationStatus.CLOSED, closed_at=Coalesce("last_message_at", "created_at")
+        closed = (
+            conversations_idle(now=now)
+            .filter(pk__in=pks)
+            .update(status=ConversationStatus.CLOSED, closed_at=Coalesce("last_message_at", "created_at"))
         )
+        if closed:
+            # They leave counsellors' "mine" and "standing in" lists: open queues refetch
+            # (one hint per batch, after its commit).
+            queue_changed()
 
     return _in_batches(lambda: conversations_idle(now=now), close, batch_size)
 

@@ -21,7 +21,9 @@ from wagtail.models import Page
 
 from hedershus.audit.models import AuditEvent
 from hedershus.core.crypto import encrypt_text
+from hedershus.core.testing import capture_events
 from hedershus.messaging import retention
+from hedershus.messaging.events import STAFF_QUEUE_GROUP
 from hedershus.messaging.models import (
     Absence,
     Attachment,
@@ -148,6 +150,26 @@ def test_an_idle_open_conversation_with_nothing_unanswered_is_closed_and_counts_
     # 90 days after its last message it goes, like any closed conversation.
     assert idle.last_message_at is not None
     assert retention.retention_run(now=idle.last_message_at + 90.1 * DAY)["conversations_deleted"] == 1
+
+
+def test_closing_idle_conversations_tells_the_counsellors_queues_after_commit(counsellor: Any) -> None:
+    # They drop out of the assigned counsellor's "mine" list: an open queue page must refetch.
+    idle = _conversation(_room(idle_days=1), status=ConversationStatus.ACTIVE, last_message_days_ago=31)
+    Conversation.objects.filter(pk=idle.pk).update(assigned_to=counsellor)
+
+    with capture_events() as events:
+        retention.retention_run(now=NOW)
+
+    assert [e.payload for e in events if e.group == STAFF_QUEUE_GROUP] == [{"kind": "queue"}]
+
+
+def test_a_run_that_closes_nothing_tells_no_queue() -> None:
+    _conversation(_room(idle_days=1), status=ConversationStatus.ACTIVE, last_message_days_ago=2)
+
+    with capture_events() as events:
+        retention.retention_run(now=NOW)
+
+    assert [e for e in events if e.group == STAFF_QUEUE_GROUP] == []
 
 
 def test_a_conversation_with_an_unanswered_visitor_message_is_never_closed_by_retention() -> None:
