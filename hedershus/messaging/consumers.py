@@ -17,31 +17,59 @@ Protocol (docs/messaging.md, "Conversations and real time"), JSON objects both w
   never passed through Redis), and ``{"kind": "room.deleted"}`` before the socket closes.
 
 The room comes from the session only (``VisitorConsumer``). The socket also keeps the
-visitor's presence for the counsellors (``services.messages.visitor_presence_set``): on
-connect, every ``HEARTBEAT_SECONDS`` while open, and off on disconnect. The heartbeat is
-the server's own, not a client message, so an unattended screen does not keep the room
-session alive; it also closes the socket once the room session has idled out.
+visitor's presence for the counsellors: online on connect and offline when a room's last
+socket in this process closes (``services.messages.visitor_presence_set``, transitions
+only); in between one task per process refreshes every open room's presence in one
+statement every ``HEARTBEAT_SECONDS`` (``visitor_presence_refresh``), not one write per
+socket. Each socket re-reads its room session only when that session could have idled out
+(``ROOM_IDLE_MINUTES`` after its last activity, and at least every ``WATCH_MAX_SECONDS``)
+and then closes if it has; it is the server's own clock, not a client message, so an
+unattended screen does not keep the room session alive. Messages and hints re-check the
+session every time anyway (``check_access``).
+
+Database calls run in Channels' ``database_sync_to_async`` (docs/messaging.md, "Message
+path and its cost", says why the room socket keeps the default single thread).
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
+import logging
+import time
+import uuid
 from typing import Any
 
 from channels.db import database_sync_to_async
+from django.conf import settings
 from django.utils.translation import gettext as _
 
-from hedershus.core.auth import CLOSE_SIGNED_OUT
-from hedershus.core.consumers import VisitorConsumer
+from hedershus.core.auth import CLOSE_SIGNED_OUT, session_load
+from hedershus.core.consumers import ROOM_ACTIVE_AT_KEY, VisitorConsumer, room_session_live
 from hedershus.core.exceptions import ApplicationError, InvalidInput
 from hedershus.messaging.selectors import conversation_for_thread, messages_after
-from hedershus.messaging.services.messages import message_post_visitor, visitor_presence_set
+from hedershus.messaging.services.messages import (
+    message_post_visitor,
+    visitor_presence_refresh,
+    visitor_presence_set,
+)
 from hedershus.rooms.events import room_group
 from hedershus.rooms.models import Room
 
-# How often an open socket refreshes the visitor's presence and re-checks the room session.
+logger = logging.getLogger(__name__)
+
+# How often a process refreshes its visitors' presence (staff_selectors counts a visitor
+# online for VISITOR_ONLINE_SECONDS = 60 after the last refresh, so a process killed with
+# kill -9 leaves them online for at most a minute).
 HEARTBEAT_SECONDS = 25.0
+# The longest a socket goes without re-reading its room session (a session ended elsewhere
+# is also caught by the check before every message and hint).
+WATCH_MAX_SECONDS = 300.0
+
+# This process's open room sockets per room id, and the task that refreshes their presence.
+_open_rooms: collections.Counter[str] = collections.Counter()
+_refresher: asyncio.Task[None] | None = None
 
 
 def _room(room_id: str) -> Room | None:
@@ -69,48 +97,107 @@ def _send(room_id: str, client_id: str, text: Any, acute: bool) -> int:
     return message_post_visitor(room=room, client_id=client_id, text=text, acute=acute).seq
 
 
-def _presence(room_id: str, online: bool) -> None:
+def _connect(room_id: str) -> bool:
+    """One database call per handshake: the room exists, and its visitor is online."""
+    room = _room(room_id)
+    if room is None:
+        return False
+    visitor_presence_set(room, online=True)
+    return True
+
+
+def _offline(room_id: str) -> None:
     room = _room(room_id)
     if room is not None:
-        visitor_presence_set(room, online=online)
+        visitor_presence_set(room, online=False)
+
+
+def _room_session_seconds_left(session_key: str | None) -> float | None:
+    """Seconds until the room session of ``session_key`` can idle out; ``None`` when it
+    has (or the session or its room is gone)."""
+    session = session_load(session_key)
+    if session is None or not room_session_live(session):
+        return None
+    return float(session[ROOM_ACTIVE_AT_KEY]) + settings.ROOM_IDLE_MINUTES * 60 - time.time()
+
+
+async def _presence_refresher() -> None:
+    """Refreshes this process's open rooms' presence every ``HEARTBEAT_SECONDS`` while any
+    room socket is open (ends when the last one closes)."""
+    while _open_rooms:
+        await asyncio.sleep(HEARTBEAT_SECONDS)
+        try:
+            await database_sync_to_async(visitor_presence_refresh)(list(_open_rooms))
+        except Exception:  # a database fault must not end presence for every socket
+            logger.exception("Refreshing the visitors' presence failed; trying again later.")
+
+
+def _presence_opened(room_id: str) -> None:
+    global _refresher
+    _open_rooms[room_id] += 1
+    loop = asyncio.get_running_loop()
+    if _refresher is None or _refresher.done() or _refresher.get_loop() is not loop:
+        _refresher = loop.create_task(_presence_refresher())
+
+
+def _presence_closed(room_id: str) -> bool:
+    """Forgets one socket of ``room_id``; True when it was the room's last in this process."""
+    global _refresher
+    _open_rooms[room_id] -= 1
+    last = _open_rooms[room_id] <= 0
+    if last:
+        del _open_rooms[room_id]
+    if not _open_rooms and _refresher is not None:
+        _refresher.cancel()
+        _refresher = None
+    return last
 
 
 class RoomConsumer(VisitorConsumer):
     """The room's live thread (see the module for the protocol)."""
 
     _heartbeat: asyncio.Task[None] | None = None
+    # Whether this socket is counted in _open_rooms (connect got that far).
+    _counted = False
     # The conversation and the last seq this socket has sent to the client: a hint fills any
     # gap after it (a hint lost with Redis is made good by the next one, not only on reconnect).
     _sent: tuple[Any, int] | None = None
 
     async def connect(self) -> None:
-        """Joins the room's group, accepts, marks the visitor online and starts the heartbeat."""
-        room = await database_sync_to_async(_room)(self.room_id)
-        if room is None:
+        """Marks the visitor online (one database call), joins the room's group, accepts and
+        starts watching the room session."""
+        if not await database_sync_to_async(_connect)(self.room_id):
             await self.close(code=CLOSE_SIGNED_OUT)
             return
-        await self.join(room_group(room))
+        _presence_opened(self.room_id)
+        self._counted = True
+        # An unsaved instance names the group: the room was read in _connect.
+        await self.join(room_group(Room(id=uuid.UUID(self.room_id))))
         await self.accept()
-        await database_sync_to_async(_presence)(self.room_id, True)
-        self._heartbeat = asyncio.ensure_future(self._beat())
+        self._heartbeat = asyncio.ensure_future(self._watch())
 
     async def disconnect(self, code: int) -> None:
-        """Stops the heartbeat and marks the visitor offline."""
+        """Stops watching; marks the visitor offline if this was the room's last socket here."""
         if self._heartbeat is not None:
             self._heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._heartbeat
-        if hasattr(self, "room_id"):
-            await database_sync_to_async(_presence)(self.room_id, False)
+        if self._counted:
+            self._counted = False
+            if _presence_closed(self.room_id):
+                await database_sync_to_async(_offline)(self.room_id)
 
-    async def _beat(self) -> None:
+    async def _watch(self) -> None:
+        """Closes the socket once the room session has idled out, reading the session only
+        when it could have (see the module)."""
+        wait = 0.0
         while True:
-            await asyncio.sleep(HEARTBEAT_SECONDS)
-            problem = await self.check_access(touch=False)
-            if problem is not None:
-                await self.close(code=problem)
+            await asyncio.sleep(min(max(wait, 0.0) + 1.0, WATCH_MAX_SECONDS))
+            left = await database_sync_to_async(_room_session_seconds_left)(self._session_key())
+            if left is None:
+                await self.close(code=CLOSE_SIGNED_OUT)
                 return
-            await database_sync_to_async(_presence)(self.room_id, True)
+            wait = left
 
     async def receive_json(self, content: dict[str, Any], **kwargs: Any) -> None:
         """``sync`` and ``send`` (see the module); anything else is an ``invalid`` error frame."""
