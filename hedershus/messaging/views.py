@@ -33,7 +33,7 @@ from hedershus.messaging.forms import MessageForm
 from hedershus.messaging.models import Attachment, Conversation
 from hedershus.messaging.selectors import attachment_for_room, thread_messages
 from hedershus.messaging.services.messages import message_post_visitor
-from hedershus.messaging.staff_selectors import conversation_answering_person
+from hedershus.messaging.staff_selectors import conversation_answering_person, room_contact_person
 from hedershus.rooms.models import Room
 from hedershus.rooms.session import room_from_request, room_required
 
@@ -69,6 +69,7 @@ def _thread_context(request: HttpRequest, room: Room, form: MessageForm) -> dict
         # For the template's date filter, which shows the centre's local time.
         message["created"] = dt.datetime.fromisoformat(message["created_at"])
     answering = conversation_answering_person(conversation) if conversation is not None else None
+    contact = room_contact_person(room)
     return {
         "room": room,
         "conversation": conversation,
@@ -76,6 +77,8 @@ def _thread_context(request: HttpRequest, room: Room, form: MessageForm) -> dict
         "last_seq": messages[-1]["seq"] if messages else 0,
         "answering_name": answering[0] if answering else "",
         "stand_in": bool(answering and answering[1]),
+        # room.js compares live replies' first names with it (the stand-in notice).
+        "contact_name": contact.first_name if contact is not None else "",
         "acute": _acute_shown(conversation),
         "form": form,
         "max_bytes": max_bytes(),

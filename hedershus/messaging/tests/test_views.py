@@ -180,3 +180,18 @@ def test_a_pdf_is_always_a_download(in_room: Any) -> None:
     download = in_room.get(url)
     assert download["Content-Disposition"] == 'attachment; filename="document.pdf"'
     assert download["Content-Type"] == "application/pdf"
+
+
+def test_the_thread_gives_room_js_the_contact_persons_first_name_and_the_stand_in_notice(
+    in_room: Any, room: Any, counsellor: Any
+) -> None:
+    # room.js shows the notice when a live reply comes from anyone else (the e2e journey
+    # proves it in a browser); here: the page carries what it needs, the notice hidden.
+    from hedershus.rooms.models import ContactPerson
+
+    ContactPerson.objects.create(room=room, staff=counsellor)
+    html = in_room.get(_thread_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f'data-contact-name="{counsellor.first_name}"' in html
+    assert re.search(r'<p class="notice" role="status" data-stand-in-notice hidden></p>', html)
+    label = re.search(r'data-label-stand-in="([^"]*)"', html)
+    assert label and "{name}" in label.group(1), "the notice's text with a place for the name"

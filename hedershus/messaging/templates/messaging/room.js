@@ -24,6 +24,7 @@
   var connection = root.querySelector("[data-connection]");
   var form = document.querySelector("[data-message-form]");
   var acuteBox = document.getElementById("acute-help");
+  var standInNotice = document.querySelector("[data-stand-in-notice]");
   var labels = root.dataset;
   var lastSeq = parseInt(root.dataset.lastSeq, 10) || 0;
   var conversation = root.dataset.conversation ? parseInt(root.dataset.conversation, 10) : null;
@@ -126,6 +127,17 @@
     }
   }
 
+  // A live reply from someone other than the room's contact person: the visitor is told
+  // someone else is answering, as the page says after a reload (first names only).
+  function standInShow(message) {
+    if (!standInNotice || message.sender !== "staff" || !message.name || !labels.contactName ||
+        message.name === labels.contactName) {
+      return;
+    }
+    standInNotice.textContent = labels.labelStandIn.replace("{name}", message.name);
+    standInNotice.hidden = false;
+  }
+
   function received(frame) {
     if (frame.reset || (frame.conversation !== null && conversation !== null && frame.conversation !== conversation && !frame.reset)) {
       if (!frame.reset) {
@@ -148,6 +160,7 @@
         if (message.sender !== "visitor") {
           news.push(senderLabel(message) + ": " + message.text);
         }
+        standInShow(message);
       } else {
         // Stored on the server: a message this page sent now reads "Sent".
         if (li.querySelector(".message-state")) {
