@@ -13,7 +13,13 @@ from hedershus.portal.forms import PRIVATE_INPUT
 from hedershus.rooms import codes
 from hedershus.rooms.services import NOTE_MAX_CHARACTERS, PASSPHRASE_MAX_CHARACTERS, PASSPHRASE_MIN_CHARACTERS
 
-_PASSPHRASE_WIDGET = forms.PasswordInput(attrs={**PRIVATE_INPUT, "maxlength": PASSPHRASE_MAX_CHARACTERS})
+# Chromium ignores autocomplete="off" on a password field and keeps a "sign-in" in its password
+# manager's Login Data, the room code typed beside it as the user name, even when nobody saves
+# it (found by e2e/test_room_journey.py reading a closed profile). "one-time-code" is the one
+# value that keeps both the password manager and autofill from recording the form.
+_PASSPHRASE_WIDGET = forms.PasswordInput(
+    attrs={**PRIVATE_INPUT, "autocomplete": "one-time-code", "maxlength": PASSPHRASE_MAX_CHARACTERS}
+)
 
 
 class _RoomForm(forms.Form):
