@@ -15,8 +15,14 @@ from wagtail.models import Page
 
 from hedershus.core.access import Role
 from hedershus.core.access_testing import Scenario, object_url, outsider_test
+from hedershus.messaging import views as messaging_views
 from hedershus.rooms import services
+from hedershus.rooms import session as room_session
+from hedershus.rooms import views as room_views
 from hedershus.rooms.models import Room
+from hedershus.rooms.templatetags import rooms as room_tags
+
+_ROOM_FROM_REQUEST_USERS = (room_session, room_views, room_tags, messaging_views)
 
 
 def _rooms(request: pytest.FixtureRequest) -> tuple[Room, Any]:
@@ -30,7 +36,12 @@ def _rooms(request: pytest.FixtureRequest) -> tuple[Room, Any]:
         user = getattr(http_request, "user", None)
         return owner_room if user is not None and user.pk == control.pk else other_room
 
-    request.getfixturevalue("monkeypatch").setattr("hedershus.rooms.session.room_from_request", session_room)
+    monkeypatch = request.getfixturevalue("monkeypatch")
+    # Patched wherever it was imported by name, and those modules imported first: a module
+    # first imported while the patch is on (a template-tag library loads on first render)
+    # would keep the stand-in for the rest of the run and break later tests.
+    for module in _ROOM_FROM_REQUEST_USERS:
+        monkeypatch.setattr(f"{module.__name__}.room_from_request", session_room)
     return owner_room, control
 
 
