@@ -27,8 +27,12 @@ and then closes if it has; it is the server's own clock, not a client message, s
 unattended screen does not keep the room session alive. Messages and hints re-check the
 session every time anyway (``check_access``).
 
-Database calls run in Channels' ``database_sync_to_async`` (docs/messaging.md, "Message
-path and its cost", says why the room socket keeps the default single thread).
+Database calls run through ``_db``: on PostgreSQL in a small thread pool of this module's
+(``ROOM_DB_THREADS``) instead of Channels' one thread per process that every
+``database_sync_to_async`` call queues on; each call is a whole unit of work (its own
+transaction, ``close_old_connections`` before and after, as Channels does), so no state
+crosses calls. On SQLite (one writer, tests and development) the single thread stays.
+docs/messaging.md, "Message path and its cost", says why and what it measured.
 """
 
 from __future__ import annotations
@@ -36,17 +40,22 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import functools
 import logging
 import time
 import uuid
-from typing import Any
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from channels.db import database_sync_to_async
 from django.conf import settings
+from django.db import connection, connections
 from django.utils.translation import gettext as _
 
 from hedershus.core.auth import CLOSE_SIGNED_OUT, session_load
 from hedershus.core.consumers import ROOM_ACTIVE_AT_KEY, VisitorConsumer, room_session_live
+from hedershus.core.consumers import _session_room as session_room
 from hedershus.core.exceptions import ApplicationError, InvalidInput
 from hedershus.messaging.selectors import conversation_for_thread, messages_after
 from hedershus.messaging.services.messages import (
@@ -58,6 +67,7 @@ from hedershus.rooms.events import room_group
 from hedershus.rooms.models import Room
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # How often a process refreshes its visitors' presence (staff_selectors counts a visitor
 # online for VISITOR_ONLINE_SECONDS = 60 after the last refresh, so a process killed with
@@ -66,6 +76,41 @@ HEARTBEAT_SECONDS = 25.0
 # The longest a socket goes without re-reading its room session (a session ended elsewhere
 # is also caught by the check before every message and hint).
 WATCH_MAX_SECONDS = 300.0
+
+# Threads for the room sockets' database calls on PostgreSQL; each keeps one connection
+# (KEEP_CONNECTIONS; tests turn it off, as a kept connection would stop pytest-django from
+# dropping the test database).
+ROOM_DB_THREADS = 4
+KEEP_CONNECTIONS = True
+_room_db_executor = ThreadPoolExecutor(max_workers=ROOM_DB_THREADS, thread_name_prefix="room-db")
+
+
+def _db(function: Callable[..., T]) -> Callable[..., Awaitable[T]]:
+    """``function`` as a coroutine function run in the room sockets' database threads (see
+    the module); Channels' ``DatabaseSyncToAsync`` closes old connections around each call."""
+    if connection.vendor == "sqlite":
+        return database_sync_to_async(function)
+    return database_sync_to_async(
+        functools.partial(_persistent, function), thread_sensitive=False, executor=_room_db_executor
+    )
+
+
+def _persistent(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Runs ``function`` and keeps this pool thread's connection open for its next call.
+
+    ``CONN_MAX_AGE = 0`` (settings) closes a connection after every call, which suits
+    request threads that come and go under ASGI; these ``ROOM_DB_THREADS`` threads live as
+    long as the process, the case Django's persistent connections are for, and opening a
+    PostgreSQL connection per call was the largest single cost of a message (docs/messaging.md,
+    "Message path and its cost"). Django still closes the connection when it is unusable
+    after an error or left outside autocommit (``close_if_unusable_or_obsolete``)."""
+    try:
+        return function(*args, **kwargs)
+    finally:
+        if KEEP_CONNECTIONS:
+            for database in connections.all(initialized_only=True):
+                database.close_at = None
+
 
 # This process's open room sockets per room id, and the task that refreshes their presence.
 _open_rooms: collections.Counter[str] = collections.Counter()
@@ -127,7 +172,7 @@ async def _presence_refresher() -> None:
     while _open_rooms:
         await asyncio.sleep(HEARTBEAT_SECONDS)
         try:
-            await database_sync_to_async(visitor_presence_refresh)(list(_open_rooms))
+            await _db(visitor_presence_refresh)(list(_open_rooms))
         except Exception:  # a database fault must not end presence for every socket
             logger.exception("Refreshing the visitors' presence failed; trying again later.")
 
@@ -163,10 +208,22 @@ class RoomConsumer(VisitorConsumer):
     # gap after it (a hint lost with Redis is made good by the next one, not only on reconnect).
     _sent: tuple[Any, int] | None = None
 
+    async def check_access(self, *, touch: bool) -> int | None:
+        """``VisitorConsumer.check_access`` with the session read in the room sockets'
+        database threads (see the module), not Channels' single thread."""
+        room_id = await _db(session_room)(self._session_key(), touch=touch)
+        if room_id is None:
+            return CLOSE_SIGNED_OUT
+        if not hasattr(self, "room_id"):
+            self.room_id = room_id
+        elif room_id != self.room_id:  # the session moved to another room
+            return CLOSE_SIGNED_OUT
+        return None
+
     async def connect(self) -> None:
         """Marks the visitor online (one database call), joins the room's group, accepts and
         starts watching the room session."""
-        if not await database_sync_to_async(_connect)(self.room_id):
+        if not await _db(_connect)(self.room_id):
             await self.close(code=CLOSE_SIGNED_OUT)
             return
         _presence_opened(self.room_id)
@@ -185,7 +242,7 @@ class RoomConsumer(VisitorConsumer):
         if self._counted:
             self._counted = False
             if _presence_closed(self.room_id):
-                await database_sync_to_async(_offline)(self.room_id)
+                await _db(_offline)(self.room_id)
 
     async def _watch(self) -> None:
         """Closes the socket once the room session has idled out, reading the session only
@@ -193,7 +250,7 @@ class RoomConsumer(VisitorConsumer):
         wait = 0.0
         while True:
             await asyncio.sleep(min(max(wait, 0.0) + 1.0, WATCH_MAX_SECONDS))
-            left = await database_sync_to_async(_room_session_seconds_left)(self._session_key())
+            left = await _db(_room_session_seconds_left)(self._session_key())
             if left is None:
                 await self.close(code=CLOSE_SIGNED_OUT)
                 return
@@ -206,12 +263,12 @@ class RoomConsumer(VisitorConsumer):
             after = content.get("after", 0)
             if not isinstance(after, int) or isinstance(after, bool) or after < 0:
                 raise InvalidInput(_("A sync needs the last number the client has."))
-            answer = await database_sync_to_async(_sync)(self.room_id, after, content.get("conversation"))
+            answer = await _db(_sync)(self.room_id, after, content.get("conversation"))
             await self._send_messages(answer, after)
         elif kind == "send":
             client_id = content.get("client_id")
             try:
-                seq = await database_sync_to_async(_send)(
+                seq = await _db(_send)(
                     self.room_id, str(client_id), content.get("text"), content.get("acute") is True
                 )
             except ApplicationError as error:
@@ -242,7 +299,7 @@ class RoomConsumer(VisitorConsumer):
             after = seq - 1 if isinstance(seq, int) and seq > 0 else 0
             if self._sent is not None and self._sent[0] == event.get("conversation"):
                 after = min(after, self._sent[1])
-            answer = await database_sync_to_async(_sync)(self.room_id, after, event.get("conversation"))
+            answer = await _db(_sync)(self.room_id, after, event.get("conversation"))
             await self._send_messages(answer, after)
             return
         if event.get("kind") == "room.deleted":
