@@ -7,22 +7,29 @@ which is what an outsider to a room is. ``test_views.py`` covers the real sessio
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import pytest
 from django.http import HttpRequest
+from django.template import engines
+from django.urls import get_resolver
 from wagtail.models import Page
 
 from hedershus.core.access import Role
 from hedershus.core.access_testing import Scenario, object_url, outsider_test
-from hedershus.messaging import views as messaging_views
 from hedershus.rooms import services
 from hedershus.rooms import session as room_session
-from hedershus.rooms import views as room_views
 from hedershus.rooms.models import Room
-from hedershus.rooms.templatetags import rooms as room_tags
 
-_ROOM_FROM_REQUEST_USERS = (room_session, room_views, room_tags, messaging_views)
+
+def _modules_using_room_from_request() -> list[Any]:
+    """Every loaded module holding ``room_from_request`` by name, after loading the URL conf's
+    views and the template-tag libraries (both load lazily, on first use)."""
+    get_resolver().url_patterns  # noqa: B018 (imports every view module)
+    engines["django"].engine.template_libraries  # noqa: B018 (imports every tag library)
+    original = room_session.room_from_request
+    return [m for m in list(sys.modules.values()) if getattr(m, "room_from_request", None) is original]
 
 
 def _rooms(request: pytest.FixtureRequest) -> tuple[Room, Any]:
@@ -37,11 +44,11 @@ def _rooms(request: pytest.FixtureRequest) -> tuple[Room, Any]:
         return owner_room if user is not None and user.pk == control.pk else other_room
 
     monkeypatch = request.getfixturevalue("monkeypatch")
-    # Patched wherever it was imported by name, and those modules imported first: a module
-    # first imported while the patch is on (a template-tag library loads on first render)
-    # would keep the stand-in for the rest of the run and break later tests.
-    for module in _ROOM_FROM_REQUEST_USERS:
-        monkeypatch.setattr(f"{module.__name__}.room_from_request", session_room)
+    # Patched wherever it was imported by name, and those modules loaded first: a module
+    # first imported while the patch is on (a view module, a template-tag library) would
+    # keep the stand-in for the rest of the run and break later tests.
+    for module in _modules_using_room_from_request():
+        monkeypatch.setattr(module, "room_from_request", session_room)
     return owner_room, control
 
 
