@@ -451,7 +451,12 @@ def _journey(
     assert picture_facts["conversation"] == conversation and picture_facts["copies"] == 1
     assert picture_facts["attachment_type"] == "image/jpeg"
     assert picture_facts["attachment"] == trail.picture_served  # what is kept is what is served
-    maja.get_by_text("Attachment: image/jpeg").wait_for(timeout=10_000)  # live on her page too
+    # Live on her page too, as a link to view it; what she gets is what the visitor sent.
+    view = maja.get_by_role("link", name="View the picture (image/jpeg")  # a substring
+    view.wait_for(timeout=10_000)
+    seen = maja.request.get(server.url(view.get_attribute("href") or ""))
+    assert seen.ok and seen.body() == trail.picture_served, seen.status
+    assert "no-store" in seen.headers["cache-control"] and seen.headers["x-content-type-options"] == "nosniff"
     shots.take(visitor, "picture", download.last)
 
     # The counsellor closes the conversation when it is done.
@@ -534,11 +539,7 @@ def test_a_visitor_chats_leaves_and_returns_to_the_same_counsellor_then_to_the_s
     is left to judge: whether the stand-in notice came without a reload."""
     assert CODE.match(journey.code)
     assert len(journey.texts) == 6 and journey.picture_served
-    if not journey.live_notice:
-        pytest.xfail(
-            "the stand-in notice shows only after a reload: room.js does not update it when a "
-            "stand-in's reply arrives live (messaging/templates/messaging/room.js)"
-        )
+    assert journey.live_notice, "the stand-in notice shows without a reload (room.js)"
 
 
 def test_the_same_visitor_journey_works_without_javascript(
