@@ -27,7 +27,7 @@ def _modules_using_room_from_request() -> list[Any]:
     """Every loaded module holding ``room_from_request`` by name, after loading the URL conf's
     views and the template-tag libraries (both load lazily, on first use)."""
     get_resolver().url_patterns  # noqa: B018 (imports every view module)
-    engines["django"].engine.template_libraries  # noqa: B018 (imports every tag library)
+    engines["django"].engine.template_libraries  # type: ignore[attr-defined]  # noqa: B018 (imports every tag library)
     original = room_session.room_from_request
     return [m for m in list(sys.modules.values()) if getattr(m, "room_from_request", None) is original]
 
