@@ -107,9 +107,13 @@ def _persistent(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     try:
         return function(*args, **kwargs)
     finally:
-        if KEEP_CONNECTIONS:
-            for database in connections.all(initialized_only=True):
+        for database in connections.all(initialized_only=True):
+            if KEEP_CONNECTIONS:
                 database.close_at = None
+            else:
+                # Closed here, not left to close_old_connections, which keeps a usable
+                # connection after a handled error (a retry's IntegrityError).
+                database.close()
 
 
 # This process's open room sockets per room id, and the task that refreshes their presence.
