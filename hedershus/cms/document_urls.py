@@ -11,7 +11,7 @@ from wagtail.documents.views.serve import authenticate_with_password
 from hedershus.cms import document_views
 
 urlpatterns = [
-    path("<int:document_id>/", document_views.document, name="cms_document"),
+    path("<id:document_id>/", document_views.document, name="cms_document"),
     re_path(
         r"^serve/(?P<document_id>\d+)/(?P<document_filename>.*)$",
         document_views.document_by_name,
@@ -19,7 +19,7 @@ urlpatterns = [
     ),
     # Wagtail reverses this name for private collections; the platform has none, but keep it resolvable.
     path(
-        "authenticate_with_password/<int:restriction_id>/",
+        "authenticate_with_password/<id:restriction_id>/",
         authenticate_with_password,
         name="wagtaildocs_authenticate_with_password",
     ),

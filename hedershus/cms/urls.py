@@ -14,7 +14,7 @@ from hedershus.core.paths import STAFF_URL_PREFIX
 SERVE_PATTERN = rf"^(?!{STAFF_URL_PREFIX}|documents/)((?:[\w\-]+/)*)$"
 
 urlpatterns = [
-    path("p/<int:page_id>/", views.page_by_id, name="cms_page"),
+    path("p/<id:page_id>/", views.page_by_id, name="cms_page"),
     # Wagtail's page serving only: its "_util/login/" would be a second sign-in form.
     re_path(SERVE_PATTERN, views.serve, name="wagtail_serve"),
 ]

@@ -58,7 +58,7 @@ def register_cms_admin_urls() -> list[Any]:
             "translation-status/", admin_views.TranslationStatusView.as_view(), name="cms_translation_status"
         ),
         path(
-            "translation-status/<int:page_id>/submit/",
+            "translation-status/<id:page_id>/submit/",
             admin_views.translation_submit,
             name="cms_translation_submit",
         ),

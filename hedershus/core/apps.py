@@ -6,4 +6,8 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from hedershus.core import checks  # noqa: F401  (registers the start-up checks)
+        # The <id:…> path converter, before any app's URL conf is read.
+        from hedershus.core import (
+            checks,  # noqa: F401  (registers the start-up checks)
+            converters,  # noqa: F401
+        )

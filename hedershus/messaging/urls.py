@@ -10,5 +10,5 @@ app_name = "messaging"
 urlpatterns = [
     path("", views.thread, name="thread"),
     path("send/", views.message_post, name="post"),
-    path("files/<int:message_id>/", views.attachment_download, name="attachment"),
+    path("files/<id:message_id>/", views.attachment_download, name="attachment"),
 ]

@@ -19,8 +19,8 @@ urlpatterns = [
     path("stay/", views.room_stay, name="stay"),
     path("saved/", views.saved_pages_view, name="saved"),
     path("saved/add/", views.saved_page_add_view, name="save_page"),
-    path("saved/<int:saved_id>/remove/", views.saved_page_remove_view, name="saved_remove"),
+    path("saved/<id:saved_id>/remove/", views.saved_page_remove_view, name="saved_remove"),
     path("notes/", views.notes_view, name="notes"),
-    path("notes/<int:note_id>/", views.note_edit_view, name="note_edit"),
-    path("notes/<int:note_id>/delete/", views.note_delete_view, name="note_delete"),
+    path("notes/<id:note_id>/", views.note_edit_view, name="note_edit"),
+    path("notes/<id:note_id>/delete/", views.note_delete_view, name="note_delete"),
 ]
