@@ -230,11 +230,15 @@ class RoomConsumer(VisitorConsumer):
         if not await _db(_connect)(self.room_id):
             await self.close(code=CLOSE_SIGNED_OUT)
             return
-        _presence_opened(self.room_id)
-        self._counted = True
         # An unsaved instance names the group: the room was read in _connect.
         await self.join(room_group(Room(id=uuid.UUID(self.room_id))))
         await self.accept()
+        # Counted only once accepted: a client that drops the handshake makes accept() fail,
+        # and then no disconnect() comes to uncount it (the tester kept a visitor "online" for
+        # good with five aborted handshakes). Uncounted, the visitor_seen_at written in
+        # _connect simply ages out of the online window.
+        _presence_opened(self.room_id)
+        self._counted = True
         self._heartbeat = asyncio.ensure_future(self._watch())
 
     async def disconnect(self, code: int) -> None:

@@ -356,6 +356,7 @@ def _message_insert(
     conversation.last_message_at = now
     if sender == SenderKind.VISITOR:
         conversation.waiting_since = conversation.waiting_since or now
+        conversation.visitor_seen_at = now
         if acute:
             conversation.acute_since = conversation.acute_since or now
     _message_events(conversation, seq)
@@ -369,7 +370,7 @@ def _seq_next(conversation: Conversation, *, visitor: bool, acute: bool, now: An
     statement that takes the row lock, instead of an UPDATE and a SELECT; Django's
     ``QuerySet.update`` returns only a row count, hence the SQL. A visitor's message also
     starts the queue's waiting time (the oldest unanswered visitor message) and, if acute,
-    the acute alert; both keep an earlier value (COALESCE)."""
+    the acute alert; both keep an earlier value (COALESCE). It also marks the visitor seen now."""
     quote = connection.ops.quote_name
     columns = {field.name: field.column for field in Conversation._meta.concrete_fields}
     column = {name: quote(columns[name]) for name in _SEQ_FIELDS}
@@ -378,6 +379,10 @@ def _seq_next(conversation: Conversation, *, visitor: bool, acute: bool, now: An
     params: list[Any] = [stamp]
     if visitor:
         assignments.append(f"{column['waiting_since']} = COALESCE({column['waiting_since']}, %s)")
+        params.append(stamp)
+        # A visitor who just wrote is there: without this the queue said "not online" until
+        # the socket's next presence refresh, and always for a visitor without JavaScript.
+        assignments.append(f"{column['visitor_seen_at']} = %s")
         params.append(stamp)
         if acute:
             assignments.append(f"{column['acute_since']} = COALESCE({column['acute_since']}, %s)")
@@ -396,7 +401,7 @@ def _seq_next(conversation: Conversation, *, visitor: bool, acute: bool, now: An
     return int(row[0])
 
 
-_SEQ_FIELDS = ("last_seq", "last_message_at", "waiting_since", "acute_since")
+_SEQ_FIELDS = ("last_seq", "last_message_at", "waiting_since", "acute_since", "visitor_seen_at")
 
 
 def _message_events(conversation: Conversation, seq: int) -> None:

@@ -226,3 +226,21 @@ async def test_a_lost_hint_is_made_good_by_the_next_one(counsellor: Any) -> None
     frame = await socket.receive_json_from(timeout=5)
     assert [(m["seq"], m["text"]) for m in frame["messages"]] == [(2, "två"), (3, "tre")]
     await socket.disconnect()
+
+
+async def test_a_handshake_that_fails_at_accept_leaves_the_room_uncounted(monkeypatch: Any) -> None:
+    # The tester's aborted handshakes: accept() fails when the client has gone, no disconnect()
+    # follows, and a socket counted before accept kept the visitor "online" for good.
+    from hedershus.messaging import consumers
+
+    room = await _room()
+
+    async def gone(self: Any, *args: Any, **kwargs: Any) -> None:
+        raise ConnectionResetError("the client dropped the handshake")
+
+    monkeypatch.setattr(consumers.RoomConsumer, "accept", gone)
+    key = await database_sync_to_async(room_session_key)(room)
+    communicator = _communicator(key)
+    with pytest.raises(ConnectionResetError):
+        await communicator.connect()
+    assert str(room.pk) not in consumers._open_rooms

@@ -35,6 +35,7 @@ def test_one_refresh_is_one_update_for_every_room_and_tells_staff_only_of_change
     conversations = [_conversation_in_new_room() for _ in range(5)]
     long_ago = timezone.now() - dt.timedelta(minutes=10)
     Conversation.objects.filter(pk__in=[c.pk for c in conversations[1:]]).update(visitor_seen_at=long_ago)
+    Conversation.objects.filter(pk=conversations[0].pk).update(visitor_seen_at=None)  # never seen
     with CaptureQueriesContext(connection) as queries, capture_events() as events:
         refreshed = visitor_presence_refresh([c.room_id for c in conversations])
     assert refreshed == 5
@@ -47,6 +48,16 @@ def test_one_refresh_is_one_update_for_every_room_and_tells_staff_only_of_change
     for conversation in conversations:
         conversation.refresh_from_db()
         assert visitor_online(conversation)
+
+
+@pytest.mark.django_db
+def test_a_visitor_who_just_wrote_is_online_without_any_socket() -> None:
+    # The queue said "not online" right after a visitor wrote (and always without JavaScript).
+    centre_always_open()
+    conversation = _conversation_in_new_room()
+    assert conversation.visitor_seen_at is not None
+    conversation.refresh_from_db()
+    assert visitor_online(conversation)
 
 
 @pytest.mark.django_db
