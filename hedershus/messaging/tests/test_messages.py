@@ -22,6 +22,7 @@ from hedershus.messaging.services.messages import (
     MESSAGE_MAX_CHARS,
     message_post_staff,
     message_post_visitor,
+    message_text_clean,
     visitor_presence_set,
 )
 from hedershus.messaging.tests.helpers import centre_always_open, room_make
@@ -340,3 +341,13 @@ def test_staff_who_see_the_conversation_open_its_attachment_and_it_is_audited(
     with pytest.raises(NotFound):  # now the counsellor's conversation: not the colleague's
         attachment_open_staff(user=colleague, message_id=message.pk)
     assert AuditEvent.objects.filter(event_type="messaging.attachment_downloaded").count() == 1
+
+
+def test_bidi_override_controls_are_removed_but_direction_marks_kept() -> None:
+    # The tester's "\u202eevil" showed a counsellor "live": text in another order than written.
+    assert message_text_clean("\u202eevil") == "evil"
+    assert message_text_clean("a\u202a\u202b\u202c\u202d\u2066\u2067\u2068\u2069b") == "ab"
+    assert (
+        message_text_clean("\u0645\u0631\u062d\u0628\u0627\u200f OK\u200e")
+        == "\u0645\u0631\u062d\u0628\u0627\u200f OK\u200e"
+    )
