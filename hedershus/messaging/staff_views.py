@@ -154,13 +154,21 @@ def attachment(request: HttpRequest, message_id: int) -> HttpResponse:
 @capability_required(HANDLE, hide=True)
 def claim(request: HttpRequest, pk: int) -> HttpResponse:
     """Takes a waiting conversation; the loser of a race gets the service's Conflict message."""
+    return _conversation_action(
+        request, pk, queue_services.conversation_claim, _("The conversation is yours.")
+    )
+
+
+def _conversation_action(request: HttpRequest, pk: int, service: Any, done: str) -> HttpResponse:
+    """Runs ``service(user=, conversation=)`` on a visible conversation and says how it went:
+    a ``Conflict`` (a race lost, a closed conversation) is the service's own message."""
     item = _visible(request, pk)
     try:
-        queue_services.conversation_claim(user=request.user, conversation=item)  # type: ignore[arg-type]
+        service(user=request.user, conversation=item)
     except Conflict as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("The conversation is yours."))
+        messages.success(request, done)
     return redirect("messaging_staff:conversation", pk=item.pk)
 
 
@@ -222,14 +230,9 @@ def transfer(request: HttpRequest, pk: int) -> HttpResponse:
 @capability_required(HANDLE, hide=True)
 def close(request: HttpRequest, pk: int) -> HttpResponse:
     """Closes the conversation."""
-    item = _visible(request, pk)
-    try:
-        queue_services.conversation_close(user=request.user, conversation=item)  # type: ignore[arg-type]
-    except Conflict as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The conversation was closed."))
-    return redirect("messaging_staff:conversation", pk=item.pk)
+    return _conversation_action(
+        request, pk, queue_services.conversation_close, _("The conversation was closed.")
+    )
 
 
 # --- standard replies (supervisors) ----------------------------------------------------------
