@@ -13,14 +13,13 @@ contexts bypass the CSP (checks only), as in test_accessibility.py.
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from e2e.staff import latest_conversation, staff_sign_in
 from e2e.test_accessibility import violations
-from e2e.test_cms_flow import totp
 
 pytestmark = pytest.mark.e2e
 
@@ -65,11 +64,6 @@ def counsellor(server: Any) -> tuple[str, str]:
             "shell", "-c", CREATE_STAFF.format(email=email, password=PASSWORD, secret=secret, role=role)
         )
     return COUNSELLOR
-
-
-def _latest_conversation(server: Any) -> int:
-    code = "from hedershus.messaging.models import Conversation; print(Conversation.objects.latest('pk').pk)"
-    return int(server.manage("shell", "-c", code).strip().splitlines()[-1])
 
 
 def _staff_reply(server: Any, email: str, conversation: int, text: str) -> None:
@@ -129,7 +123,7 @@ def test_room_pages_have_no_accessibility_violations_and_fit_a_phone(
     )
     page.click("form[data-message-form] button[type=submit]")
     page.locator("li.message-visitor").first.wait_for()
-    conversation = _latest_conversation(server)
+    conversation = latest_conversation(server)
     _staff_reply(server, counsellor[0], conversation, "Hej! Jag heter Sara. / مرحبًا، أنا سارة.")
     page.goto(server.url(f"/{language}/room/"))
     page.locator("li.message-staff").first.wait_for()
@@ -178,17 +172,7 @@ def test_room_pages_have_no_accessibility_violations_and_fit_a_phone(
 def _sign_in(context_factory: Any, server: Any, who: tuple[str, str], locale: str) -> Any:
     email, secret = who
     page = context_factory(bypass_csp=True, locale=locale, viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(server.url("/staff/auth/login/"))
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form[action^='/staff/auth/login/'] button[type=submit]")
-    page.wait_for_url(re.compile(r"/staff/auth/2fa/authenticate/"))
-    if time.time() % 30 > 26:  # never send a code about to expire
-        time.sleep(30.5 - time.time() % 30)
-    page.fill("input[name=code]", totp(secret))
-    page.click("form button[type=submit]")
-    page.wait_for_url(re.compile(r"/staff/"))
-    return page
+    return staff_sign_in(page, server, email, PASSWORD, secret)
 
 
 @pytest.mark.parametrize(("language", "locale"), [("sv", "sv-SE"), ("en", "en-US")])
@@ -203,7 +187,7 @@ def test_counsellors_pages_have_no_accessibility_violations(
     visitor.locator("textarea[name=text]").fill("Hej, kan någon svara?")
     visitor.click("form[data-message-form] button[type=submit]")
     visitor.locator("li.message-visitor").first.wait_for()
-    conversation = _latest_conversation(server)
+    conversation = latest_conversation(server)
 
     supervisor = _sign_in(context_factory, server, SUPERVISOR, locale)
     administrator = _sign_in(context_factory, server, ADMINISTRATOR, locale)

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import base64
 import re
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from e2e.test_cms_flow import totp
+from e2e.staff import latest_conversation, staff_sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -46,17 +45,7 @@ def counsellor(server: Any) -> tuple[str, str]:
 def _sign_in(context_factory: Any, server: Any, who: tuple[str, str]) -> Any:
     email, secret = who
     page = context_factory(locale="en-US", viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(server.url("/staff/auth/login/"))
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form[action^='/staff/auth/login/'] button[type=submit]")
-    page.wait_for_url(re.compile(r"/staff/auth/2fa/authenticate/"))
-    if time.time() % 30 > 26:  # never send a code about to expire
-        time.sleep(30.5 - time.time() % 30)
-    page.fill("input[name=code]", totp(secret))
-    page.click("form button[type=submit]")
-    page.wait_for_url(re.compile(r"/staff/"))
-    return page
+    return staff_sign_in(page, server, email, PASSWORD, secret)
 
 
 def _open_room(page: Any, server: Any) -> None:
@@ -65,11 +54,6 @@ def _open_room(page: Any, server: Any) -> None:
     page.locator(".room-code code").wait_for()
     page.get_by_role("link", name="I have written it down: go to my room").click()
     page.get_by_role("heading", name="Your conversation").wait_for()
-
-
-def _latest_conversation(server: Any) -> int:
-    code = "from hedershus.messaging.models import Conversation; print(Conversation.objects.latest('pk').pk)"
-    return int(server.manage("shell", "-c", code).strip().splitlines()[-1])
 
 
 def test_a_visitor_and_a_counsellor_chat_in_real_time(
@@ -90,7 +74,7 @@ def test_a_visitor_and_a_counsellor_chat_in_real_time(
 
     # The counsellor opens the conversation, takes it and answers.
     staff = _sign_in(context_factory, server, counsellor)
-    conversation = _latest_conversation(server)
+    conversation = latest_conversation(server)
     staff.goto(server.url(f"/staff/conversations/{conversation}/"))
     staff.get_by_text("Hello, is anyone there?").wait_for()
     staff.get_by_role("button", name="Take this conversation").click()
@@ -145,7 +129,7 @@ def test_the_visitor_journey_without_javascript(
     visitor.get_by_role("button", name="Send").click()
     visitor.wait_for_url(re.compile(r"/en/room/(#latest)?$"))
     visitor.get_by_text("Writing without JavaScript").wait_for()
-    conversation = _latest_conversation(server)
+    conversation = latest_conversation(server)
     reply = (
         "import uuid; from hedershus.accounts.models import User; "
         "from hedershus.messaging.models import Conversation; "

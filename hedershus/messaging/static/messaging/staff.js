@@ -5,7 +5,9 @@
  * {"kind": "queue"} or {"kind": "acute"} the queue page fetches its lists again; on a hint
  * about the open conversation the conversation page fetches its thread again. Acute
  * conversations are announced in an aria-live region. Reconnects with backoff and then
- * fetches again, so nothing missed while disconnected stays hidden. Uses no storage.
+ * fetches again, so nothing missed while disconnected stays hidden; the conversation page
+ * fetches once the server confirms the subscription, so nothing falls between the two.
+ * Uses no storage.
  */
 (function () {
   "use strict";
@@ -65,17 +67,25 @@
     socket = new WebSocket(scheme + window.location.host + socketPath);
     socket.addEventListener("open", function () {
       delay = 1000;
-      live.setAttribute("data-socket", "open"); // for tests and styles: updates arrive live
       if (conversation !== null) {
+        // Fetch only once subscribed: a message posted between a fetch and the
+        // subscription would otherwise be missed until the next one.
         socket.send(JSON.stringify({ type: "subscribe", conversation: conversation }));
+      } else {
+        live.setAttribute("data-socket", "open"); // for tests and styles: updates arrive live
+        refresh(); // what changed while the socket was closed
       }
-      refresh(); // what changed while the socket was closed
     });
     socket.addEventListener("message", function (event) {
       var data;
       try {
         data = JSON.parse(event.data);
       } catch (error) {
+        return;
+      }
+      if (data.type === "subscribed" && data.conversation === conversation) {
+        live.setAttribute("data-socket", "open");
+        refresh(); // what changed before the subscription and while the socket was closed
         return;
       }
       if (data.kind === "acute") {
