@@ -18,7 +18,8 @@ calls a service through ``database_sync_to_async`` and answers. What the bases d
   the server sends do not, so an unattended screen still times out;
 - a service's :class:`~hedershus.core.exceptions.ApplicationError` becomes an error frame
   ``{"type": "error", "error": code, "message": ...}`` and the socket stays open; text that
-  is not a JSON object, and binary frames, get an ``invalid`` error frame;
+  is not a JSON object, and binary frames, get an ``invalid`` error frame. The message is in
+  the socket's language (:func:`socket_language`): the page's, not always Swedish;
 - events sent with :func:`hedershus.core.realtime.send_event_on_commit` to a group the
   consumer joined (:meth:`BaseConsumer.join`) are forwarded to the client as they are.
 """
@@ -30,6 +31,7 @@ import logging
 import secrets
 import time
 from typing import Any, ClassVar
+from urllib.parse import parse_qs
 
 from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
@@ -38,7 +40,9 @@ from channels.routing import URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from hedershus.core import context
 from hedershus.core.auth import CLOSE_SIGNED_OUT, session_load, session_touch, staff_session_problem
@@ -71,11 +75,31 @@ def websocket_stack(routes: list[Any]) -> Any:
     return AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(routes)))
 
 
+def socket_language(scope: dict[str, Any]) -> str:
+    """The language code a socket answers in: ``?lang=`` in its address when the site offers
+    that language (visitors' pages pass their own, the one in their URL), else the best match
+    of the browser's ``Accept-Language`` header (as ``LocaleMiddleware`` does for the staff
+    pages), else ``LANGUAGE_CODE``."""
+    offered = {code for code, _name in settings.LANGUAGES}
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    for code in query.get("lang", []):
+        if code in offered:
+            return code
+    headers = dict(scope.get("headers", []))
+    for code, _quality in parse_accept_lang_header(headers.get(b"accept-language", b"").decode("latin-1")):
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return str(settings.LANGUAGE_CODE)
+
+
 class BaseConsumer(AsyncJsonWebsocketConsumer):
     """Request ids, access checks and error frames for every socket (see the module)."""
 
     groups: list[str]
     connection_id: str
+    language: str
     _message_count: int
     _checked_at: float
     _touched_at: float
@@ -93,6 +117,7 @@ class BaseConsumer(AsyncJsonWebsocketConsumer):
         """Runs each incoming message or channel-layer event with its own request id."""
         if message["type"] == "websocket.connect":
             self.connection_id = secrets.token_hex(12)
+            self.language = socket_language(self.scope)
             self._message_count = 0
             self._checked_at = self._touched_at = 0.0
         else:
@@ -101,7 +126,8 @@ class BaseConsumer(AsyncJsonWebsocketConsumer):
         token = context.request_id.set(request_id)
         started = time.monotonic()
         try:
-            await super().dispatch(message)
+            with translation.override(self.language):
+                await super().dispatch(message)
         finally:
             context.request_id.reset(token)
             request_log.info(
@@ -224,7 +250,7 @@ class VisitorConsumer(BaseConsumer):
 
     async def check_access(self, *, touch: bool) -> int | None:
         """``None`` while the session still holds the room this socket opened for."""
-        room_id = await database_sync_to_async(_session_room)(self._session_key(), touch=touch)
+        room_id = await database_sync_to_async(session_room_id)(self._session_key(), touch=touch)
         if room_id is None:
             return CLOSE_SIGNED_OUT
         if not hasattr(self, "room_id"):
@@ -257,7 +283,11 @@ def room_session_mark_active(session: Any) -> float:
     return now
 
 
-def _session_room(session_key: str | None, *, touch: bool) -> str | None:
+def session_room_id(session_key: str | None, *, touch: bool) -> str | None:
+    """The id of the room the session ``session_key`` is live in, or None (no such session,
+    no room, or the room idle past ``ROOM_IDLE_MINUTES``). ``touch``: a message from the
+    visitor, so the room's activity time and the session's idle expiry move forward (saved).
+    Synchronous: reads and may write the session store."""
     session = session_load(session_key)
     if session is None:
         return None

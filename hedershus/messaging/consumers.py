@@ -54,8 +54,7 @@ from django.db import connection, connections
 from django.utils.translation import gettext as _
 
 from hedershus.core.auth import CLOSE_SIGNED_OUT, session_load
-from hedershus.core.consumers import ROOM_ACTIVE_AT_KEY, VisitorConsumer, room_session_live
-from hedershus.core.consumers import _session_room as session_room
+from hedershus.core.consumers import ROOM_ACTIVE_AT_KEY, VisitorConsumer, room_session_live, session_room_id
 from hedershus.core.exceptions import ApplicationError, InvalidInput
 from hedershus.messaging.selectors import conversation_for_thread, messages_after
 from hedershus.messaging.services.messages import (
@@ -215,7 +214,7 @@ class RoomConsumer(VisitorConsumer):
     async def check_access(self, *, touch: bool) -> int | None:
         """``VisitorConsumer.check_access`` with the session read in the room sockets'
         database threads (see the module), not Channels' single thread."""
-        room_id = await _db(session_room)(self._session_key(), touch=touch)
+        room_id = await _db(session_room_id)(self._session_key(), touch=touch)
         if room_id is None:
             return CLOSE_SIGNED_OUT
         if not hasattr(self, "room_id"):

@@ -36,11 +36,13 @@ def _in_memory_layer(settings: Any) -> None:
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 
-def _communicator(session_key: str | None) -> WebsocketCommunicator:
-    headers = [(b"origin", b"http://localhost"), (b"host", b"localhost")]
+def _communicator(
+    session_key: str | None, path: str = "/ws/room/", extra: list[tuple[bytes, bytes]] | None = None
+) -> WebsocketCommunicator:
+    headers = [(b"origin", b"http://localhost"), (b"host", b"localhost"), *(extra or [])]
     if session_key:
         headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={session_key}".encode()))
-    return WebsocketCommunicator(APPLICATION, "/ws/room/", headers=headers)
+    return WebsocketCommunicator(APPLICATION, path, headers=headers)
 
 
 async def _open(room: Room) -> tuple[str, WebsocketCommunicator]:
@@ -244,3 +246,26 @@ async def test_a_handshake_that_fails_at_accept_leaves_the_room_uncounted(monkey
     with pytest.raises(ConnectionResetError):
         await communicator.connect()
     assert str(room.pk) not in consumers._open_rooms
+
+
+@pytest.mark.parametrize(
+    ("path", "accept", "expected"),
+    [
+        ("/ws/room/?lang=ar", b"sv", "نوع رسالة غير معروف."),  # the page's language first
+        ("/ws/room/?lang=en", b"sv", "Unknown message type."),
+        ("/ws/room/?lang=xx", b"so, en;q=0.5", "Nooca fariinta lama yaqaan."),  # then the browser's
+        ("/ws/room/", b"", "Okänd meddelandetyp."),  # else the site's
+    ],
+)
+async def test_error_frames_are_in_the_pages_language(path: str, accept: bytes, expected: str) -> None:
+    room = await _room()
+    key = await database_sync_to_async(room_session_key)(room)
+    socket = _communicator(key, path, [(b"accept-language", accept)])
+    connected, code = await socket.connect()
+    assert connected, code
+    await socket.send_json_to({"type": "nope"})
+    frame = await socket.receive_json_from(timeout=5)
+    while frame.get("type") != "error":
+        frame = await socket.receive_json_from(timeout=5)
+    assert frame["message"] == expected
+    await socket.disconnect()
