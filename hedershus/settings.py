@@ -569,3 +569,9 @@ LOGGING = {
         "uvicorn.access": {"level": "CRITICAL", "propagate": False, "handlers": []},
     },
 }
+# Above ROOM_OPEN_SITE_CEILING rooms opened in one clock minute on the whole site, opening a
+# room answers "try again in a minute" (429) without Argon2 work; entering a room is never
+# refused by it. A visitor's messages in one room: at most ROOM_MESSAGES_PER_MINUTE per clock
+# minute, attachments included, counsellors' replies not counted (hedershus/messaging/throttle.py).
+ROOM_OPEN_SITE_CEILING = env.integer("ROOM_OPEN_SITE_CEILING", 60, minimum=1)
+ROOM_MESSAGES_PER_MINUTE = env.integer("ROOM_MESSAGES_PER_MINUTE", 30, minimum=5)

@@ -17,6 +17,7 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
@@ -32,7 +33,11 @@ from hedershus.messaging.attachments import (
 from hedershus.messaging.forms import MessageForm
 from hedershus.messaging.models import Attachment, Conversation
 from hedershus.messaging.selectors import attachment_for_room, thread_messages
-from hedershus.messaging.services.messages import message_post_visitor
+from hedershus.messaging.services.messages import (
+    MessageRateLimited,
+    message_post_visitor,
+    message_send_wait_check,
+)
 from hedershus.messaging.staff_selectors import conversation_answering_person, room_contact_person
 from hedershus.rooms.models import Room
 from hedershus.rooms.session import room_from_request, room_required
@@ -108,7 +113,9 @@ def thread(request: HttpRequest) -> HttpResponse:
 def message_post(request: HttpRequest) -> HttpResponse:
     """A visitor's message by plain form post: stored once per ``client_id``, then
     Post/Redirect/Get back to the thread. Bad input re-renders the thread with the message
-    kept and a clear reason (400), and nothing is stored."""
+    kept and a clear reason (400), and nothing is stored; so does a message above the room's
+    send rate (429, ``services.messages.MessageRateLimited``), checked before an attachment
+    is re-encoded."""
     request.upload_handlers = [_MemoryUploadHandler(request)]
     return _message_post(request)
 
@@ -119,11 +126,14 @@ def _message_post(request: HttpRequest) -> HttpResponse:
     room = room_from_request(request)
     assert room is not None  # room_required
     form = MessageForm(request.POST, request.FILES)
+    status, retry_after = 400, 0
     if form.is_valid():
+        upload = form.cleaned_data["attachment"]
         try:
-            upload = form.cleaned_data["attachment"]
             checked = None
             if upload:
+                # Refused now rather than after the re-encoding (the costliest part of a message).
+                message_send_wait_check(room, form.cleaned_data["client_id"])
                 if upload.size > max_bytes():
                     raise attachment_too_large(upload.size)
                 checked = attachment_check(upload.read())
@@ -134,11 +144,23 @@ def _message_post(request: HttpRequest) -> HttpResponse:
                 acute=form.cleaned_data["acute"],
                 attachment=checked,
             )
+        except MessageRateLimited as error:
+            # The text stays in the box (the form is bound); a browser never refills a file field.
+            form.add_error(None, str(error))
+            if upload:
+                form.add_error(None, _("Choose the file again when you send: it was not kept."))
+            status, retry_after = error.status, error.retry_after
         except InvalidInput as error:
             form.add_error(None, str(error))
         else:
             return redirect(reverse("messaging:thread") + "#latest")
-    return render(request, "messaging/thread.html", _thread_context(request, room, form), status=400)
+    context = _thread_context(request, room, form)
+    if retry_after and form.cleaned_data.get("acute"):
+        context["acute"] = True  # "I need help now" waits too: 112 is shown meanwhile
+    response = render(request, "messaging/thread.html", context, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def attachment_response(attachment: Attachment, *, inline_images: bool) -> HttpResponse:

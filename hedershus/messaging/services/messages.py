@@ -30,13 +30,14 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hedershus.audit.services import audit_record
 from hedershus.core.access import Capability, user_has_capability
 from hedershus.core.crypto import encrypt_text
-from hedershus.core.exceptions import AccessDenied, Conflict, InvalidInput, NotFound
+from hedershus.core.exceptions import AccessDenied, ApplicationError, Conflict, InvalidInput, NotFound
 from hedershus.core.realtime import send_event_on_commit
-from hedershus.messaging import hours
+from hedershus.messaging import hours, throttle
 from hedershus.messaging.attachments import CheckedAttachment
 from hedershus.messaging.events import STAFF_QUEUE_GROUP, conversation_group
 from hedershus.messaging.models import Attachment, Conversation, ConversationStatus, Message, SenderKind
@@ -48,6 +49,39 @@ from hedershus.rooms.services import room_touch
 
 # The longest message accepted, in characters: a long letter, not a document.
 MESSAGE_MAX_CHARS = 5_000
+
+
+class MessageRateLimited(ApplicationError):
+    """The visitor's room has sent ``ROOM_MESSAGES_PER_MINUTE`` messages this clock minute
+    (``messaging.throttle``): 429, code ``rate_limited``, ``extra["retry_after"]`` the whole
+    seconds (1-60) until another is taken. Nothing was stored; the client keeps the text."""
+
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            ngettext(
+                "You are sending messages very fast. Your message has not been sent yet: "
+                "wait %(seconds)d second and send it again.",
+                "You are sending messages very fast. Your message has not been sent yet: "
+                "wait %(seconds)d seconds and send it again.",
+                retry_after,
+            )
+            % {"seconds": retry_after},
+            extra={"retry_after": retry_after},
+        )
+        self.retry_after = retry_after
+
+
+def message_send_wait_check(room: Room, client_id: uuid.UUID | str) -> None:
+    """Raises ``MessageRateLimited`` when ``room`` cannot send the message ``client_id`` now,
+    without counting it: for the form post, which checks before re-encoding an attachment
+    (costly work a refused message must not cause). A message already stored (a resubmitted
+    form) is never refused. ``message_post_visitor`` counts and decides."""
+    wait = throttle.send_wait(room.pk)
+    if wait and _earlier_message(room, _client_id_clean(client_id)) is None:
+        raise MessageRateLimited(wait)
 
 
 @dataclass(frozen=True)
@@ -113,7 +147,11 @@ def message_post_visitor(
     A new conversation is routed (``services.queue.conversation_route``) in the same
     transaction. Outside opening hours (``hours.centre_is_open``) the visitor gets one
     automatic answer per waiting period (and one more if a later message is acute).
-    Raises ``InvalidInput`` for bad text or client id.
+    Every new message (a retry of a stored one is not) counts against the room's send rate
+    (``messaging.throttle``, ``ROOM_MESSAGES_PER_MINUTE``, attachments included), by every
+    way of sending, since all of them come here.
+    Raises ``InvalidInput`` for bad text or client id, and ``MessageRateLimited`` (429) above
+    the send rate; either way nothing is stored.
     """
     client_uuid = _client_id_clean(client_id)
     text = message_text_clean(text, empty_allowed=attachment is not None)
@@ -122,7 +160,10 @@ def message_post_visitor(
     # decides races within one conversation).
     earlier = _earlier_message(room, client_uuid)
     if earlier is not None:
-        return earlier
+        return earlier  # already stored and counted: a retry's ack is never refused
+    wait = throttle.send_take(room.pk)
+    if wait:
+        raise MessageRateLimited(wait)
     now = timezone.now()
     with transaction.atomic():
         conversation, opened = _conversation_open_or_create(room)

@@ -269,3 +269,29 @@ async def test_error_frames_are_in_the_pages_language(path: str, accept: bytes, 
         frame = await socket.receive_json_from(timeout=5)
     assert frame["message"] == expected
     await socket.disconnect()
+
+
+async def _answer_to(socket: WebsocketCommunicator, client_id: str) -> dict[str, Any]:
+    """The ack or error frame for ``client_id`` (hints in between are skipped)."""
+    while True:
+        frame = await socket.receive_json_from(timeout=5)
+        if frame.get("type") in ("ack", "error") and frame.get("client_id") == client_id:
+            return frame
+
+
+async def test_above_the_send_rate_a_send_gets_rate_limited_with_retry_after(settings: Any) -> None:
+    settings.ROOM_MESSAGES_PER_MINUTE = 5
+    room = await _room()
+    _key, socket = await _open(room)
+    for n in range(5):
+        client_id = str(uuid.uuid4())
+        frame = {"type": "send", "client_id": client_id, "text": f"hjälp {n}", "acute": False}
+        await socket.send_json_to(frame)
+        assert (await _answer_to(socket, client_id))["type"] == "ack"
+    client_id = str(uuid.uuid4())
+    await socket.send_json_to({"type": "send", "client_id": client_id, "text": "en till", "acute": False})
+    frame = await _answer_to(socket, client_id)
+    assert frame["type"] == "error" and frame["error"] == "rate_limited"
+    assert 1 <= frame["retry_after"] <= 60 and frame["message"]
+    assert not await database_sync_to_async(Message.objects.filter(client_id=client_id).exists)()
+    await socket.disconnect()

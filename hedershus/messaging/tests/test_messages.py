@@ -15,17 +15,21 @@ from hedershus.audit.models import AuditEvent
 from hedershus.core.access import Capability, Role, roles_without
 from hedershus.core.exceptions import AccessDenied, InvalidInput, NotFound
 from hedershus.core.testing import capture_events, committed_db
+from hedershus.messaging import throttle
+from hedershus.messaging.attachments import attachment_check
 from hedershus.messaging.events import STAFF_QUEUE_GROUP, conversation_group
 from hedershus.messaging.models import Conversation, ConversationStatus, Message, SenderKind
 from hedershus.messaging.selectors import messages_after
 from hedershus.messaging.services.messages import (
     MESSAGE_MAX_CHARS,
+    MessageRateLimited,
     message_post_staff,
     message_post_visitor,
     message_text_clean,
     visitor_presence_set,
 )
 from hedershus.messaging.tests.helpers import centre_always_open, room_make
+from hedershus.messaging.tests.test_attachments import png
 from hedershus.rooms.events import room_group
 
 pytestmark = pytest.mark.django_db
@@ -324,9 +328,7 @@ def test_two_first_messages_at_once_share_one_conversation() -> None:
 def test_staff_who_see_the_conversation_open_its_attachment_and_it_is_audited(
     room: Any, counsellor: Any, colleague: Any
 ) -> None:
-    from hedershus.messaging.attachments import attachment_check
     from hedershus.messaging.services.messages import attachment_open_staff
-    from hedershus.messaging.tests.test_attachments import png
 
     message = message_post_visitor(
         room=room, client_id=uuid.uuid4(), text="", attachment=attachment_check(png())
@@ -351,3 +353,76 @@ def test_bidi_override_controls_are_removed_but_direction_marks_kept() -> None:
         message_text_clean("\u0645\u0631\u062d\u0628\u0627\u200f OK\u200e")
         == "\u0645\u0631\u062d\u0628\u0627\u200f OK\u200e"
     )
+
+
+# --- the send rate (messaging.throttle) -----------------------------------------------------
+
+
+def _fill_the_minute(room: Any, settings: Any, monkeypatch: Any, *, per_minute: int = 5) -> float:
+    """Sends ``per_minute`` messages at 20 s into a fixed clock minute; returns that time."""
+    settings.ROOM_MESSAGES_PER_MINUTE = per_minute
+    now = 1_800_000_020.0  # 20 s into a clock minute: 40 s left
+    monkeypatch.setattr(throttle, "_now", lambda: now)
+    for n in range(per_minute):
+        message_post_visitor(room=room, client_id=uuid.uuid4(), text=f"hjälp {n}")
+    return now
+
+
+def test_a_visitor_may_send_a_whole_minutes_allowance_at_once_then_is_told_to_wait(
+    room: Any, settings: Any, monkeypatch: Any
+) -> None:
+    _fill_the_minute(room, settings, monkeypatch)
+    with pytest.raises(MessageRateLimited) as caught:
+        message_post_visitor(room=room, client_id=uuid.uuid4(), text="en till")
+    assert caught.value.status == 429 and caught.value.code == "rate_limited"
+    assert caught.value.extra == {"retry_after": 40} and "40" in str(caught.value)
+    assert Message.objects.count() == 5  # nothing stored
+
+
+def test_the_send_rate_starts_again_with_the_next_minute_and_refusals_do_not_count(
+    room: Any, settings: Any, monkeypatch: Any
+) -> None:
+    now = _fill_the_minute(room, settings, monkeypatch)
+    for _ in range(10):  # a client retrying too early is not held back longer for it
+        with pytest.raises(MessageRateLimited):
+            message_post_visitor(room=room, client_id=uuid.uuid4(), text="för tidigt")
+    monkeypatch.setattr(throttle, "_now", lambda: now + 40)
+    for n in range(5):
+        message_post_visitor(room=room, client_id=uuid.uuid4(), text=f"nästa minut {n}")
+    assert Message.objects.count() == 10
+
+
+def test_the_send_rate_is_per_room(room: Any, settings: Any, monkeypatch: Any) -> None:
+    _fill_the_minute(room, settings, monkeypatch)
+    other = room_make()
+    assert message_post_visitor(room=other, client_id=uuid.uuid4(), text="Hej").seq == 1
+
+
+def test_an_attachment_counts_against_the_send_rate(room: Any, settings: Any, monkeypatch: Any) -> None:
+    settings.ROOM_MESSAGES_PER_MINUTE = 5
+    picture = attachment_check(png())
+    for _ in range(5):
+        message_post_visitor(room=room, client_id=uuid.uuid4(), text="", attachment=picture)
+    with pytest.raises(MessageRateLimited):
+        message_post_visitor(room=room, client_id=uuid.uuid4(), text="", attachment=picture)
+
+
+def test_a_retry_of_a_stored_message_is_acknowledged_even_above_the_send_rate(
+    room: Any, settings: Any, monkeypatch: Any
+) -> None:
+    _fill_the_minute(room, settings, monkeypatch)
+    stored = Message.objects.order_by("seq").last()
+    assert stored is not None
+    again = message_post_visitor(room=room, client_id=stored.client_id, text="hjälp 4")
+    assert again.pk == stored.pk
+
+
+def test_counsellors_replies_are_never_limited(
+    room: Any, settings: Any, monkeypatch: Any, counsellor: Any
+) -> None:
+    _fill_the_minute(room, settings, monkeypatch)
+    conversation = Conversation.objects.get(room=room)
+    for n in range(8):
+        reply = f"svar {n}"
+        message_post_staff(user=counsellor, conversation=conversation, client_id=uuid.uuid4(), text=reply)
+    assert Message.objects.filter(sender=SenderKind.STAFF).count() == 8

@@ -13,8 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
+from hedershus.messaging import views
 from hedershus.messaging.models import Attachment, Conversation, Message
-from hedershus.messaging.services.messages import MESSAGE_MAX_CHARS, message_post_staff
+from hedershus.messaging.services.messages import MESSAGE_MAX_CHARS, message_post_staff, message_post_visitor
 from hedershus.messaging.tests.helpers import centre_always_open, room_enter, room_make
 from hedershus.messaging.tests.test_attachments import jpeg_with_gps, png
 
@@ -195,3 +196,51 @@ def test_the_thread_gives_room_js_the_contact_persons_first_name_and_the_stand_i
     assert re.search(r'<p class="notice" role="status" data-stand-in-notice hidden></p>', html)
     label = re.search(r'data-label-stand-in="([^"]*)"', html)
     assert label and "{name}" in label.group(1), "the notice's text with a place for the name"
+
+
+# --- the send rate without JavaScript ----------------------------------------------------------
+
+
+def _room_at_its_send_rate(room: Any, settings: Any) -> None:
+    settings.ROOM_MESSAGES_PER_MINUTE = 5
+    for n in range(5):
+        message_post_visitor(room=room, client_id=uuid.uuid4(), text=f"snabbt {n}")
+
+
+def test_above_the_send_rate_the_form_comes_back_with_the_text_and_a_reason(
+    in_room: Any, room: Any, settings: Any
+) -> None:
+    _room_at_its_send_rate(room, settings)
+    client_id = _client_id(in_room.get(_thread_url()).content.decode())
+    response = in_room.post(_post_url(), {"client_id": client_id, "text": "Han står utanför dörren"})
+    assert response.status_code == 429 and 1 <= int(response["Retry-After"]) <= 60
+    html = response.content.decode()
+    assert re.search(r"<textarea[^>]*>\s*Han står utanför dörren</textarea>", html)  # kept in the box
+    assert _client_id(html) == client_id  # sending it again stores it once
+    errors = re.search(r'<div class="error" role="alert" id="form-errors">(.*?)</div>', html, re.S)
+    assert errors and "har inte skickats än: vänta" in errors.group(1), html  # the page's language
+    assert Message.objects.count() == 5
+
+
+def test_above_the_send_rate_an_attachment_is_refused_before_it_is_re_encoded(
+    in_room: Any, room: Any, settings: Any, monkeypatch: Any
+) -> None:
+    _room_at_its_send_rate(room, settings)
+    checked: list[int] = []
+    monkeypatch.setattr(views, "attachment_check", lambda data: checked.append(len(data)))
+    client_id = _client_id(in_room.get(_thread_url()).content.decode())
+    upload = SimpleUploadedFile("bild.png", png(), content_type="image/png")
+    response = in_room.post(_post_url(), {"client_id": client_id, "text": "bild", "attachment": upload})
+    assert response.status_code == 429 and checked == []
+    assert not Attachment.objects.exists()
+
+
+def test_above_the_send_rate_an_acute_message_still_shows_112(in_room: Any, room: Any, settings: Any) -> None:
+    _room_at_its_send_rate(room, settings)
+    client_id = _client_id(in_room.get(_thread_url()).content.decode())
+    response = in_room.post(_post_url(), {"client_id": client_id, "text": "Hjälp", "acute": "on"})
+    assert response.status_code == 429
+    assert re.search(r'<section id="acute-help"[^>]*role="alert"[^>]*>', response.content.decode())
+    assert 'id="acute-help" class="acute-help" role="alert" aria-labelledby="acute-heading" hidden' not in (
+        response.content.decode()
+    )

@@ -11,6 +11,9 @@
  *   sequence number it has and sends again, with the same client ids, what was not acknowledged
  *   (the server stores a client id once).
  * - New replies are announced in an aria-live region.
+ * - Above the room's send rate the server answers "rate_limited" with retry_after seconds:
+ *   the message stays pending (in the list, marked as waiting) and everything pending is sent
+ *   again, in order, once that time has passed. The text is never dropped.
  */
 (function () {
   "use strict";
@@ -33,6 +36,12 @@
   var opened = false; // the socket has opened at least once
   var stopped = false;
   var delay = 1000;
+  // The page is being left (a form sent other than over the socket, a link followed): the
+  // server may end the room session and close the socket (4401) before the next page arrives,
+  // and a reload then would replace that page, e.g. "You have left the room" (issue 9).
+  var leaving = false;
+  var sentOverSocket = null; // the submit event this script handled itself
+  var retryTimer = null; // the resend after a "rate_limited" answer
 
   function attached() {
     // The shell may replace the page's body in place (single_entry.js): then stop.
@@ -197,7 +206,27 @@
     }
   }
 
+  function waitAndResend(frame) {
+    var li = item(frame.client_id);
+    var state = li && li.querySelector(".message-state");
+    if (state) {
+      state.textContent = labels.labelWaiting;
+      state.setAttribute("role", "status");
+    }
+    if (retryTimer === null) {
+      var seconds = Math.min(Math.max(parseInt(frame.retry_after, 10) || 5, 1), 60);
+      retryTimer = window.setTimeout(function () {
+        retryTimer = null;
+        sendPending();
+      }, seconds * 1000 + Math.floor(Math.random() * 500));
+    }
+  }
+
   function refused(frame) {
+    if (frame.error === "rate_limited" && frame.client_id && pending[frame.client_id]) {
+      waitAndResend(frame); // kept in pending: sent again, not lost
+      return;
+    }
     if (frame.client_id && pending[frame.client_id]) {
       delete pending[frame.client_id];
       var li = item(frame.client_id);
@@ -269,8 +298,13 @@
       }
       if (event.code === 4401 || event.code === 4403) {
         // The room session ended (left, idle, quick exit elsewhere): a reload leads to the entry.
+        // Not while another page is on its way; only if it never comes (a post that failed).
         stopped = true;
-        window.location.reload();
+        window.setTimeout(function () {
+          if (document.body.contains(root)) {
+            window.location.reload();
+          }
+        }, leaving ? 15000 : 0);
         return;
       }
       if (opened) {
@@ -300,6 +334,7 @@
       return; // the server's answer explains
     }
     event.preventDefault();
+    sentOverSocket = event;
     var clientId = window.crypto.randomUUID();
     pending[clientId] = { text: text, acute: !!(acute && acute.checked) };
     if (acute && acute.checked && acuteBox) {
@@ -309,14 +344,32 @@
     removeEmptyNote();
     list.appendChild(render({
       client_id: clientId, sender: "visitor", text: text, acute: pending[clientId].acute,
-      state: labels.labelSending
+      state: retryTimer === null ? labels.labelSending : labels.labelWaiting
     }));
-    send({ type: "send", client_id: clientId, text: text, acute: pending[clientId].acute });
+    if (retryTimer === null) {
+      send({ type: "send", client_id: clientId, text: text, acute: pending[clientId].acute });
+    } // else it goes with the waiting ones, after them, when the wait is over
     textarea.value = "";
     if (acute) {
       acute.checked = false;
     }
     textarea.focus();
+  });
+
+  // Any other submit leads to another page: the ordinary way, or in discreet mode with fetch,
+  // the answer shown in place (single_entry.js), which detaches this thread.
+  window.addEventListener("submit", function (event) {
+    if (event !== sentOverSocket) {
+      leaving = true;
+    }
+  });
+  window.addEventListener("beforeunload", function () {
+    leaving = true;
+  });
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) {
+      leaving = false; // back from the back/forward cache: still here after all
+    }
   });
 
   connect();
