@@ -61,7 +61,7 @@ def test_open_a_room_leave_and_come_back_with_code_and_passphrase(context_factor
     page.get_by_label("Room code").fill(code.lower().replace("-", " "))
     page.get_by_label("Passphrase (if you chose one)").fill("not the passphrase")
     page.get_by_role("button", name="Enter").click()
-    page.get_by_text("No room matches that code and passphrase.").wait_for()
+    page.get_by_text("We could not open a room with this code and passphrase.", exact=False).wait_for()
 
     page.get_by_label("Room code").fill(code.lower().replace("-", " "))
     page.get_by_label("Passphrase (if you chose one)").fill(PASSPHRASE)

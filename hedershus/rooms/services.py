@@ -13,9 +13,11 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail.models import Page
 
 from hedershus.audit.services import audit_record
@@ -26,9 +28,6 @@ from hedershus.rooms import codes, throttle
 from hedershus.rooms.events import RoomEvent, room_group
 from hedershus.rooms.models import ContactPerson, Note, Room, SavedPage
 
-# One answer for a wrong code, a wrong passphrase and a paused room, so that nothing tells
-# whether a code exists (issue 9, item 1).
-NO_MATCH = _("No room matches that code and passphrase.")
 NOTE_MAX_CHARACTERS = 10_000
 PASSPHRASE_MIN_CHARACTERS = 6
 PASSPHRASE_MAX_CHARACTERS = 200
@@ -41,6 +40,35 @@ class RoomEntryBusy(ApplicationError):
 
     status = 429
     code = "busy"
+
+
+class RoomOpenBusy(ApplicationError):
+    """More than ``ROOM_OPEN_SITE_CEILING`` rooms were opened on the site this clock minute
+    (``rooms.throttle.room_open_take``): 429, ``extra["retry_after"]`` the seconds until the
+    minute ends. Nothing was made and no Argon2 work done."""
+
+    status = 429
+    code = "busy"
+
+
+def no_match_message() -> str:
+    """The one answer to a failed room entry (wrong code, wrong passphrase, paused room), in
+    the active language, naming ``ROOM_PASSPHRASE_MAX_DELAY_MINUTES``, the longest pause.
+
+    One text for all three, so that nothing tells whether a code exists (issue 9, item 1),
+    worded to be true in all three and to tell the owner of a paused room that it is not gone
+    (docs/threat-model.md, "Room entry limits", says what it may and may not reveal).
+    """
+    minutes = settings.ROOM_PASSPHRASE_MAX_DELAY_MINUTES
+    return ngettext(
+        "We could not open a room with this code and passphrase. Check them and try again. If "
+        "you are sure they are right, the room may be paused after several wrong tries: then "
+        "wait a few minutes (at most %(minutes)d minute) and try again. A pause deletes nothing.",
+        "We could not open a room with this code and passphrase. Check them and try again. If "
+        "you are sure they are right, the room may be paused after several wrong tries: then "
+        "wait a few minutes (at most %(minutes)d minutes) and try again. A pause deletes nothing.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 @dataclass(frozen=True)
@@ -58,9 +86,16 @@ def room_open(*, language: str, passphrase: str = "") -> tuple[Room, str]:
 
     ``language``: the interface language code (``"sv"``). ``passphrase``: optional, at
     least ``PASSPHRASE_MIN_CHARACTERS``; kept as an Argon2id hash. Raises ``InvalidInput``
-    for a passphrase that is too short or too long. Audit: ``room.opened`` (visitor).
+    for a passphrase that is too short or too long, and ``RoomOpenBusy`` (429) above
+    ``ROOM_OPEN_SITE_CEILING`` rooms opened on the site this clock minute, before any
+    Argon2 work (``rooms.throttle``). Audit: ``room.opened`` (visitor).
     """
     _check_passphrase(passphrase, optional=True)
+    if not throttle.room_open_take():
+        raise RoomOpenBusy(
+            _("Many people are opening rooms right now. Try again in a minute."),
+            extra={"retry_after": throttle.seconds_to_next_minute()},
+        )
     encoded = codes.passphrase_hash(passphrase) if passphrase else ""
     for _attempt in range(3):  # a collision of 80-bit codes is not expected; retry anyway
         code = codes.code_new()
@@ -80,8 +115,8 @@ def room_enter(*, code: str, passphrase: str) -> RoomEntry:
     """Finds the room for a typed ``code`` and ``passphrase`` (``""`` when it has none).
 
     Costs one Argon2id verification whether or not a room matches (``codes.passphrase_check``).
-    Raises ``InvalidInput(NO_MATCH)`` for a wrong code, a wrong passphrase, or a room whose
-    entry is paused after wrong passphrases (the per-room limit), all alike; and
+    Raises ``InvalidInput(no_match_message())`` for a wrong code, a wrong passphrase, or a
+    room whose entry is paused after wrong passphrases (the per-room limit), all alike; and
     ``RoomEntryBusy`` (429) for a failed attempt while the site is above
     ``ROOM_ENTRY_SITE_CEILING`` failures this minute (``rooms.throttle``). A right code
     and passphrase always enter unless that room itself is paused.
@@ -100,11 +135,11 @@ def room_enter(*, code: str, passphrase: str) -> RoomEntry:
             raise RoomEntryBusy(_busy_message())
         codes.passphrase_check(None, passphrase)
         throttle.site_failure_record()
-        raise InvalidInput(NO_MATCH)
+        raise InvalidInput(no_match_message())
     entered = _room_enter_existing(room.pk, normalised or "", passphrase, site_busy=site_busy)
     if entered is None:
         throttle.site_failure_record()
-        raise RoomEntryBusy(_busy_message()) if site_busy else InvalidInput(NO_MATCH)
+        raise RoomEntryBusy(_busy_message()) if site_busy else InvalidInput(no_match_message())
     return entered
 
 
@@ -151,13 +186,10 @@ def _room_enter_existing(room_id: Any, code: str, passphrase: str, *, site_busy:
 
 
 def _busy_message() -> str:
-    return str(
-        _(
-            "Right now very many attempts to enter rooms are failing, so entry is limited for "
-            "a minute. If your code and passphrase are right, you can still enter: check them "
-            "and try again."
-        )
-    )
+    # The busy sentence, then the one answer: a paused room's owner is told about the pause
+    # here too (the old text promised that a right code and passphrase always enter).
+    busy = _("Right now very many attempts to enter rooms are failing, so entry is limited for a minute.")
+    return f"{busy} {no_match_message()}"
 
 
 def _check_passphrase(passphrase: str, *, optional: bool) -> None:

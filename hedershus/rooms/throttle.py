@@ -1,6 +1,6 @@
-"""Guessing limits for room entry, without any client address (issue 9, item 1).
+"""Limits on room entry and room opening, without any client address (issue 9, item 1).
 
-The platform never reads a client address, so a limit per address is impossible; these two
+The platform never reads a client address, so a limit per address is impossible; these
 limits stand in for it (reasoning and arithmetic in docs/threat-model.md, "Rooms"):
 
 - **Site-wide ceiling**: failed room entries are counted per clock minute across every
@@ -16,17 +16,23 @@ limits stand in for it (reasoning and arithmetic in docs/threat-model.md, "Rooms
   (1 while the site is above its ceiling) entry is paused until ``passphrase_blocked_until``,
   ``ROOM_PASSPHRASE_DELAY_SECONDS`` doubled for each further failure, at most
   ``ROOM_PASSPHRASE_MAX_DELAY_MINUTES``. A right entry clears the count.
+- **Opening rooms**: rooms opened are counted per clock minute across every visitor, in the
+  shared cache. Above ``ROOM_OPEN_SITE_CEILING`` in the current minute,
+  ``rooms.services.room_open`` refuses (429, "try again in a minute") before any Argon2 work.
+  It has its own counter: entering an existing room is never refused by it.
 """
 
 from __future__ import annotations
 
 import datetime
+import math
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 
 _PREFIX = "hedershus:rooms:entry"
+_OPEN_PREFIX = "hedershus:rooms:open"
 
 
 def _now() -> float:
@@ -34,8 +40,22 @@ def _now() -> float:
     return time.time()
 
 
-def _minute_key() -> str:
-    return f"{_PREFIX}:site:{int(_now() // 60)}"
+def _minute_key(prefix: str = _PREFIX) -> str:
+    return f"{prefix}:site:{int(_now() // 60)}"
+
+
+def _minute_count(key: str) -> int:
+    """Adds one to the per-minute counter ``key`` and returns the new count.
+
+    ``add`` then ``incr`` is atomic in Redis and in one process's memory cache; the key
+    lives two minutes, so it outlasts its minute whatever the clocks of several servers say.
+    """
+    cache.add(key, 0, timeout=120)
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=120)
+        return 1
 
 
 def site_failures() -> int:
@@ -49,18 +69,24 @@ def site_over_ceiling() -> bool:
 
 
 def site_failure_record() -> int:
-    """Counts one failed room entry in the current clock minute; returns the new count.
+    """Counts one failed room entry in the current clock minute; returns the new count."""
+    return _minute_count(_minute_key())
 
-    ``add`` then ``incr`` is atomic in Redis and in one process's memory cache; the key
-    lives two minutes, so it outlasts its minute whatever the clocks of several servers say.
+
+def room_open_take() -> bool:
+    """Counts one attempt to open a room in the current clock minute, site-wide; True when
+    it is within ``ROOM_OPEN_SITE_CEILING`` (the room may be opened), False above it.
+
+    Counted before the room is made, so parallel attempts get distinct counts and no more
+    than the ceiling pass in one minute; refused attempts count too (they only keep the
+    minute full, which it already is). The count ends with its minute.
     """
-    key = _minute_key()
-    cache.add(key, 0, timeout=120)
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=120)
-        return 1
+    return _minute_count(_minute_key(_OPEN_PREFIX)) <= settings.ROOM_OPEN_SITE_CEILING
+
+
+def seconds_to_next_minute() -> int:
+    """Whole seconds (1-60) until the current clock minute ends, when the counts start again."""
+    return max(1, math.ceil(60 - _now() % 60))
 
 
 def passphrase_delay(failures: int, *, site_busy: bool) -> datetime.timedelta:

@@ -75,7 +75,8 @@ def _code_context(code: str, *, opened: bool, has_passphrase: bool = True) -> di
 @require_http_methods(["GET", "POST"])
 def room_open_view(request: HttpRequest) -> HttpResponse:
     """GET: what a room is and what the centre does with what is written, and the button.
-    POST: opens the room, enters it, and shows its code, once, in this answer."""
+    POST: opens the room, enters it, and shows its code, once, in this answer. Above the
+    site's ceiling on rooms opened per minute: a "try again in a minute" page with 112 (429)."""
     current = room_from_request(request)
     if request.method == "POST":
         form = OpenRoomForm(request.POST)
@@ -85,6 +86,10 @@ def room_open_view(request: HttpRequest) -> HttpResponse:
                     language=get_language() or settings.LANGUAGE_CODE,
                     passphrase=form.cleaned_data["passphrase"] or "",
                 )
+            except services.RoomOpenBusy as busy:
+                response = _render(request, "rooms/open_busy.html", {"form": OpenRoomForm()}, status=429)
+                response["Retry-After"] = str(busy.extra["retry_after"])
+                return response
             except ApplicationError as error:
                 form.add_error("passphrase", str(error))
             else:

@@ -19,7 +19,7 @@ from hedershus.core.testing import capture_events
 from hedershus.messaging.models import Conversation, Message
 from hedershus.rooms import codes, selectors, services, throttle
 from hedershus.rooms.models import ContactPerson, Note, Room, SavedPage
-from hedershus.rooms.services import NO_MATCH, RoomEntryBusy
+from hedershus.rooms.services import RoomEntryBusy, RoomOpenBusy, no_match_message
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +80,42 @@ def test_opening_a_room_records_a_content_free_visitor_event():
     assert code not in str(event.data) and "correct horse" not in str(event.data)
 
 
+def test_above_the_site_ceiling_on_opening_a_room_is_refused_without_argon2_work(settings, monkeypatch):
+    settings.ROOM_OPEN_SITE_CEILING = 3
+    hashes: list[str] = []
+    real = codes.passphrase_hash
+    monkeypatch.setattr(codes, "passphrase_hash", lambda p: hashes.append(p) or real(p))
+    for _ in range(3):
+        services.room_open(language="sv", passphrase="correct horse")
+    with pytest.raises(RoomOpenBusy) as caught:
+        services.room_open(language="sv", passphrase="correct horse")
+    assert caught.value.status == 429 and "Try again in a minute" in str(caught.value)
+    assert 1 <= caught.value.extra["retry_after"] <= 60
+    assert len(hashes) == 3 and Room.objects.count() == 3  # nothing made, no Argon2 work
+
+
+def test_the_ceiling_on_opening_rooms_never_refuses_entering_one(settings):
+    settings.ROOM_OPEN_SITE_CEILING = 1
+    room, code = services.room_open(language="sv", passphrase="correct horse")
+    for _ in range(5):
+        with pytest.raises(RoomOpenBusy):
+            services.room_open(language="sv")
+    assert services.room_enter(code=code, passphrase="correct horse").room == room
+
+
+def test_the_ceiling_on_opening_rooms_ends_with_its_minute(settings, monkeypatch):
+    settings.ROOM_OPEN_SITE_CEILING = 1
+    now = 1_800_000_030.0
+    monkeypatch.setattr(throttle, "_now", lambda: now)
+    services.room_open(language="sv")
+    with pytest.raises(RoomOpenBusy) as caught:
+        services.room_open(language="sv")
+    assert caught.value.extra["retry_after"] == 30  # the minute ends in 30 s
+    monkeypatch.setattr(throttle, "_now", lambda: now + 30)
+    services.room_open(language="sv")
+    assert Room.objects.count() == 2
+
+
 @pytest.mark.parametrize("passphrase", ["short", "x" * 201])
 def test_a_passphrase_too_short_or_too_long_opens_nothing(passphrase):
     with pytest.raises(InvalidInput):
@@ -102,7 +138,7 @@ def test_the_right_code_and_passphrase_enter_and_the_first_return_is_marked_once
 def test_a_room_without_passphrase_enters_with_an_empty_one_only():
     _room, code = services.room_open(language="sv")
     assert services.room_enter(code=code, passphrase="")
-    assert _enter_error(code=code, passphrase="anything") == str(NO_MATCH)
+    assert _enter_error(code=code, passphrase="anything") == no_match_message()
 
 
 def test_a_wrong_code_and_a_wrong_passphrase_get_the_same_answer():
@@ -111,7 +147,7 @@ def test_a_wrong_code_and_a_wrong_passphrase_get_the_same_answer():
         _enter_error(code=_wrong_code(code), passphrase="correct horse")
         == _enter_error(code=code, passphrase="wrong horse")
         == _enter_error(code="not a code at all", passphrase="")
-        == str(NO_MATCH)
+        == no_match_message()
     )
 
 
@@ -154,7 +190,7 @@ def test_wrong_passphrases_pause_the_room_with_a_doubling_delay(settings, verifi
     assert 59 <= (room.passphrase_blocked_until - before).total_seconds() <= 61
     # Paused: even the right passphrase gets the same answer, at the same cost.
     count = len(verifications)
-    assert _enter_error(code=code, passphrase="correct horse") == str(NO_MATCH)
+    assert _enter_error(code=code, passphrase="correct horse") == no_match_message()
     assert len(verifications) == count + 1
     assert AuditEvent.objects.filter(event_type="room.entry_paused").count() == 1
     # Once the pause is over, a further failure doubles it.
@@ -164,6 +200,34 @@ def test_wrong_passphrases_pause_the_room_with_a_doubling_delay(settings, verifi
     _enter_error(code=code, passphrase="wrong horse")
     room.refresh_from_db()
     assert 119 <= (room.passphrase_blocked_until - before).total_seconds() <= 121
+
+
+def test_a_paused_room_and_a_code_matching_no_room_get_the_same_answer_naming_the_longest_pause(settings):
+    settings.ROOM_PASSPHRASE_FREE_FAILURES = 1
+    settings.ROOM_PASSPHRASE_MAX_DELAY_MINUTES = 45
+    room, code = services.room_open(language="sv", passphrase="correct horse")
+    _enter_error(code=code, passphrase="wrong horse")
+    room.refresh_from_db()
+    assert room.passphrase_blocked_until is not None
+    paused = _enter_error(code=code, passphrase="correct horse")  # the owner, while paused
+    assert paused == _enter_error(code=_wrong_code(code), passphrase="correct horse")
+    # The owner learns that a right code can be paused, for how long at most, and that a
+    # pause deletes nothing; the text is the same whether or not the room exists.
+    assert "paused" in paused and "at most 45 minutes" in paused and "deletes nothing" in paused
+
+
+def test_a_paused_room_during_a_busy_minute_is_not_promised_entry(settings):
+    settings.ROOM_ENTRY_SITE_CEILING = 1
+    room, code = services.room_open(language="sv", passphrase="correct horse")
+    Room.objects.filter(pk=room.pk).update(
+        passphrase_failures=5, passphrase_blocked_until=timezone.now() + datetime.timedelta(minutes=5)
+    )
+    for _ in range(2):
+        with pytest.raises((InvalidInput, RoomEntryBusy)):
+            services.room_enter(code=codes.code_new(), passphrase="guess")
+    with pytest.raises(RoomEntryBusy) as caught:
+        services.room_enter(code=code, passphrase="correct horse")
+    assert no_match_message() in str(caught.value)  # it names the pause, like every refusal
 
 
 def test_the_per_room_delay_is_capped(settings):
@@ -241,7 +305,7 @@ def test_the_site_ceiling_ends_with_its_minute(settings, monkeypatch):
 def test_setting_a_passphrase_makes_it_required():
     room, code = services.room_open(language="sv")
     services.room_passphrase_set(room=room, passphrase="a new passphrase")
-    assert _enter_error(code=code, passphrase="") == str(NO_MATCH)
+    assert _enter_error(code=code, passphrase="") == no_match_message()
     assert services.room_enter(code=code, passphrase="a new passphrase").room == room
 
 

@@ -132,7 +132,30 @@ def test_a_wrong_code_or_passphrase_gets_one_plain_answer_and_changes_nothing(cl
         assert ROOM_SESSION_KEY not in client.session
         error = re.search(r'<div class="error" role="alert">(.*?)</div>', response.content.decode())
         answers.append(error.group(1))
-    assert answers[0] == answers[1] and "No room matches that code and passphrase." in answers[0]
+    assert answers[0] == answers[1]
+    assert "We could not open a room with this code and passphrase." in answers[0]
+
+
+def test_a_paused_rooms_owner_is_told_it_may_be_paused_in_a_strangers_words(client, settings):
+    settings.ROOM_PASSPHRASE_FREE_FAILURES = 1
+    code = open_room_in(client, PASSPHRASE)
+    client.post(reverse("rooms:leave"))
+    client.post(reverse("rooms:enter"), {"code": code, "passphrase": "wrong horse"})  # pauses it
+    answers = []
+    for typed in (code, codes.code_new()):  # the owner, right passphrase; a code of no room
+        response = client.post(reverse("rooms:enter"), {"code": typed, "passphrase": PASSPHRASE})
+        assert response.status_code == 400 and ROOM_SESSION_KEY not in client.session
+        error = re.search(r'<div class="error" role="alert">(.*?)</div>', response.content.decode())
+        answers.append(error.group(1))
+    assert answers[0] == answers[1]
+    assert "may be paused" in answers[0] and "at most 60 minutes" in answers[0]
+
+
+def test_the_paused_answer_is_in_the_visitors_language(client, settings):
+    settings.ROOM_PASSPHRASE_FREE_FAILURES = 1
+    response = client.post("/sv/room/enter/", {"code": codes.code_new(), "passphrase": ""})
+    html = response.content.decode()
+    assert response.status_code == 400 and "högst 60 minuter" in html, html[:3000]
 
 
 def test_a_malformed_code_is_explained(client):
@@ -149,6 +172,28 @@ def test_the_site_ceiling_answers_a_plain_429_page(client, settings):
     assert response.status_code == 429
     html = response.content.decode()
     assert "try again" in html and '<form method="post"' in html  # the form, with the message
+
+
+def test_above_the_ceiling_on_opening_rooms_the_page_says_try_again_and_shows_112(client, settings):
+    settings.ROOM_OPEN_SITE_CEILING = 1
+    open_room_in(client)
+    client.post(reverse("rooms:leave"))
+    response = client.post(reverse("rooms:open"), BOTH)
+    assert response.status_code == 429 and 1 <= int(response["Retry-After"]) <= 60
+    html = response.content.decode()
+    assert "Many people are opening rooms right now. Try again in a minute." in html
+    assert "call 112" in html and '<form method="post"' in html
+    assert _codes_in(response) == [] and Room.objects.count() == 1
+    assert ROOM_SESSION_KEY not in client.session
+
+
+def test_the_ceiling_on_opening_rooms_speaks_the_visitors_language(client, settings):
+    settings.ROOM_OPEN_SITE_CEILING = 1
+    open_room_in(client)
+    response = client.post("/sv/room/open/", BOTH)
+    html = response.content.decode()
+    assert response.status_code == 429 and "112" in html
+    assert "Försök igen om en minut" in html, html[:3000]
 
 
 def test_the_enter_form_has_autocomplete_off_and_posts(client):
