@@ -285,8 +285,8 @@ async def test_above_the_send_rate_a_send_gets_rate_limited_with_retry_after(set
     _key, socket = await _open(room)
     for n in range(5):
         client_id = str(uuid.uuid4())
-        frame = {"type": "send", "client_id": client_id, "text": f"hjälp {n}", "acute": False}
-        await socket.send_json_to(frame)
+        send = {"type": "send", "client_id": client_id, "text": f"hjälp {n}", "acute": False}
+        await socket.send_json_to(send)
         assert (await _answer_to(socket, client_id))["type"] == "ack"
     client_id = str(uuid.uuid4())
     await socket.send_json_to({"type": "send", "client_id": client_id, "text": "en till", "acute": False})
