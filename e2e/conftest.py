@@ -8,17 +8,25 @@ switch them off are left out. The quick exit leads to a small local https "neutr
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime
 import email
 import email.message
 import email.policy
+import fcntl
+import hashlib
+import json
 import os
+import re
 import secrets
+import shutil
 import socket
 import socketserver
+import sqlite3
 import ssl
 import subprocess
 import sys
+import sysconfig
 import threading
 import time
 import urllib.request
@@ -274,25 +282,157 @@ def _manage(args: list[str], env: dict[str, str]) -> str:
     return result.stdout
 
 
+# The database every server starts from: migrated, with the demo content, built once and copied.
+# Migrating (about 270 migrations) took 36 s per xdist worker on a quiet machine and over 300 s
+# under load; a copy takes milliseconds. A build is kept under a key of everything that shapes
+# the database (below), so a re-run with unchanged code reuses it too.
+DATABASE_STEPS = (["migrate", "--noinput", "-v", "0"], ["demo_content"])
+SECRET_NAMES = ("SECRET_KEY", "ENCRYPTION_KEYS", "AUDIT_HMAC_KEYS", "ROOM_CODE_PEPPERS")
+# Settings that differ per worker or are secret: not part of the key (the secrets are stored
+# with the build, since the demo content's audit events are chained with its audit key).
+UNKEYED_SETTINGS = {*SECRET_NAMES, "DATABASE_URL", "STATIC_ROOT", "EMAIL_PORT", "WAGTAILADMIN_BASE_URL"}
+DATABASE_CACHE = Path(os.environ.get("E2E_DATABASE_CACHE", str(ROOT / "var" / "e2e-database-cache")))
+DATABASE_CACHE_DAYS = 7  # builds not used for this long are removed
+
+
+def _settings_read() -> list[str]:
+    """The environment variables settings.py reads (``env.string("NAME"``, ``env.url(...``)."""
+    settings = (ROOT / "hedershus" / "settings.py").read_text()
+    return sorted(set(re.findall(r"env\.\w+\(\s*\"([A-Z0-9_]+)\"", settings)))
+
+
+def _database_key(env: dict[str, str]) -> str:
+    """A hex digest of what the built database depends on: every migration file (the project's
+    and the installed packages'), the project's code and translation catalogues (the demo loader,
+    the models, the languages offered), the demo pages, the installed packages' versions, the
+    Python version, the build steps and the settings from the environment that are not secret."""
+    digest = hashlib.sha256()
+    site_packages = Path(sysconfig.get_paths()["purelib"])
+    project = [
+        path
+        for path in (ROOT / "hedershus").rglob("*")
+        if path.is_file()
+        and "tests" not in path.parts
+        and "__pycache__" not in path.parts
+        and (path.suffix in (".py", ".mo") or "demo_content" in path.parts)
+    ]
+    migrations = [
+        Path(folder) / name
+        for folder, _dirs, files in os.walk(site_packages)
+        if os.path.basename(folder) == "migrations"
+        for name in files
+        if name.endswith(".py")
+    ]
+    for path in sorted(project) + sorted(migrations):
+        digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    versions = sorted(path.name for path in site_packages.glob("*.dist-info"))  # name-version.dist-info
+    keyed = {name: env.get(name) for name in _settings_read() if name not in UNKEYED_SETTINGS}
+    digest.update(json.dumps([sys.version, versions, DATABASE_STEPS, keyed]).encode())
+    return digest.hexdigest()[:32]
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """An exclusive flock on ``path`` (created), released on exit, also when the process dies."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def _new_secrets() -> dict[str, str]:
+    def key() -> str:
+        return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+    return {
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "ENCRYPTION_KEYS": key(),
+        "AUDIT_HMAC_KEYS": key(),
+        "ROOM_CODE_PEPPERS": key(),
+    }
+
+
+def _build_database(directory: Path, env: dict[str, str]) -> None:
+    """Migrates a new database in ``directory`` and loads the demo content; writes db.sqlite3
+    (one file: the WAL is folded in) and secrets.json (the keys it was built with)."""
+    directory.mkdir(parents=True)
+    keys = _new_secrets()
+    database = directory / "db.sqlite3"
+    build_env = {**env, **keys, "DATABASE_URL": f"sqlite:///{database}"}
+    for step in DATABASE_STEPS:
+        _manage(step, build_env)
+    with contextlib.closing(sqlite3.connect(database)) as connection:
+        connection.execute("PRAGMA journal_mode=DELETE")  # so that copying the one file is enough
+    (directory / "secrets.json").write_text(json.dumps(keys))
+
+
+def _prune_database_cache(cache: Path, keep: str) -> None:
+    """Removes builds not used for DATABASE_CACHE_DAYS (skipping any another run holds)."""
+    cutoff = time.time() - DATABASE_CACHE_DAYS * 86400
+    for entry in cache.iterdir():
+        if entry.is_dir() and entry.name != keep and entry.stat().st_mtime < cutoff:
+            lock = cache / f"{entry.name}.lock"
+            with lock.open("a") as handle:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue
+                shutil.rmtree(entry, ignore_errors=True)
+            lock.unlink(missing_ok=True)
+
+
+def _database_copy(target: Path, env: dict[str, str], cache: Path) -> dict[str, str]:
+    """Copies the built database for ``env`` to ``target`` (building it first if no run has);
+    returns the secrets the server must use with it. Safe with several workers and runs at once:
+    one builds under an exclusive lock into a temporary folder renamed into place when complete,
+    the others wait and copy."""
+    key = _database_key(env)
+    built = cache / key
+    with _locked(cache / f"{key}.lock"):
+        if not (built / "secrets.json").exists():
+            partial = cache / f"{key}.partial-{os.getpid()}"
+            shutil.rmtree(partial, ignore_errors=True)
+            try:
+                _build_database(partial, env)
+            except BaseException:
+                shutil.rmtree(partial, ignore_errors=True)
+                raise
+            shutil.rmtree(built, ignore_errors=True)  # an incomplete one, left by hand
+            partial.rename(built)
+            _prune_database_cache(cache, keep=key)
+        os.utime(built)  # used now: not pruned
+        shutil.copy(built / "db.sqlite3", target)
+        return dict(json.loads((built / "secrets.json").read_text()))
+
+
+def _static_files(shared: Path, env: dict[str, str]) -> Path:
+    """``collectstatic`` once per test session (the files change as people edit them), into a
+    folder every worker's server reads."""
+    static = shared / "e2e-static"
+    with _locked(shared / "e2e-static.lock"):
+        if not (static / "staticfiles.json").exists():
+            _manage(["collectstatic", "--noinput", "-v", "0"], {**env, "STATIC_ROOT": str(static)})
+    return static
+
+
 @pytest.fixture(scope="session")
 def server(
     tmp_path_factory: pytest.TempPathFactory, neutral_site: NeutralSite, mailbox: tuple[Mailbox, int]
 ) -> Iterator[Server]:
-    """``manage.py migrate`` then ``manage.py serve`` on a free port, production-like (DEBUG off)."""
+    """``manage.py serve`` on a free port, production-like (DEBUG off), on a copy of the migrated
+    database with the demo content (built once, see ``_database_copy``)."""
     workdir = tmp_path_factory.mktemp("server")
+    # Under xdist every worker has its own base folder; their parent is the session's.
+    session = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        session = session.parent
     port = _free_port()
     env = {key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "DATABASE_URL")}
     env.update(
         {
             "DEBUG": "false",
-            "SECRET_KEY": secrets.token_urlsafe(48),
-            "ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-            "AUDIT_HMAC_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-            "ROOM_CODE_PEPPERS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-            "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
             "SECURE_COOKIES": "false",  # the test server speaks plain http
             "HSTS_SECONDS": "0",
-            "STATIC_ROOT": str(workdir / "static"),
             "ALLOWED_HOSTS": "127.0.0.1",
             "TASK_BACKEND": "immediate",
             "LOG_LEVEL": "INFO",
@@ -305,10 +445,12 @@ def server(
             "WAGTAILADMIN_BASE_URL": f"http://localhost:{port}",
         }
     )
-    _manage(["migrate", "--noinput", "-v", "0"], env)
-    _manage(["collectstatic", "--noinput", "-v", "0"], env)
-    _manage(["quick_exit_url", neutral_site.exit_url], env)
-    _manage(["demo_content"], env)  # the CMS's pages, as the README's run command loads them
+    cache = DATABASE_CACHE if os.environ.get("E2E_DATABASE_CACHE") != "off" else session / "e2e-database"
+    database = workdir / "db.sqlite3"
+    env.update(_database_copy(database, env, cache))
+    env["DATABASE_URL"] = f"sqlite:///{database}"
+    env["STATIC_ROOT"] = str(_static_files(session, env))
+    _manage(["quick_exit_url", neutral_site.exit_url], env)  # the neutral site's port is this worker's
     log_path = workdir / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
