@@ -74,6 +74,9 @@ def _configure(url: str) -> None:
     sys.path.insert(0, str(ROOT))
     os.environ["DATABASE_URL"] = url
     os.environ["DEBUG"] = "false"
+    # Writers are forked after Django is set up; a connection pool's threads would not survive
+    # the fork, and each writer holds one connection for the whole run anyway.
+    os.environ["DATABASE_POOL_SIZE"] = "0"
     os.environ["SECRET_KEY"] = secrets.token_urlsafe(48)
     os.environ["ENCRYPTION_KEYS"] = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
     os.environ["AUDIT_HMAC_KEYS"] = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()

@@ -15,6 +15,7 @@ from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from hedershus.core.db import pool_connection_reset
 from hedershus.core.middleware import static_no_store
 from hedershus.env import Env, check_32_byte_keys, estimated_entropy_bits, zxcvbn_guesses_log10
 
@@ -218,6 +219,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+# PostgreSQL: a pool of connections per process (psycopg_pool, through Django's own "pool"
+# option). CONN_MAX_AGE = 0 closes a connection after every request or socket call, right for
+# ASGI's short-lived threads, but opening a PostgreSQL connection costs more than most queries
+# (it was the largest single cost of a chat message: docs/messaging.md); with the pool, closing
+# hands the connection back instead. 0 turns the pool off. Sizing: docs/operations.md.
+DATABASE_POOL_SIZE = env.integer("DATABASE_POOL_SIZE", 10, minimum=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DATABASE_POOL_SIZE:
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DATABASE_POOL_SIZE,
+        "timeout": 10,  # seconds a call waits for a free connection before it fails
+        # Session advisory locks must not outlive the code that took them (core/db.py).
+        "reset": pool_connection_reset,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -71,11 +71,12 @@ def run_sealer(stop: threading.Event, *, poll_seconds: float = POLL_SECONDS) -> 
             except DatabaseError:
                 logger.exception("audit sealer: database error; retrying in %g s", RETRY_SECONDS)
                 present = False
-                connection.close()  # a broken session: its locks are released with it
+                connection.close()  # its locks go with it (closed, or reset by the pool: core/db.py)
                 stop.wait(RETRY_SECONDS)
                 continue
             stop.wait(poll_seconds)
     finally:
-        # Closing the session releases the presence lock: writers take over sealing.
+        # Closing the connection releases the presence lock (the pool's reset, core/db.py, does
+        # the same when it keeps the session open): writers take over sealing.
         connection.close()
     return total

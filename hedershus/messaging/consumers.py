@@ -76,11 +76,9 @@ HEARTBEAT_SECONDS = 25.0
 # is also caught by the check before every message and hint).
 WATCH_MAX_SECONDS = 300.0
 
-# Threads for the room sockets' database calls on PostgreSQL; each keeps one connection
-# (KEEP_CONNECTIONS; tests turn it off, as a kept connection would stop pytest-django from
-# dropping the test database).
+# Threads for the room sockets' database calls on PostgreSQL; their connections come from and
+# go back to the process's connection pool (settings.DATABASE_POOL_SIZE) around each call.
 ROOM_DB_THREADS = 4
-KEEP_CONNECTIONS = True
 _room_db_executor = ThreadPoolExecutor(max_workers=ROOM_DB_THREADS, thread_name_prefix="room-db")
 
 
@@ -90,29 +88,23 @@ def _db(function: Callable[..., T]) -> Callable[..., Awaitable[T]]:
     if connection.vendor == "sqlite":
         return database_sync_to_async(function)
     return database_sync_to_async(
-        functools.partial(_persistent, function), thread_sensitive=False, executor=_room_db_executor
+        functools.partial(_returning_connection, function), thread_sensitive=False, executor=_room_db_executor
     )
 
 
-def _persistent(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Runs ``function`` and keeps this pool thread's connection open for its next call.
+def _returning_connection(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Runs ``function``, then hands this thread's connection back to the pool.
 
-    ``CONN_MAX_AGE = 0`` (settings) closes a connection after every call, which suits
-    request threads that come and go under ASGI; these ``ROOM_DB_THREADS`` threads live as
-    long as the process, the case Django's persistent connections are for, and opening a
-    PostgreSQL connection per call was the largest single cost of a message (docs/messaging.md,
-    "Message path and its cost"). Django still closes the connection when it is unusable
-    after an error or left outside autocommit (``close_if_unusable_or_obsolete``)."""
+    Closed here, not left to ``close_old_connections``, which keeps a usable connection after
+    a handled error (a retry's IntegrityError) and would hold a pool slot for good. With the
+    pool (settings.DATABASE_POOL_SIZE, PostgreSQL) the close is cheap and the next call gets a
+    connection that is already open: opening one per call was the largest single cost of a
+    message (docs/messaging.md, "Message path and its cost")."""
     try:
         return function(*args, **kwargs)
     finally:
         for database in connections.all(initialized_only=True):
-            if KEEP_CONNECTIONS:
-                database.close_at = None
-            else:
-                # Closed here, not left to close_old_connections, which keeps a usable
-                # connection after a handled error (a retry's IntegrityError).
-                database.close()
+            database.close()
 
 
 # This process's open room sockets per room id, and the task that refreshes their presence.
