@@ -591,19 +591,8 @@ def test_the_closed_visitor_profile_holds_no_trace_of_the_chat(journey: Trail, s
         (url, title) for url, title in report.history if title not in ("", "Information", NEUTRAL_TITLE)
     ]
     assert revealing == [], f"history entries reveal more than a neutral title: {revealing}"
-    # Chromium's password manager takes the room entry form (code, then a password field) for
-    # a sign-in form and keeps the code as typed in Login Data; judged apart, below.
-    password_manager_only = {
-        name: files for name, files in report.secrets_found.items() if files == ["Default/Login Data"]
-    }
-    elsewhere = {
-        name: files for name, files in report.secrets_found.items() if name not in password_manager_only
-    }
-    assert elsewhere == {}, f"found in the profile: {elsewhere}"
-    if report.password_manager or password_manager_only:
-        pytest.xfail(
-            "Chromium's password manager keeps the room code as typed (its 'username') in the "
-            f"profile's Login Data: {report.password_manager}. The entry and open forms in "
-            "hedershus/rooms/templates/rooms/ use <input type=password> for the passphrase, "
-            "which autocomplete=off does not keep out of the password manager (rooms, Engineer A)"
-        )
+    # Chromium's password manager took the room entry form (code, then a password field) for
+    # a sign-in form and kept the code as typed in Login Data until the passphrase fields
+    # said autocomplete="one-time-code" (docs/safety.md): nothing may be there now either.
+    assert report.password_manager == [], f"the password manager kept: {report.password_manager}"
+    assert report.secrets_found == {}, f"found in the profile: {report.secrets_found}"
