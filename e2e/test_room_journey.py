@@ -341,7 +341,7 @@ def journey(
     )
     visitor_context.on("request", log.record)
     gate = AckGate()
-    visitor_context.route_web_socket(re.compile(r"/ws/room/$"), gate.route)
+    visitor_context.route_web_socket(re.compile(r"/ws/room/(\?.*)?$"), gate.route)
     staff_contexts = [browser.new_context(viewport=PHONE, locale="en-US") for _ in range(2)]
     try:
         trail = _journey(
