@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from e2e.staff import fresh_code
+from e2e.staff import fresh_code, staff_sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -40,13 +40,7 @@ def test_a_new_staff_member_gets_from_the_mailed_link_to_a_staff_page(
 
     # The administrator signs in with password and TOTP and creates the account.
     admin = context_factory(locale="en-US", viewport={"width": 1280, "height": 900}).new_page()
-    admin.goto(server.url("/staff/auth/login/"))
-    admin.fill("input[name=login]", email)
-    admin.fill("input[name=password]", password)
-    admin.click("form[action^='/staff/auth/login/'] button[type=submit]")
-    admin.wait_for_url(re.compile(r"/staff/auth/2fa/authenticate/"))
-    admin.fill("input[name=code]", fresh_code(secret))
-    admin.click("main form button[type=submit]")
+    staff_sign_in(admin, server, email, password, secret)
     admin.wait_for_url(server.url("/staff/"))
     # Just signed in: creating a user does not ask for the password again (item 7).
     admin.goto(server.url("/staff/users/new/"))
