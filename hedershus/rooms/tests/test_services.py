@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Any
 
 import pytest
 from django.db import connection
@@ -25,15 +24,6 @@ pytestmark = pytest.mark.django_db
 
 PEPPER_OLD = "q3Vd0bQ7m2xYk9JfT1cW8sLh4RzNpE6uGa5oXiKvB0M="
 PEPPER_NEW = "Xk2pR7vQ1mN8sT4yW0zL6cJ9hF3gD5bA-eU_iO2rK7E="
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Any:
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

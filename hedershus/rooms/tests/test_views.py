@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.urls import reverse
 from wagtail.models import Page
 
@@ -22,13 +21,6 @@ pytestmark = pytest.mark.django_db
 
 PASSPHRASE = "correct horse"
 BOTH = {"passphrase": PASSPHRASE, "passphrase_confirm": PASSPHRASE}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Any:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _codes_in(response: Any) -> list[str]:
