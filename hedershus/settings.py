@@ -394,6 +394,12 @@ ROOM_ENTRY_SITE_CEILING = env.integer("ROOM_ENTRY_SITE_CEILING", 300, minimum=1)
 ROOM_PASSPHRASE_FREE_FAILURES = env.integer("ROOM_PASSPHRASE_FREE_FAILURES", 5, minimum=1)
 ROOM_PASSPHRASE_DELAY_SECONDS = env.integer("ROOM_PASSPHRASE_DELAY_SECONDS", 60, minimum=1)
 ROOM_PASSPHRASE_MAX_DELAY_MINUTES = env.integer("ROOM_PASSPHRASE_MAX_DELAY_MINUTES", 60, minimum=1)
+# Above ROOM_OPEN_SITE_CEILING rooms opened in one clock minute on the whole site, opening a
+# room answers "try again in a minute" (429) without Argon2 work; entering a room is never
+# refused by it. A visitor's messages in one room: at most ROOM_MESSAGES_PER_MINUTE per clock
+# minute, attachments included, counsellors' replies not counted (hedershus/messaging/throttle.py).
+ROOM_OPEN_SITE_CEILING = env.integer("ROOM_OPEN_SITE_CEILING", 60, minimum=1)
+ROOM_MESSAGES_PER_MINUTE = env.integer("ROOM_MESSAGES_PER_MINUTE", 30, minimum=5)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -584,9 +590,3 @@ LOGGING = {
         "uvicorn.access": {"level": "CRITICAL", "propagate": False, "handlers": []},
     },
 }
-# Above ROOM_OPEN_SITE_CEILING rooms opened in one clock minute on the whole site, opening a
-# room answers "try again in a minute" (429) without Argon2 work; entering a room is never
-# refused by it. A visitor's messages in one room: at most ROOM_MESSAGES_PER_MINUTE per clock
-# minute, attachments included, counsellors' replies not counted (hedershus/messaging/throttle.py).
-ROOM_OPEN_SITE_CEILING = env.integer("ROOM_OPEN_SITE_CEILING", 60, minimum=1)
-ROOM_MESSAGES_PER_MINUTE = env.integer("ROOM_MESSAGES_PER_MINUTE", 30, minimum=5)
