@@ -392,6 +392,15 @@ def test_the_send_rate_starts_again_with_the_next_minute_and_refusals_do_not_cou
     assert Message.objects.count() == 10
 
 
+def test_at_the_default_rate_a_fast_writers_minute_is_never_refused(room: Any, settings: Any) -> None:
+    # Someone in distress sends short messages every 1.5-2 s, at most about 20 in a minute
+    # (docs/threat-model.md, "Room opening and send rate limits"): all of them go through.
+    assert settings.ROOM_MESSAGES_PER_MINUTE >= 20
+    for n in range(20):
+        message_post_visitor(room=room, client_id=uuid.uuid4(), text=f"hjälp {n}")
+    assert Message.objects.filter(sender=SenderKind.VISITOR).count() == 20
+
+
 def test_the_send_rate_is_per_room(room: Any, settings: Any, monkeypatch: Any) -> None:
     _fill_the_minute(room, settings, monkeypatch)
     other = room_make()
