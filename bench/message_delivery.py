@@ -16,7 +16,13 @@ kinds of delivery, interleaved in slices so machine drift hits each alike:
 - ``platform``: a visitor sends a message (``{"type": "send"}``) on the room socket and the
   visitor's other tab, on a second socket, receives it (``{"type": "messages"}``): validation,
   encryption, the database transaction with its audit event, the hint after commit through
-  Redis, and the other socket's read from the database. The sender's ``ack`` is timed too.
+  Redis, and the other socket's read from the database. The sender's ``ack`` is timed too;
+- ``counsellor``: the issue's measure. A visitor sends on the room socket and a signed-in
+  counsellor's socket (``/ws/staff/conversations/``, subscribed to that conversation)
+  receives the message's hint (``{"kind": "message", "seq": n}``, matched by the ``seq`` of
+  the visitor's ack): the same path up to the hint, then the staff socket's access re-check
+  (the counsellor must still see the conversation) before it forwards the hint. The
+  counsellor's page then fetches the thread over HTTP, which this does not time.
 
 Each active sender sends, waits for its delivery, pauses ``--pause`` seconds and sends again.
 Prints p50/p99 latency per kind and socket count. Loopback only; every loop is bounded.
@@ -52,7 +58,8 @@ sys.path.insert(0, str(ROOT))  # run as a script: the other benchmarks' helpers 
 from bench.audit_throughput import _drop_database, _recreate_database  # noqa: E402
 from bench.public_pages import _free_port, _wait_until_up  # noqa: E402
 
-KINDS = ("echo", "relay", "platform")
+KINDS = ("echo", "relay", "platform", "counsellor")
+ACTIVE_SOCKETS_PER_SENDER = 7  # echo 1, relay 2, platform 2, counsellor 2
 
 MAKE_ROOMS = """
 import datetime as dt, json, os, secrets
@@ -72,7 +79,16 @@ for _ in range(int(os.environ["BENCH_ROOMS"])):
     room_session_mark_active(session)
     session.create()
     keys.append(session.session_key)
-print(json.dumps(keys))
+from allauth.mfa.totp.internal.auth import TOTP
+from django.test import Client
+from hedershus.accounts.models import User
+counsellor = User.objects.create_user(
+    email="bench-counsellor@example.org", password=secrets.token_urlsafe(), role="counsellor"
+)
+TOTP.activate(counsellor, "JBSWY3DPEHPK3PXPBENCHAAA")  # staff sockets need a second factor
+client = Client()
+client.force_login(counsellor)
+print(json.dumps({"rooms": keys, "staff": client.session.session_key}))
 """
 
 
@@ -85,13 +101,14 @@ def _manage(args: list[str], env: dict[str, str]) -> str:
     return done.stdout
 
 
-def _session_keys(count: int, env: dict[str, str]) -> list[str]:
-    """Makes ``count`` rooms, each with a visitor's session in it; returns the session keys."""
-    keys = json.loads(
+def _session_keys(count: int, env: dict[str, str]) -> tuple[list[str], str]:
+    """Makes ``count`` rooms, each with a visitor's session in it, and a signed-in counsellor;
+    returns the rooms' session keys and the counsellor's."""
+    made = json.loads(
         _manage(["shell", "-c", MAKE_ROOMS], {**env, "BENCH_ROOMS": str(count)}).splitlines()[-1]
     )
-    assert len(keys) == count
-    return list(keys)
+    assert len(made["rooms"]) == count
+    return list(made["rooms"]), str(made["staff"])
 
 
 async def _open(port: int, path: str, session_key: str | None = None) -> ClientConnection:
@@ -112,15 +129,32 @@ class Pair:
         self.receiver = receiver
         self.waiting: dict[str, asyncio.Future[float]] = {}
         self.acks: dict[str, asyncio.Future[float]] = {}
-        self.readers = [asyncio.ensure_future(self._read(receiver, self.waiting))]
-        if receiver is not sender:
-            self.readers.append(asyncio.ensure_future(self._read(sender, self.acks)))
+        # counsellor: the seq each ack named, and when each seq's hint reached the counsellor
+        # (a hint may arrive before the visitor's ack: both follow the commit).
+        self.seq_of: dict[str, int] = {}
+        self.hint_at: dict[str, float] = {}
+        self.readers: list[asyncio.Future[None]] = []
+
+    def start(self) -> None:
+        """Starts reading both sockets (after ``subscribe`` for a counsellor pair)."""
+        self.readers = [asyncio.ensure_future(self._read(self.receiver, self.waiting))]
+        if self.receiver is not self.sender:
+            self.readers.append(asyncio.ensure_future(self._read(self.sender, self.acks)))
 
     async def _read(self, socket: ClientConnection, futures: dict[str, asyncio.Future[float]]) -> None:
         async for data in socket:
             now = time.perf_counter()
             frame = json.loads(data)
-            if self.kind == "platform":
+            if self.kind == "counsellor":
+                if frame.get("type") == "ack" and futures is self.acks:
+                    self.seq_of[frame["client_id"]] = frame["seq"]
+                    keys = [frame["client_id"]]
+                elif frame.get("kind") == "message" and futures is self.waiting:
+                    self.hint_at[str(frame["seq"])] = now
+                    keys = [str(frame["seq"])]
+                else:
+                    keys = []
+            elif self.kind == "platform":
                 if frame.get("type") == "ack":
                     keys = [frame["client_id"]] if futures is self.acks else []
                 elif frame.get("type") == "messages" and futures is self.waiting:
@@ -138,6 +172,8 @@ class Pair:
         """Sends one frame; returns (delivery latency, ack latency or None) in seconds."""
         key = str(uuid.uuid4())
         loop = asyncio.get_running_loop()
+        if self.kind == "counsellor":
+            return await self._deliver_to_counsellor(key, loop)
         delivered = self.waiting[key] = loop.create_future()
         acked: asyncio.Future[float] | None = None
         if self.kind == "platform":
@@ -151,6 +187,33 @@ class Pair:
         arrived = await asyncio.wait_for(delivered, 30)
         ack = await asyncio.wait_for(acked, 30) - started if acked is not None else None
         return arrived - started, ack
+
+    async def _deliver_to_counsellor(self, key: str, loop: asyncio.AbstractEventLoop) -> tuple[float, float]:
+        acked = self.acks[key] = loop.create_future()
+        payload = {"type": "send", "client_id": key, "text": "Hej, hur gör jag?", "acute": False}
+        started = time.perf_counter()
+        await self.sender.send(json.dumps(payload))
+        ack = await asyncio.wait_for(acked, 30) - started
+        seq = str(self.seq_of.pop(key))
+        if seq not in self.hint_at:
+            self.waiting[seq] = loop.create_future()
+            await asyncio.wait_for(self.waiting[seq], 30)
+        return self.hint_at.pop(seq) - started, ack
+
+    async def subscribe(self) -> None:
+        """counsellor: one first message opens the room's conversation; the counsellor's
+        socket subscribes to it (it is in the queue, so the counsellor may)."""
+        await self.sender.send(json.dumps({"type": "sync", "after": 0}))
+        key = str(uuid.uuid4())
+        await self.sender.send(json.dumps({"type": "send", "client_id": key, "text": "Hej", "acute": False}))
+        conversation = None
+        while conversation is None:  # before the readers start: nothing else reads these sockets
+            frame = json.loads(await asyncio.wait_for(self.sender.recv(), 30))
+            if frame.get("type") == "messages" and frame.get("messages"):
+                conversation = frame["conversation"]
+        await self.receiver.send(json.dumps({"type": "subscribe", "conversation": conversation}))
+        while json.loads(await asyncio.wait_for(self.receiver.recv(), 30)).get("type") != "subscribed":
+            pass
 
 
 async def _slice(pairs: list[Pair], seconds: float, pause: float) -> tuple[list[float], list[float], int]:
@@ -182,11 +245,14 @@ def _quantiles(values: list[float]) -> tuple[float, float]:
     return q[49] * 1000, q[98] * 1000
 
 
-async def _measure(port: int, keys: list[str], args: argparse.Namespace) -> list[dict[str, Any]]:
+async def _measure(
+    port: int, keys: list[str], staff_key: str, args: argparse.Namespace
+) -> list[dict[str, Any]]:
     sockets_wanted = sorted(int(n) for n in args.sockets.split(","))
     active = args.active
-    # Active sockets: echo (1 each), relay (2 each), platform (2 each, one room per pair).
-    active_sockets = active * 5
+    # Active sockets: echo (1 each), relay (2 each), platform (2 each, one room per pair),
+    # counsellor (a visitor's room socket and a counsellor's socket each).
+    active_sockets = active * ACTIVE_SOCKETS_PER_SENDER
     rows: list[dict[str, Any]] = []
     pairs: dict[str, list[Pair]] = {kind: [] for kind in KINDS}
     for n in range(active):
@@ -198,8 +264,16 @@ async def _measure(port: int, keys: list[str], args: argparse.Namespace) -> list
         tab_a = await _open(port, "/ws/room/", keys[n])
         tab_b = await _open(port, "/ws/room/", keys[n])
         pairs["platform"].append(Pair("platform", tab_a, tab_b))
+        visitor = await _open(port, "/ws/room/", keys[active + n])
+        staff = await _open(port, "/ws/staff/conversations/", staff_key)
+        pair = Pair("counsellor", visitor, staff)
+        await pair.subscribe()
+        pairs["counsellor"].append(pair)
+    for kind_pairs in pairs.values():
+        for pair in kind_pairs:
+            pair.start()
     idle: list[ClientConnection] = []
-    next_key = active
+    next_key = 2 * active
     for total in sockets_wanted:
         want_idle = total - active_sockets
         semaphore = asyncio.Semaphore(10)
@@ -261,7 +335,8 @@ def _print_header(args: argparse.Namespace) -> None:
 
 def _print_row(row: dict[str, Any]) -> None:
     """One table row, printed as soon as it is measured (a later row may not finish)."""
-    ack = f"{row['ack_p50']:.1f} | {row['ack_p99']:.1f}" if row["kind"] == "platform" else "- | -"
+    has_ack = row["kind"] in ("platform", "counsellor")
+    ack = f"{row['ack_p50']:.1f} | {row['ack_p99']:.1f}" if has_ack else "- | -"
     print(
         f"| {row['sockets']} | {row['kind']} | {row['per_second']:.0f} | {row['p50']:.1f} | "
         f"{row['p99']:.1f} | {ack} | {row['failed']} |",
@@ -286,10 +361,11 @@ def main() -> None:
         0 < args.seconds <= 30
         and 0 < args.rounds <= 10
         and 0 < args.active <= 50
-        and all(args.active * 5 <= n <= 5000 for n in counts)
+        and all(args.active * ACTIVE_SOCKETS_PER_SENDER <= n <= 5000 for n in counts)
     ):
         parser.error(
-            "keep it bounded: --seconds ≤ 30, --rounds ≤ 10, --active ≤ 50, 5 x active ≤ sockets ≤ 5000"
+            "keep it bounded: --seconds ≤ 30, --rounds ≤ 10, --active ≤ 50, "
+            f"{ACTIVE_SOCKETS_PER_SENDER} x active ≤ sockets ≤ 5000"
         )
 
     import redis
@@ -320,7 +396,7 @@ def main() -> None:
                 "ROOM_MESSAGES_PER_MINUTE": "100000000",
             }
             _manage(["migrate", "-v", "0"], env)
-            keys = _session_keys(max(counts), env)
+            keys, staff_key = _session_keys(max(counts), env)
             port = args.port or _free_port()
             # manage.py serve's uvicorn options, with the benchmark's application.
             log_path = Path(tmp) / "server.log"
@@ -339,7 +415,7 @@ def main() -> None:
             try:
                 _wait_until_up(port, time.monotonic() + 60)
                 _print_header(args)
-                asyncio.run(_measure(port, keys, args))
+                asyncio.run(_measure(port, keys, staff_key, args))
             except BaseException:
                 log.flush()
                 print(f"server log (tail):\n{log_path.read_text(errors='replace')[-4000:]}", file=sys.stderr)
