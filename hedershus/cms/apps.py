@@ -35,7 +35,11 @@ class CmsConfig(AppConfig):
         # After every migrate: the editor groups, their permissions, the review workflow and
         # the configured locales exist, whatever state the database was in.
         post_migrate.connect(signals.on_post_migrate, sender=self, dispatch_uid="hedershus.cms.post_migrate")
-        # SQLite's full-text table keeps å, ä and ö apart (hedershus/cms/search_backend.py).
-        from hedershus.cms.search_backend import fts_tokenizer_ensure
+        # SQLite's full-text table keeps å, ä and ö apart (hedershus/cms/search_backend.py),
+        # and the visitor's search finds each hit's page through a narrow index (ibid.).
+        from hedershus.cms.search_backend import entry_lookup_index_ensure, fts_tokenizer_ensure
 
         post_migrate.connect(fts_tokenizer_ensure, sender=self, dispatch_uid="hedershus.cms.fts_tokenizer")
+        post_migrate.connect(
+            entry_lookup_index_ensure, sender=self, dispatch_uid="hedershus.cms.entry_lookup_index"
+        )

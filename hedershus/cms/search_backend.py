@@ -16,12 +16,12 @@ the database in use. This module returns subclasses of those backends that chang
    quoted for the engine, so no character has a meaning in its query syntax.
 3. **The visitor's search** does not go through Wagtail's query API: :func:`site_search`
    takes the already normalised and stemmed words of ``text.query_terms`` and finds pages
-   matching *any* of them: those holding all of them first, then by relevance (FTS5's
-   bm25, or PostgreSQL's ``ts_rank``, with the title counting three times the body). On
-   SQLite it runs each match once and loads only the requested slice of pages: modelsearch
-   1.3 ranks SQLite hits with a correlated subquery that repeats the full-text match for
-   every hit (15 s for a common word among 10,000
-   articles; bench/results/search-latency.md).
+   matching *any* of them: those holding all of them first, then those with one in the
+   title, then the rest, each by relevance (FTS5's bm25, or PostgreSQL's ``ts_rank``, with
+   the title counting three times the body). The database ranks and cuts the requested
+   slice (on PostgreSQL ranking only the tiers it falls in); modelsearch 1.3 ranks SQLite
+   hits with a correlated subquery that repeats the full-text match for every hit (15 s for
+   a common word among 10,000 articles; bench/results/search-latency.md).
 
 Parts of modelsearch 1.3 are copied here (``add_items`` of both indexes, which create their
 ``ObjectIndexer`` by module name): revisit this module when modelsearch changes. The tests in
@@ -30,10 +30,12 @@ hedershus/cms/tests/test_search*.py run against it on both databases.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import reduce
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from modelsearch.backends.database import SearchBackend as _database_backend
 from modelsearch.index import AutocompleteField, SearchField
@@ -46,6 +48,9 @@ _ON_SQLITE = connection.vendor == "sqlite"
 _ON_POSTGRES = connection.vendor == "postgresql"
 FTS_TOKENIZER = "unicode61 remove_diacritics 0"
 TITLE_WEIGHT = 3.0
+#: SQLite: a narrow index of the search index's entries, for the visitor's search
+#: (:func:`entry_lookup_index_ensure`).
+ENTRY_LOOKUP_INDEX = "hedershus_search_entry_lookup"
 
 if _ON_SQLITE:  # modelsearch defines its SQLite models only on SQLite
     from modelsearch.backends.database.sqlite.query import Lexeme as SQLiteLexeme
@@ -322,112 +327,244 @@ def _allowed_pages_sql(queryset: QuerySet[Any]) -> tuple[str, list[Any]]:
 SQLQuery = tuple[str, list[Any]]
 
 
-def _sqlite_search_sql(
-    queryset: QuerySet[Any], terms: tuple[str, ...], start: int, stop: int
-) -> tuple[SQLQuery, SQLQuery]:
-    """On SQLite: the pages holding any of ``terms``, those holding all of them first, then by
-    bm25 (FTS5's, lower is better, the title counting ``TITLE_WEIGHT`` times the body; the
-    table's columns are autocomplete, body, title)."""
+def _sqlite_search_sql(queryset: QuerySet[Any], terms: tuple[str, ...], start: int, stop: int) -> SQLQuery:
+    """On SQLite, one statement: the pages holding any of ``terms`` as rows of (page id,
+    content type id, number found), ordered as :func:`site_search` says (bm25 is FTS5's,
+    lower is better; the table's columns are autocomplete, body, title).
+
+    Every hit of the match is read once (FTS5 has no cheaper order to stop early in) and
+    ranked: bm25 itself is a small part of the cost (about 5 of 17 ms of CPU for a word in
+    8,000 entries); joining each hit to its page was most of it (ENTRY_LOOKUP_INDEX).
+    """
     columns = "{title body}"
     quoted = [_fts_quote(term) for term in terms]
     content_types = _page_content_types(queryset)
     types = ", ".join(["%s"] * len(content_types))
     allowed, allowed_params = _allowed_pages_sql(queryset)
     fts, entries = _FTS_TABLE, IndexEntry._meta.db_table
+    # Each hit is joined to its entry through the narrow ENTRY_LOOKUP_INDEX (entry id, content
+    # type, object id): the entry table's own rows hold the indexed text (several kB each), so
+    # reading them for each of ~8,000 hits of a common word (both languages) was half of
+    # a search's time. "+" keeps SQLite from seeking the index once per content type.
     matched = (
-        f" FROM {fts} JOIN {entries} AS entry ON entry.id = {fts}.rowid"
-        f" WHERE {fts} MATCH %s AND entry.content_type_id IN ({types})"
+        f" FROM {fts} JOIN {entries} AS entry INDEXED BY {ENTRY_LOOKUP_INDEX} ON entry.id = {fts}.rowid"
+        f" WHERE {fts} MATCH %s AND +entry.content_type_id IN ({types})"
         f" AND CAST(entry.object_id AS INTEGER) IN ({allowed})"
     )
     matched_params = [f"{columns} : ({' OR '.join(quoted)})", *content_types, *allowed_params]
-    if len(terms) > 1:  # the rows holding every word, found once by their own match
-        has_all = f"{fts}.rowid IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)"  # noqa: S608
-        has_all_params = [f"{columns} : ({' AND '.join(quoted)})"]
+    # "Holds every word" and "a word in the title" are FTS5 matches of their own, each run
+    # once as a set; as a WHERE condition SQLite would instead run the match once per hit.
+    in_set = f"{fts}.rowid IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)"  # noqa: S608
+    if len(terms) > 1:
+        has_all, has_all_params = in_set, [f"{columns} : ({' AND '.join(quoted)})"]
     else:
-        has_all, has_all_params = "entry.id IS NOT NULL", []
+        has_all, has_all_params = "1", []
+    in_title_params = [f"{{title}} : ({' OR '.join(quoted)})"]
     # FTS5's bm25() may not share a query with a window function: the hits are ranked in a
     # materialised subquery, and counted and cut outside it.
     ranked = (
-        f"WITH hits AS MATERIALIZED (SELECT CAST(entry.object_id AS INTEGER) AS pk, {has_all} AS has_all,"  # noqa: S608
+        f"WITH hits AS MATERIALIZED (SELECT CAST(entry.object_id AS INTEGER) AS pk,"  # noqa: S608
+        f" entry.content_type_id AS content_type, {has_all} AS has_all, {in_set} AS in_title,"
         f" bm25({fts}, 0.0, 1.0, {TITLE_WEIGHT}) AS score, entry.id AS entry_id{matched})"
-        " SELECT pk, COUNT(*) OVER () FROM hits ORDER BY has_all DESC, score, entry_id LIMIT %s OFFSET %s"
+        " SELECT pk, content_type, COUNT(*) OVER () FROM hits"
+        " ORDER BY has_all DESC, in_title DESC, score, entry_id LIMIT %s OFFSET %s"
     )
-    return (
-        (ranked, [*has_all_params, *matched_params, stop - start, start]),
-        (f"SELECT COUNT(*){matched}", matched_params),
-    )
+    return ranked, [*has_all_params, *in_title_params, *matched_params, stop - start, start]
 
 
-def _postgres_search_sql(
-    queryset: QuerySet[Any], terms: tuple[str, ...], start: int, stop: int
-) -> tuple[SQLQuery, SQLQuery]:
-    """On PostgreSQL: the pages holding any of ``terms``, those holding all of them first,
-    then by ts_rank (the title counting ``TITLE_WEIGHT`` times the body).
+class _PostgresSearch:
+    """The visitor's search on PostgreSQL, in two statements: how many pages each tier holds
+    (:meth:`counts_sql`), then the ranked slice, with ``ts_rank`` computed only for the
+    pages of the tiers the slice falls in (:meth:`ranked_sql`).
 
-    The title and the body vectors are matched each on its own (``title @@ q OR body @@ q``)
-    so that PostgreSQL can read the GIN index of each (a bitmap OR); matching
-    ``title || body``, as before, could use neither and read every entry (0.2-0.4 s among
-    10,000 articles). Each term goes through ``plainto_tsquery`` as a bound parameter, as
-    the words were indexed, so nothing in it is tsquery syntax.
+    Tiers, best first: 0 holds every word and one in the title, 1 holds every word, 2 has a
+    word in the title, 3 the rest (one word: tiers 0 and 1 only). Counting reads no text:
+    each condition is a match of the title's or the body's GIN index, exact, so the bitmap
+    heap scan does not recheck it. Ranking needs the body's vector, stored out of line
+    (TOAST) for most pages: reading and ranking it for every one of ~4,500 hits of a
+    common word was most of a search's time; a first page of a common word now ranks only
+    the pages with the word in the title (about 200 among 5,000).
+
+    Each term goes through ``plainto_tsquery`` as a bound parameter, as the words were
+    indexed, so nothing in it is tsquery syntax. The title and the body vectors are matched
+    each on its own (``title @@ q OR body @@ q``) so that PostgreSQL can read the GIN index
+    of each (a bitmap OR); ``title || body`` could use neither and read every entry.
     """
-    any_term = "(" + " || ".join(["plainto_tsquery('simple', %s)"] * len(terms)) + ")"
-    every_term = "(" + " && ".join(["plainto_tsquery('simple', %s)"] * len(terms)) + ")"
-    content_types = _page_content_types(queryset)
-    types = ", ".join(["%s"] * len(content_types))
-    allowed, allowed_params = _allowed_pages_sql(queryset)
-    entries = IndexEntry._meta.db_table
-    matched = (
-        f" FROM {entries} AS entry"
-        f" WHERE (entry.title @@ {any_term} OR entry.body @@ {any_term})"
-        # Nearly every entry is a page's: "+ 0" keeps PostgreSQL from reading the hits
-        # through the content-type index (every entry) instead of the GIN indexes.
-        f" AND entry.content_type_id + 0 IN ({types})"
-        f" AND CAST(entry.object_id AS INTEGER) IN ({allowed})"
-    )
-    matched_params = [*terms, *terms, *content_types, *allowed_params]
-    has_all = f"(entry.title || entry.body) @@ {every_term}" if len(terms) > 1 else "entry.id IS NOT NULL"
-    has_all_params = list(terms) if len(terms) > 1 else []
-    rank = f"ts_rank(entry.title, {any_term}) * {TITLE_WEIGHT} + ts_rank(entry.body, {any_term})"
-    ranked = (
-        f"SELECT CAST(entry.object_id AS INTEGER), COUNT(*) OVER (){matched}"
-        f" ORDER BY {has_all} DESC, {rank} DESC, entry.id DESC LIMIT %s OFFSET %s"
-    )
-    return (
-        (ranked, [*matched_params, *has_all_params, *terms, *terms, stop - start, start]),
-        (f"SELECT COUNT(*){matched}", matched_params),
-    )
+
+    def __init__(self, queryset: QuerySet[Any], terms: tuple[str, ...]) -> None:
+        self.terms = terms
+        query = "plainto_tsquery('simple', %s)"
+        any_term = "(" + " || ".join([query] * len(terms)) + ")"
+        content_types = _page_content_types(queryset)
+        allowed, allowed_params = _allowed_pages_sql(queryset)
+        self.matched = (
+            f" FROM {IndexEntry._meta.db_table} AS entry"
+            f" WHERE (entry.title @@ {any_term} OR entry.body @@ {any_term})"
+            # Nearly every entry is a page's: "+ 0" keeps PostgreSQL from reading the hits
+            # through the content-type index (every entry) instead of the GIN indexes.
+            f" AND entry.content_type_id + 0 IN ({', '.join(['%s'] * len(content_types))})"
+            f" AND CAST(entry.object_id AS INTEGER) IN ({allowed})"
+        )
+        self.matched_params = [*terms, *terms, *content_types, *allowed_params]
+        self.in_title, self.in_title_params = f"entry.title @@ {any_term}", list(terms)
+        # Every word in the title or the body: indexable, unlike (title || body) @@ q.
+        self.has_all = " AND ".join([f"(entry.title @@ {query} OR entry.body @@ {query})"] * len(terms))
+        self.has_all_params = [term for term in terms for _twice in (1, 2)]
+
+    def counts_sql(self) -> SQLQuery:
+        """Rows of (part, found, found with a word in the title): part 0 for every hit, part
+        1 for the hits holding every word (only for more than one word)."""
+        part = f"SELECT %s, COUNT(*), COUNT(*) FILTER (WHERE {self.in_title}){self.matched}"
+        sql, params = part, [0, *self.in_title_params, *self.matched_params]
+        if len(self.terms) > 1:
+            sql += f" UNION ALL {part} AND {self.has_all}"
+            params += [1, *self.in_title_params, *self.matched_params, *self.has_all_params]
+        return sql, params
+
+    def tier_sizes(self, rows: list[tuple[int, int, int]]) -> list[int]:
+        """The number of pages in each tier, from the rows of :meth:`counts_sql`."""
+        parts = {part: (found, in_title) for part, found, in_title in rows}
+        found, in_title = parts[0]
+        every, every_in_title = parts.get(1, (found, in_title))
+        return [
+            every_in_title,
+            every - every_in_title,
+            in_title - every_in_title,
+            found - every - in_title + every_in_title,
+        ]
+
+    def _tier_condition(self, tier: int) -> SQLQuery:
+        has_all = self.has_all if tier < 2 else f"({self.has_all}) IS NOT TRUE"
+        in_title = self.in_title if tier % 2 == 0 else f"({self.in_title}) IS NOT TRUE"
+        params = [*self.has_all_params, *self.in_title_params]
+        if len(self.terms) == 1:  # one word: every hit holds every word
+            return in_title, list(self.in_title_params)
+        return f"{has_all} AND {in_title}", params
+
+    def ranked_sql(self, tiers: list[int], offset: int, limit: int) -> SQLQuery:
+        """Rows of (page id, content type id): the pages of ``tiers`` (consecutive), tier by
+        tier, each by ts_rank (the title counting ``TITLE_WEIGHT`` times the body), cut to
+        ``[offset:offset + limit]``."""
+        conditions = [self._tier_condition(tier) for tier in tiers]
+        where = " OR ".join(f"({sql})" for sql, _params in conditions)
+        where_params = [param for _sql, params in conditions for param in params]
+        any_term = "(" + " || ".join(["plainto_tsquery('simple', %s)"] * len(self.terms)) + ")"
+        rank = f"ts_rank(entry.title, {any_term}) * {TITLE_WEIGHT} + ts_rank(entry.body, {any_term})"
+        order, order_params = f"{rank} DESC, entry.id DESC", [*self.terms, *self.terms]
+        if len(tiers) > 1:
+            tier = (
+                f"CASE WHEN {self.has_all} THEN 0 ELSE 2 END + CASE WHEN {self.in_title} THEN 0 ELSE 1 END"
+                if len(self.terms) > 1
+                else f"CASE WHEN {self.in_title} THEN 0 ELSE 1 END"
+            )
+            tier_params = [*self.has_all_params, *self.in_title_params] if len(self.terms) > 1 else []
+            tier_params = tier_params or list(self.in_title_params)
+            order, order_params = f"{tier}, {order}", [*tier_params, *order_params]
+        sql = (
+            f"SELECT CAST(entry.object_id AS INTEGER), entry.content_type_id{self.matched} AND ({where})"
+            f" ORDER BY {order} LIMIT %s OFFSET %s"
+        )
+        return sql, [*self.matched_params, *where_params, *order_params, limit, offset]
 
 
-def site_search_sql(
+@contextmanager
+def _bitmap_scans_only(cursor: Any) -> Iterator[None]:
+    """PostgreSQL reads the hits through the GIN indexes, never by a sequential scan of the
+    entries, for the statements run inside (in a transaction of their own, or a savepoint).
+
+    For a word in half the entries the planner prices a sequential scan below the bitmap
+    scans, as it does not count what the scan then costs: each entry's body vector, stored
+    out of line, read and matched (0.1-0.2 s among 10,000 articles, against 10-20 ms for the
+    bitmap scans, which need no recheck). The setting is restored afterwards, also inside a
+    caller's transaction.
+    """
+    with transaction.atomic():
+        cursor.execute("SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)")
+        (previous, _off) = cursor.fetchone()
+        try:
+            yield
+        finally:
+            cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
+
+
+def _slice_tiers(sizes: list[int], start: int, stop: int) -> tuple[list[int], int]:
+    """The tiers (of ``sizes``, best first) that hold ranks ``[start:stop]``, and ``start``'s
+    offset within the first of them; ``([], 0)`` when the slice is past the last page."""
+    tiers: list[int] = []
+    offset = 0
+    first = 0  # the rank of the first page of the current tier
+    for tier, size in enumerate(sizes):
+        if size and first < stop and start < first + size:
+            if not tiers:
+                offset = start - first
+            tiers.append(tier)
+        first += size
+    return tiers, offset
+
+
+def site_search_sql(queryset: QuerySet[Any], terms: tuple[str, ...], start: int, stop: int) -> list[SQLQuery]:
+    """The statements :func:`site_search` runs for the ranked pages ``[start:stop]``, each
+    ``(sql, params)``, for reading their plans (``EXPLAIN``: tests and
+    bench/search_latency.py). On PostgreSQL the first (the tier counts) is run here to know
+    the second. ``terms`` is not empty; ``0 <= start <= stop``."""
+    if _ON_SQLITE:
+        return [_sqlite_search_sql(queryset, terms, start, stop)]
+    search = _PostgresSearch(queryset, terms)
+    counts = search.counts_sql()
+    with connection.cursor() as cursor, _bitmap_scans_only(cursor):
+        cursor.execute(*counts)
+        tiers, offset = _slice_tiers(search.tier_sizes(cursor.fetchall()), start, stop)
+    return [counts, search.ranked_sql(tiers, offset, stop - start)] if tiers else [counts]
+
+
+def _ranked_ids(
     queryset: QuerySet[Any], terms: tuple[str, ...], start: int, stop: int
-) -> tuple[SQLQuery, SQLQuery]:
-    """The two queries of :func:`site_search` on SQLite or PostgreSQL, each ``(sql, params)``:
-    the ranked pages ``[start:stop]`` as rows of (page id, number of pages found), and the
-    number of pages found (needed only for a page past the last one). Also for
-    reading their plans (``EXPLAIN``: tests and bench/search_latency.py). ``terms`` is not
-    empty; ``0 <= start <= stop``.
+) -> tuple[list[tuple[int, int]], int]:
+    """``([(page id, content type id), …], total)`` of the slice, best first.
 
     The database matches, filters, ranks and cuts the slice itself, so only the ids shown
     leave it: before, every hit and its score was loaded and sorted in Python, and the
     filters passed as lists of ids (0.1-1 s for a common word among 10,000 articles,
     bench/results/search-latency.md).
     """
-    build = _sqlite_search_sql if _ON_SQLITE else _postgres_search_sql
-    return build(queryset, terms, start, stop)
-
-
-def _ranked_ids(
-    queryset: QuerySet[Any], terms: tuple[str, ...], start: int, stop: int
-) -> tuple[list[int], int]:
-    (ranked, ranked_params), (count, count_params) = site_search_sql(queryset, terms, start, stop)
     with connection.cursor() as cursor:
-        cursor.execute(ranked, ranked_params)
-        rows = cursor.fetchall()
-        if rows or start == 0:  # each row carries the number found: one pass over the hits
-            return [pk for pk, _total in rows], rows[0][1] if rows else 0
-        cursor.execute(count, count_params)  # a page past the last one
-        (total,) = cursor.fetchone()
-    return [], total
+        if _ON_SQLITE:
+            cursor.execute(*_sqlite_search_sql(queryset, terms, start, stop))
+            rows = cursor.fetchall()
+            if rows or start == 0:  # each row carries the number found: one pass over the hits
+                return [(pk, content_type) for pk, content_type, _total in rows], rows[0][2] if rows else 0
+            cursor.execute(*_sqlite_search_sql(queryset, terms, 0, 1))  # a page past the last one
+            row = cursor.fetchone()
+            return [], row[2] if row else 0
+        search = _PostgresSearch(queryset, terms)
+        with _bitmap_scans_only(cursor):
+            cursor.execute(*search.counts_sql())
+            sizes = search.tier_sizes(cursor.fetchall())
+            tiers, offset = _slice_tiers(sizes, start, stop)
+            if not tiers:
+                return [], sum(sizes)
+            cursor.execute(*search.ranked_sql(tiers, offset, stop - start))
+            return [(pk, content_type) for pk, content_type in cursor.fetchall()], sum(sizes)
+
+
+def _specific_pages(found: list[tuple[int, int]]) -> list[Any]:
+    """The pages of ``found`` (page id, content type id), as their own types, in that order,
+    each with its locale: one query per page type among them. The index entry already names
+    each page's type, so no query for it (``.specific()`` asks the page table first) and no
+    base ``Page`` objects loaded only to be replaced (issue 8, item 8)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    by_type: dict[int, list[int]] = {}
+    for pk, content_type in found:
+        by_type.setdefault(content_type, []).append(pk)
+    by_pk: dict[int, Any] = {}
+    for content_type, pks in by_type.items():
+        model = ContentType.objects.get_for_id(content_type).model_class()
+        if model is None:  # a page type whose code is gone: it cannot be shown
+            continue
+        pages = model._default_manager.filter(pk__in=pks).select_related("locale")
+        by_pk.update((page.pk, page) for page in pages)
+    return [by_pk[pk] for pk, _type in found if pk in by_pk]
 
 
 def site_search(
@@ -435,7 +572,10 @@ def site_search(
 ) -> tuple[list[Any], int]:
     """The visitor's search: ``(pages[start:stop], total)`` of the pages in ``queryset`` whose
     title or text holds any of ``terms`` (words already normalised and stemmed by
-    ``text.query_terms``), those holding all of them first, then by relevance.
+    ``text.query_terms``), those holding all of them first, then those with one of them in
+    the title, then the rest, each by relevance. On SQLite and
+    PostgreSQL the pages are returned as their specific types (``ArticlePage``, …) with their
+    locale loaded.
 
     ``queryset`` may be filtered freely (it is not limited to the declared filter fields of
     Wagtail's search API). Raises nothing for any ``terms``: each is quoted for the engine.
@@ -443,12 +583,11 @@ def site_search(
     if not terms:
         return [], 0
     if _ON_SQLITE or _ON_POSTGRES:
-        page_ids, total = _ranked_ids(queryset, terms, start, max(start, stop))
-        by_pk = {page.pk: page for page in queryset.model.objects.filter(pk__in=page_ids)}
-        return [by_pk[pk] for pk in page_ids if pk in by_pk], total
+        found, total = _ranked_ids(queryset, terms, start, max(start, stop))
+        return _specific_pages(found), total
     # Another database: Wagtail's own backend, any word (no ranking by number of words).
-    found = queryset.search(" ".join(terms), operator="or")  # type: ignore[attr-defined]
-    return list(found[start:stop]), found.count()
+    found_pages = queryset.search(" ".join(terms), operator="or")  # type: ignore[attr-defined]
+    return list(found_pages[start:stop]), found_pages.count()
 
 
 # --- SQLite's full-text table ----------------------------------------------------------------
@@ -483,4 +622,30 @@ def fts_tokenizer_ensure(**_kwargs: Any) -> None:
         )
 
 
-__all__ = ["SearchBackend", "fts_tokenizer_ensure", "site_search", "site_search_sql"]
+def entry_lookup_index_ensure(**_kwargs: Any) -> None:
+    """Creates ``ENTRY_LOOKUP_INDEX`` on SQLite (after ``migrate``; idempotent).
+
+    The visitor's search joins every full-text hit to its index entry for the page's id and
+    type. The entry table's rows hold the indexed text, several kB each, so each such lookup
+    read a page of its own; this index holds only (id, content type, object id), about a
+    hundred entries to a page, and the search reads it with ``INDEXED BY`` (SQLite would
+    otherwise take the primary key). It is made here rather than in a migration because the
+    table is modelsearch's, and a later migration of modelsearch that rebuilds the table on
+    SQLite would drop it: this runs after every ``migrate``.
+    """
+    if not _ON_SQLITE:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE INDEX IF NOT EXISTS {ENTRY_LOOKUP_INDEX}"
+            f" ON {IndexEntry._meta.db_table} (id, content_type_id, object_id)"
+        )
+
+
+__all__ = [
+    "SearchBackend",
+    "entry_lookup_index_ensure",
+    "fts_tokenizer_ensure",
+    "site_search",
+    "site_search_sql",
+]

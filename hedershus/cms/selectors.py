@@ -149,7 +149,8 @@ def pages_search(
     """Search over live, public pages in ``locale`` (R2), for a visitor's own words.
 
     Pages holding any of the query's words are found; those holding all of them come first,
-    then those holding most, then by relevance (``search_backend.site_search``). Words are
+    then those with one in the title, then the rest, each by relevance
+    (``search_backend.site_search``). Words are
     normalised and stemmed in the locale's language (``cms.text.query_terms``: "takes" finds
     "take", a word with Arabic vowel marks finds it without), and stop words ("my", "och")
     do not count. Pages that editors promoted for a word of the query come first
@@ -177,9 +178,9 @@ def pages_search(
         results.promoted = [by_pk[pk] for pk in promoted_ids if pk in by_pk]
         pages = pages.exclude(pk__in=promoted_ids)
     start = (results.page_number - 1) * results.page_size
-    found, results.total = site_search(pages, terms, start, start + results.page_size)
-    by_pk = {page.pk: page for page in Page.objects.filter(pk__in=[p.pk for p in found]).specific()}
-    results.pages = [by_pk[page.pk] for page in found if page.pk in by_pk]
+    # The pages come as their own types with their locales (the template shows the intro and
+    # links by locale): no second load of the same pages.
+    results.pages, results.total = site_search(pages, terms, start, start + results.page_size)
     return results
 
 
