@@ -5,11 +5,13 @@ thread: /tmp/shots/thread.png."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from e2e.staff import latest_conversation, staff_sign_in
 
@@ -147,6 +149,55 @@ def test_the_visitor_journey_without_javascript(
     visitor.wait_for_url(re.compile(r"/en/room/"))
     assert visitor.locator("#acute-help").is_visible()
     assert "112" in visitor.locator("#acute-help").inner_text()
+
+
+@pytest.mark.parametrize("discreet", [True, False], ids=["discreet", "discreet-off"])
+def test_leaving_from_the_thread_shows_the_confirmation(
+    context_factory: Any, server: Any, discreet: bool
+) -> None:
+    """The server ends the room session, which closes the thread's socket (4401), while its
+    answer to "Leave the room" is on the way. room.js reloaded the page on that close, and when
+    the close came first the reload replaced the confirmation with the entry page. It was a
+    race; the test makes the losing order certain by holding the answer until the close has
+    reached the page."""
+    page = context_factory(viewport=PHONE, locale="en-US").new_page()
+    if not discreet:  # forms then navigate instead of being sent with fetch (single_entry.js)
+        page.goto(server.url("/en/display/"))
+        page.get_by_role("button", name="Turn discreet mode off").click()
+        page.get_by_role("button", name="Turn discreet mode on").wait_for()
+    documents: list[str] = []  # every page the tab asked for
+    closed: list[Any] = []  # sockets the server closed
+    held: list[tuple[Any, Any]] = []  # the leave request and the server's answer to it
+
+    def record(request: Any) -> None:
+        if request.resource_type == "document":
+            documents.append(request.url)
+
+    def watch(socket: Any) -> None:
+        socket.on("close", lambda closed_socket: closed.append(closed_socket))
+
+    def hold(route: Any) -> None:
+        held.append((route, route.fetch(max_redirects=0)))  # the room session has ended
+
+    page.on("request", record)
+    page.on("websocket", watch)
+    page.route(re.compile(r"/room/leave/$"), hold)
+    for _attempt in range(2):
+        _open_room(page, server)
+        page.locator("[data-thread][data-live=on]").wait_for()  # the socket is open
+        assert page.locator("body[data-single-entry]").count() == int(discreet)
+        before, closed_before = len(documents), len(closed)
+        # Not waiting for the navigation the click starts: its answer is held below.
+        page.get_by_role("button", name="Leave the room").click(no_wait_after=True)
+        # Playwright's own events, not a check in the page (that would wait for the navigation).
+        while not held or len(closed) == closed_before:
+            page.wait_for_timeout(50)
+        route, answer = held.pop()
+        with contextlib.suppress(PlaywrightError):  # a reload may have cancelled the request
+            route.fulfill(response=answer)
+        page.get_by_role("heading", name="You have left the room").wait_for(timeout=10_000)
+        # Had the socket's close reloaded the page, the tab would have asked for the thread again.
+        assert not [url for url in documents[before:] if url.endswith("/en/room/")], documents[before:]
 
 
 @pytest.mark.parametrize("language", ["sv", "en", "ar"])
