@@ -475,16 +475,21 @@ def _bitmap_scans_only(cursor: Any) -> Iterator[None]:
     For a word in half the entries the planner prices a sequential scan below the bitmap
     scans, as it does not count what the scan then costs: each entry's body vector, stored
     out of line, read and matched (0.1-0.2 s among 10,000 articles, against 10-20 ms for the
-    bitmap scans, which need no recheck). The setting is restored afterwards, also inside a
-    caller's transaction.
+    bitmap scans, which need no recheck). A table the statement must still read whole (the
+    articles, for the audience and topic filters) then carries the planner's penalty cost,
+    which would start JIT compilation (0.4-1.1 s): JIT is off too. Both settings are restored
+    afterwards, also inside a caller's transaction.
     """
     with transaction.atomic():
-        cursor.execute("SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)")
-        (previous, _off) = cursor.fetchone()
-        try:
-            yield
-        finally:
-            cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
+        cursor.execute(
+            "SELECT current_setting('enable_seqscan'), current_setting('jit'),"
+            " set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"
+        )
+        (seqscan, jit, _off, _jit_off) = cursor.fetchone()
+        yield
+        # After an error the rollback (of the transaction or savepoint) undoes both settings.
+        restore = "SELECT set_config('enable_seqscan', %s, true), set_config('jit', %s, true)"
+        cursor.execute(restore, [seqscan, jit])
 
 
 def _slice_tiers(sizes: list[int], start: int, stop: int) -> tuple[list[int], int]:

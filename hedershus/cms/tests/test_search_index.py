@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from hypothesis import given
 from hypothesis import strategies as st
@@ -252,3 +252,14 @@ def test_the_tiers_of_a_slice_hold_exactly_its_ranks(sizes, start, length):
     if wanted:
         within = [tier for tier in ranks if tier in tiers]
         assert within[offset : offset + length] == wanted
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner settings")
+def test_a_search_leaves_the_planner_settings_as_it_found_them(tree):
+    """Sequential scans and JIT are off only for the search's own statements, also when the
+    search runs inside a caller's transaction."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = on")
+        assert found("marriage")
+        cursor.execute("SELECT current_setting('enable_seqscan'), current_setting('jit')")
+        assert cursor.fetchone() == ("on", "on")
