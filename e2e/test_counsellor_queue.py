@@ -103,7 +103,7 @@ def test_the_queue_updates_live_and_the_counsellor_claims_and_replies(
 def test_the_counsellors_pages_have_no_accessibility_violations_in_swedish_english_and_arabic(
     context_factory: Any, server: Any, counsellor: tuple[str, str]
 ) -> None:
-    from e2e.test_accessibility import violations
+    from e2e.test_accessibility import covering_the_heading, violations
 
     make_conversation = (
         "import secrets, uuid; from django.utils import timezone; "
@@ -123,14 +123,17 @@ def test_the_counsellors_pages_have_no_accessibility_violations_in_swedish_engli
         # axe-core and HTML_CodeSniffer are injected, so this context does not enforce the CSP.
         page = context_factory(locale=locale, viewport=PHONE, bypass_csp=True).new_page()
         staff_sign_in(page, server, email, PASSWORD, secret)
-        for path in (
-            "/staff/conversations/",
-            f"/staff/conversations/{conversation}/",
-            "/staff/conversations/absences/",
+        for name, path in (
+            ("queue", "/staff/conversations/"),
+            ("conversation", f"/staff/conversations/{conversation}/"),
+            ("absences", "/staff/conversations/absences/"),
         ):
             page.goto(server.url(path))
             assert page.evaluate("document.documentElement.lang") == language, path
             if language == "ar":
                 assert page.evaluate("document.documentElement.dir") == "rtl"
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / f"staff-{language}-{name}.png"), full_page=True)
             assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], (language, path)
+            assert covering_the_heading(page) == [], (language, path)
             assert violations(page) == [], (language, path)
