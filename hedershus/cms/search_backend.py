@@ -30,12 +30,10 @@ hedershus/cms/tests/test_search*.py run against it on both databases.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import reduce
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import QuerySet
 from modelsearch.backends.database import SearchBackend as _database_backend
 from modelsearch.index import AutocompleteField, SearchField
@@ -467,29 +465,42 @@ class _PostgresSearch:
         return sql, [*self.matched_params, *where_params, *order_params, limit, offset]
 
 
-@contextmanager
-def _bitmap_scans_only(cursor: Any) -> Iterator[None]:
-    """PostgreSQL reads the hits through the GIN indexes, never by a sequential scan of the
-    entries, for the statements run inside (in a transaction of their own, or a savepoint).
+# The settings are saved in placeholder variables, set for the statement and restored, all
+# in the one message the statement goes in (see _fetch_with_bitmap_scans_only).
+_BITMAP_SCANS_ONLY = (
+    "SELECT set_config('hedershus.enable_seqscan', current_setting('enable_seqscan'), true),"
+    " set_config('hedershus.jit', current_setting('jit'), true),"
+    " set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true); "
+)
+_SETTINGS_RESTORED = (
+    "; SELECT set_config('enable_seqscan', current_setting('hedershus.enable_seqscan'), true),"
+    " set_config('jit', current_setting('hedershus.jit'), true)"
+)
+
+
+def _fetch_with_bitmap_scans_only(cursor: Any, sql: str, params: list[Any]) -> list[Any]:
+    """The rows of ``sql``, run on PostgreSQL with sequential scans and JIT off, so that the
+    hits are read through the GIN indexes.
 
     For a word in half the entries the planner prices a sequential scan below the bitmap
     scans, as it does not count what the scan then costs: each entry's body vector, stored
     out of line, read and matched (0.1-0.2 s among 10,000 articles, against 10-20 ms for the
     bitmap scans, which need no recheck). A table the statement must still read whole (the
     articles, for the audience and topic filters) then carries the planner's penalty cost,
-    which would start JIT compilation (0.4-1.1 s): JIT is off too. Both settings are restored
-    afterwards, also inside a caller's transaction.
+    which would start JIT compilation (0.4-1.1 s): JIT is off too.
+
+    The settings are changed and restored in the same message as the statement (psycopg's
+    client-side binding, Django's default, sends several statements at once): one round
+    trip, where a transaction of its own took four more, each a wait for a CPU on a loaded
+    server. Outside a transaction the message is one implicit transaction, so the settings
+    end with it; inside a caller's transaction they are restored; after an error the
+    rollback undoes them.
     """
-    with transaction.atomic():
-        cursor.execute(
-            "SELECT current_setting('enable_seqscan'), current_setting('jit'),"
-            " set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"
-        )
-        (seqscan, jit, _off, _jit_off) = cursor.fetchone()
-        yield
-        # After an error the rollback (of the transaction or savepoint) undoes both settings.
-        restore = "SELECT set_config('enable_seqscan', %s, true), set_config('jit', %s, true)"
-        cursor.execute(restore, [seqscan, jit])
+    cursor.execute(_BITMAP_SCANS_ONLY + sql + _SETTINGS_RESTORED, params)
+    cursor.nextset()
+    rows = list(cursor.fetchall())
+    cursor.nextset()  # the restoring statement's row
+    return rows
 
 
 def _slice_tiers(sizes: list[int], start: int, stop: int) -> tuple[list[int], int]:
@@ -516,9 +527,9 @@ def site_search_sql(queryset: QuerySet[Any], terms: tuple[str, ...], start: int,
         return [_sqlite_search_sql(queryset, terms, start, stop)]
     search = _PostgresSearch(queryset, terms)
     counts = search.counts_sql()
-    with connection.cursor() as cursor, _bitmap_scans_only(cursor):
-        cursor.execute(*counts)
-        tiers, offset = _slice_tiers(search.tier_sizes(cursor.fetchall()), start, stop)
+    with connection.cursor() as cursor:
+        sizes = search.tier_sizes(_fetch_with_bitmap_scans_only(cursor, *counts))
+        tiers, offset = _slice_tiers(sizes, start, stop)
     return [counts, search.ranked_sql(tiers, offset, stop - start)] if tiers else [counts]
 
 
@@ -542,14 +553,12 @@ def _ranked_ids(
             row = cursor.fetchone()
             return [], row[2] if row else 0
         search = _PostgresSearch(queryset, terms)
-        with _bitmap_scans_only(cursor):
-            cursor.execute(*search.counts_sql())
-            sizes = search.tier_sizes(cursor.fetchall())
-            tiers, offset = _slice_tiers(sizes, start, stop)
-            if not tiers:
-                return [], sum(sizes)
-            cursor.execute(*search.ranked_sql(tiers, offset, stop - start))
-            return [(pk, content_type) for pk, content_type in cursor.fetchall()], sum(sizes)
+        sizes = search.tier_sizes(_fetch_with_bitmap_scans_only(cursor, *search.counts_sql()))
+        tiers, offset = _slice_tiers(sizes, start, stop)
+        if not tiers:
+            return [], sum(sizes)
+        rows = _fetch_with_bitmap_scans_only(cursor, *search.ranked_sql(tiers, offset, stop - start))
+        return [(pk, content_type) for pk, content_type in rows], sum(sizes)
 
 
 def _specific_pages(found: list[tuple[int, int]]) -> list[Any]:
