@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -84,3 +85,20 @@ def _json_round_trip(payload: Mapping[str, Any]) -> dict[str, Any]:
             "A real-time event must survive a JSON round trip unchanged (no tuples, str keys only)."
         )
     return decoded
+
+
+def room_group_name(room_id: str) -> str:
+    """The channel-layer group of a room's visitor sockets, ``"room.<uuid hex>"``, from the
+    room id a session holds (``core.consumers.ROOM_SESSION_KEY``). One definition for the
+    rooms app (``rooms.events.room_group``) and for core's own hint below. ValueError if
+    ``room_id`` is not a UUID."""
+    return f"room.{uuid.UUID(str(room_id)).hex}"
+
+
+def room_sessions_recheck(room_id: str) -> None:
+    """Asks the room's open sockets to check their session now (after the caller's commit):
+    a visitor's session just left the room (leave, quick exit), and a socket of that session
+    in another tab must close at once (4401) rather than at its next periodic check, so the
+    tab stops showing the conversation. Call it after the session is ended. A hint only:
+    sockets of other sessions in the room check and stay."""
+    send_event_on_commit(room_group_name(room_id), {"kind": "room.session_ended"})

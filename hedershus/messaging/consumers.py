@@ -305,4 +305,11 @@ class RoomConsumer(VisitorConsumer):
             await self.send_json(event)
             await self.close(code=CLOSE_SIGNED_OUT)
             return
+        if event.get("kind") == "room.session_ended":
+            # A session left the room (another tab's leave or quick exit): if it was this
+            # socket's, close now, so that tab stops showing the conversation.
+            problem = await self.check_access(touch=False)
+            if problem is not None:
+                await self.close(code=problem)
+            return
         await super().realtime_event(message)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import logout
 from django.db import transaction
+from django.http import HttpRequest
 
 from hedershus.audit.services import audit_record
+from hedershus.core.consumers import ROOM_SESSION_KEY
+from hedershus.core.realtime import room_sessions_recheck
 from hedershus.portal.models import SafetySettings
 
 
@@ -30,3 +34,14 @@ def quick_exit_url_change(*, actor: Any, url: str) -> SafetySettings:
             data={"old_url": old_url, "new_url": url},
         )
     return current
+
+
+def quick_exit_session_end(request: HttpRequest) -> None:
+    """Ends ``request``'s session for a quick exit (``logout`` flushes an anonymous
+    visitor's session too). If the session was in a room, the room's sockets re-check their
+    sessions at once (``core.realtime.room_sessions_recheck``): the room's page in another tab
+    of this browser closes its socket and takes the conversation off the screen."""
+    room_id = request.session.get(ROOM_SESSION_KEY)
+    logout(request)
+    if room_id is not None:
+        room_sessions_recheck(str(room_id))

@@ -6,7 +6,6 @@ names ``portal:home`` and ``portal:search``.
 
 from __future__ import annotations
 
-from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
@@ -17,6 +16,7 @@ from hedershus.portal.discreet import discreet_set
 from hedershus.portal.forms import DiscreetModeForm
 from hedershus.portal.languages import home_url, language_from_accept_header
 from hedershus.portal.selectors import quick_exit_destination
+from hedershus.portal.services import quick_exit_session_end
 
 CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
 
@@ -40,7 +40,7 @@ def quick_exit(request: HttpRequest) -> HttpResponse:
     ``Cache-Control: no-store``.
     """
     destination = quick_exit_destination()
-    logout(request)
+    quick_exit_session_end(request)
     response = HttpResponseRedirect(destination)
     response["Clear-Site-Data"] = CLEAR_SITE_DATA
     return response

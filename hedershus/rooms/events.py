@@ -13,6 +13,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from hedershus.core.realtime import room_group_name
+
 
 class RoomEvent(StrEnum):
     OPENED = "room.opened"
@@ -46,5 +48,6 @@ EVENT_LABELS = {
 
 
 def room_group(room: Any) -> str:
-    """The channel-layer group of ``room``'s visitor sockets: ``"room.<uuid hex>"``."""
-    return f"room.{room.id.hex}"
+    """The channel-layer group of ``room``'s visitor sockets: ``"room.<uuid hex>"``
+    (``core.realtime.room_group_name``, which core's own hints use too)."""
+    return room_group_name(str(room.id))

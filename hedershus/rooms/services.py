@@ -23,7 +23,7 @@ from wagtail.models import Page
 from hedershus.audit.services import audit_record
 from hedershus.core.crypto import encrypt_text
 from hedershus.core.exceptions import ApplicationError, InvalidInput, NotFound
-from hedershus.core.realtime import send_event_on_commit
+from hedershus.core.realtime import room_sessions_recheck, send_event_on_commit
 from hedershus.rooms import codes, throttle
 from hedershus.rooms.events import RoomEvent, room_group
 from hedershus.rooms.models import ContactPerson, Note, Room, SavedPage
@@ -232,8 +232,12 @@ def room_delete(room: Room) -> None:
 
 
 def room_left(room: Room) -> None:
-    """Records that the visitor left ``room`` (the session is ended by ``session.room_session_end``)."""
-    audit_record(RoomEvent.LEFT, visitor=True, target=room)
+    """Records that the visitor left ``room``; call it once ``session.room_session_end`` has
+    ended the session. Audit: ``room.left``. After commit, the room's sockets re-check their
+    sessions (``core.realtime.room_sessions_recheck``), so the visitor's other tabs close."""
+    with transaction.atomic():
+        audit_record(RoomEvent.LEFT, visitor=True, target=room)
+        room_sessions_recheck(str(room.pk))
 
 
 def room_touch(room: Room) -> None:

@@ -150,9 +150,9 @@ def room_overview(request: HttpRequest) -> HttpResponse:
 def room_leave(request: HttpRequest) -> HttpResponse:
     """Ends the room session (the room stays, for the next visit with the code)."""
     room = room_from_request(request)
-    if room is not None:
-        services.room_left(room)
     room_session_end(request)
+    if room is not None:
+        services.room_left(room)  # after the session ended: its other tabs close now
     return redirect("rooms:left")
 
 

@@ -16,6 +16,7 @@ from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.test import Client
 
 from hedershus.core.auth import CLOSE_SIGNED_OUT
 from hedershus.core.consumers import websocket_stack
@@ -294,4 +295,38 @@ async def test_above_the_send_rate_a_send_gets_rate_limited_with_retry_after(set
     assert frame["type"] == "error" and frame["error"] == "rate_limited"
     assert 1 <= frame["retry_after"] <= 60 and frame["message"]
     assert not await database_sync_to_async(Message.objects.filter(client_id=client_id).exists)()
+    await socket.disconnect()
+
+
+@pytest.mark.parametrize(("method", "path"), [("post", "/en/room/leave/"), ("get", "/exit")])
+async def test_leaving_in_one_tab_closes_the_room_socket_of_another_at_once(method: str, path: str) -> None:
+    # Another tab of the same browser kept showing the conversation after "Leave the room"
+    # or a quick exit until the socket's next periodic check (a tester's finding).
+    room = await _room()
+    key, socket = await _open(room)
+
+    def leave() -> int:
+        client = Client()
+        client.cookies[settings.SESSION_COOKIE_NAME] = key
+        return getattr(client, method)(path).status_code
+
+    assert await database_sync_to_async(leave)() == 302
+    output = await socket.receive_output(timeout=3)  # far less than WATCH_MAX_SECONDS
+    while output["type"] != "websocket.close":
+        output = await socket.receive_output(timeout=3)
+    assert output["code"] == CLOSE_SIGNED_OUT
+
+
+async def test_another_visitors_leave_does_not_close_this_socket() -> None:
+    room = await _room()
+    _key, socket = await _open(room)
+    other_key = await database_sync_to_async(room_session_key)(room)  # the room on another device
+
+    def leave() -> None:
+        client = Client()
+        client.cookies[settings.SESSION_COOKIE_NAME] = other_key
+        client.post("/en/room/leave/")
+
+    await database_sync_to_async(leave)()
+    assert await socket.receive_nothing(timeout=1)
     await socket.disconnect()

@@ -55,6 +55,18 @@
     return true;
   }
 
+  // The room has left this browser (left, quick exit or deleted, in this tab or another):
+  // the conversation goes off the screen at once, before any reload, so that a tab left
+  // open does not show it to whoever picks up the phone next (a tester's finding).
+  function forget(text) {
+    stopped = true;
+    var main = root.closest("main") || document.body;
+    var notice = document.createElement("p");
+    notice.setAttribute("role", "status");
+    notice.textContent = text || "";
+    main.replaceChildren(notice);
+  }
+
   function status(text) {
     connection.textContent = text || "";
     connection.hidden = !text;
@@ -286,8 +298,7 @@
       } else if (frame.type === "error") {
         refused(frame);
       } else if (frame.kind === "room.deleted") {
-        stopped = true;
-        status(labels.labelDeleted);
+        forget(labels.labelDeleted);
       }
     });
     socket.addEventListener("close", function (event) {
@@ -297,14 +308,21 @@
         return;
       }
       if (event.code === 4401 || event.code === 4403) {
-        // The room session ended (left, idle, quick exit elsewhere): a reload leads to the entry.
-        // Not while another page is on its way; only if it never comes (a post that failed).
-        stopped = true;
-        window.setTimeout(function () {
-          if (document.body.contains(root)) {
-            window.location.reload();
-          }
-        }, leaving ? 15000 : 0);
+        // The room session ended (left, idle, quick exit, here or in another tab): a reload
+        // leads to the entry. Not while another page is on its way (this tab's own leave,
+        // whose answer says "You have left the room"); only if it never comes.
+        if (leaving) {
+          stopped = true;
+          window.setTimeout(function () {
+            if (document.body.contains(root)) {
+              forget(labels.labelEnded);
+              window.location.reload();
+            }
+          }, 15000);
+          return;
+        }
+        forget(labels.labelEnded);
+        window.location.reload();
         return;
       }
       if (opened) {
