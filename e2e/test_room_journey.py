@@ -279,7 +279,8 @@ def claim_and_reply(page: Any, server: Server, conversation: int, reply: str) ->
     page.get_by_label("Your reply").wait_for()
     page.get_by_label("Your reply").fill(reply)
     page.get_by_role("button", name="Send reply").click()
-    page.wait_for_url(re.compile(rf"/staff/conversations/{conversation}/"))
+    # In the thread: the page's address matched before the reply was sent.
+    page.locator("#conversation-live").get_by_text(reply).wait_for()
 
 
 def close_conversation(page: Any, server: Server, conversation: int) -> None:
