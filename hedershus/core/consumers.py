@@ -31,13 +31,13 @@ import logging
 import secrets
 import time
 from typing import Any, ClassVar
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.routing import URLRouter
-from channels.security.websocket import AllowedHostsOriginValidator
+from channels.security.websocket import AllowedHostsOriginValidator, WebsocketDenier
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import translation
@@ -68,11 +68,38 @@ SESSION_TOUCH_SECONDS = 60.0
 
 def websocket_stack(routes: list[Any]) -> Any:
     """The stack every WebSocket goes through (``hedershus.asgi``): origin check against
-    ``ALLOWED_HOSTS``, the session from its cookie, the user, then ``routes``.
+    ``ALLOWED_HOSTS`` and the socket's own address (:class:`SameOriginValidator`), the session
+    from its cookie, the user, then ``routes``.
 
     Tests wrap their own consumers in it, so they run under exactly what production runs.
     """
-    return AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(routes)))
+    return AllowedHostsOriginValidator(SameOriginValidator(AuthMiddlewareStack(URLRouter(routes))))
+
+
+class SameOriginValidator:
+    """Refuses a WebSocket handshake whose ``Origin`` is not the address the socket was opened
+    to: its host *and port* must be the ``Host`` header's, or the origin must be listed in
+    ``CSRF_TRUSTED_ORIGINS`` (a proxy that rewrites ``Host``), as Django's CSRF check does.
+
+    Channels' ``AllowedHostsOriginValidator`` compares the host name only, so a page served on
+    another port of the same host could open a visitor's room socket: browsers treat it as the
+    same *site* and send the visitor's SameSite=Lax cookie with the handshake (a tester's
+    finding). WebSockets have no CORS; this check is their same-origin rule.
+    """
+
+    def __init__(self, application: Any) -> None:
+        self.application = application
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
+        """Passes the connection on, or denies it (HTTP 403 to the handshake)."""
+        headers = dict(scope.get("headers", []))
+        origin = headers.get(b"origin", b"").decode("latin-1").lower()
+        host = headers.get(b"host", b"").decode("latin-1").lower()
+        trusted = {value.lower().rstrip("/") for value in settings.CSRF_TRUSTED_ORIGINS}
+        netloc = urlsplit(origin).netloc if origin else ""
+        if origin and (origin.rstrip("/") in trusted or (host and netloc == host)):
+            return await self.application(scope, receive, send)
+        return await WebsocketDenier()(scope, receive, send)
 
 
 def socket_language(scope: dict[str, Any]) -> str:

@@ -155,11 +155,39 @@ async def test_a_supervisor_holds_the_capability_too(supervisor: User) -> None:
     await communicator.disconnect()
 
 
-async def test_a_socket_from_another_origin_is_refused(counsellor: User) -> None:
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "https://evil.example",
+        "http://localhost:9999",  # another port of the same host: same site, another origin
+        "http://localhost.evil.example",
+        "null",
+        "",
+    ],
+)
+async def test_a_socket_from_another_origin_is_refused(counsellor: User, origin: str) -> None:
     key = await database_sync_to_async(_session_key_of)(counsellor)
-    communicator = _communicator("/ws/test/queue/", key, origin="https://evil.example")
+    communicator = _communicator("/ws/test/queue/", key, origin=origin)
     connected, _code = await communicator.connect()
     assert not connected
+    await communicator.disconnect()
+
+
+async def test_a_trusted_origin_behind_a_proxy_that_rewrites_host_is_accepted(
+    counsellor: User, settings: Any
+) -> None:
+    settings.CSRF_TRUSTED_ORIGINS = ["https://hedershus.example.se"]
+    settings.ALLOWED_HOSTS = ["localhost", "hedershus.example.se"]
+    application = websocket_stack([path("ws/test/queue/", CaseQueueConsumer.as_asgi())])  # reads them
+    key = await database_sync_to_async(_session_key_of)(counsellor)
+    headers = [
+        (b"origin", b"https://hedershus.example.se"),
+        (b"host", b"127.0.0.1:8000"),  # what the proxy passes on
+        (b"cookie", f"{settings.SESSION_COOKIE_NAME}={key}".encode()),
+    ]
+    communicator = WebsocketCommunicator(application, "/ws/test/queue/", headers=headers)
+    connected, _code = await communicator.connect()
+    assert connected
     await communicator.disconnect()
 
 
