@@ -151,6 +151,65 @@ def test_the_visitor_journey_without_javascript(
     assert "112" in visitor.locator("#acute-help").inner_text()
 
 
+CLOSE_AND_REPLY = (
+    "import uuid; from django.utils import timezone; from hedershus.accounts.models import User; "
+    "from hedershus.messaging.models import Conversation, ConversationStatus; "
+    "from hedershus.messaging.services.messages import message_post_staff; "
+    "c = Conversation.objects.get(pk={conversation}); "
+    "message_post_staff(user=User.objects.get(email={email!r}), conversation=c, client_id=uuid.uuid4(), "
+    "text='Call the social services duty tonight'); "
+    "Conversation.objects.filter(pk=c.pk).update(status=ConversationStatus.CLOSED, closed_at=timezone.now())"
+)
+
+
+def test_writing_again_after_a_closed_conversation_keeps_it_shows_sent_and_the_centres_time(
+    context_factory: Any, server: Any, counsellor: tuple[str, str]
+) -> None:
+    # The phone is in another zone than the centre: times must still be the centre's.
+    context = context_factory(viewport=PHONE, locale="en-US", timezone_id="America/New_York")
+    visitor = context.new_page()
+    _open_room(visitor, server)
+    visitor.goto(server.url("/sv/room/"))  # the room is the session's; the page in Swedish
+    thread = visitor.locator("[data-thread]")
+    visitor.locator("[data-thread][data-live=on]").wait_for()
+    visitor.locator("[data-message-form] textarea").fill("First question")
+    visitor.locator("[data-message-form] button[type=submit]").click()
+    thread.locator("li.message-visitor", has_text="First question").locator(
+        ".message-state", has_text="Skickat"
+    ).wait_for()
+    server.manage(
+        "shell", "-c", CLOSE_AND_REPLY.format(conversation=latest_conversation(server), email=counsellor[0])
+    )
+    visitor.reload()
+    thread.locator("li.message-staff", has_text="Call the social services duty tonight").wait_for()
+    visitor.locator("[data-thread][data-live=on]").wait_for()
+    assert "svensk tid" in visitor.locator("main").inner_text()
+
+    # The visitor writes again: a new conversation, whose first message shows "Sent".
+    visitor.locator("[data-message-form] textarea").fill("Second question")
+    visitor.locator("[data-message-form] button[type=submit]").click()
+    mine = thread.locator("li.message-visitor", has_text="Second question")
+    mine.locator(".message-state", has_text="Skickat").wait_for()
+    # The answer of the closed conversation is still there, read-only, live and after a reload.
+    earlier = visitor.locator("[data-earlier]")
+    earlier.locator("li.message-staff", has_text="Call the social services duty tonight").wait_for()
+    visitor.wait_for_timeout(1_000)  # any late reset frame has arrived
+    assert mine.locator(".message-state", has_text="Skickat").count() == 1
+    assert earlier.is_visible() and earlier.locator("li", has_text="First question").count() == 1
+    assert thread.locator("li", has_text="First question").count() == 0
+    assert mine.get_attribute("data-seq") == "1"
+    live_time = mine.locator("time").inner_text().strip()
+
+    visitor.reload()
+    earlier.locator("li.message-staff", has_text="Call the social services duty tonight").wait_for()
+    assert earlier.locator("li", has_text="First question").count() == 1
+    served = thread.locator("li.message-visitor", has_text="Second question")
+    served_time = served.locator("time").inner_text()
+    # Same zone and format as the server's, the month in Swedish in lower case ("30 nov 02:59").
+    assert live_time == served_time.strip(), (live_time, served_time)
+    assert re.fullmatch(r"\d{1,2} [a-zåäö]{3} \d\d:\d\d", live_time), live_time
+
+
 @pytest.mark.parametrize("discreet", [True, False], ids=["discreet", "discreet-off"])
 def test_leaving_from_the_thread_shows_the_confirmation(
     context_factory: Any, server: Any, discreet: bool

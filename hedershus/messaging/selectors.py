@@ -78,6 +78,23 @@ def thread_messages(room: Room) -> tuple[Conversation | None, list[dict[str, Any
     return conversation, messages_after(conversation, 0, limit=10_000)
 
 
+def earlier_conversations(
+    room: Room, current: Conversation | None
+) -> list[tuple[Conversation, list[dict[str, Any]]]]:
+    """``room``'s closed conversations other than ``current``, oldest first, each with its
+    messages (oldest first, as ``message_payload``s): the thread shows them read-only above
+    the current one, so a visitor who writes again still reads what was answered before.
+    They are there until retention deletes them (``CONVERSATION_RETENTION_DAYS`` after
+    closing, ``retention.conversations_expired``); the room holds few, so one query each."""
+    closed = Conversation.objects.filter(room=room, status=ConversationStatus.CLOSED)
+    if current is not None:
+        closed = closed.exclude(pk=current.pk)
+    return [
+        (conversation, messages_after(conversation, 0, limit=10_000))
+        for conversation in closed.order_by("created_at", "pk")
+    ]
+
+
 def attachment_for_room(room: Room, message_id: int) -> Attachment | None:
     """The attachment of message ``message_id`` if it belongs to one of ``room``'s
     conversations, else ``None`` (the caller answers 404: another room's file does not exist)."""

@@ -17,6 +17,8 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import dateformat
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
@@ -31,8 +33,9 @@ from hedershus.messaging.attachments import (
     max_bytes,
 )
 from hedershus.messaging.forms import MessageForm
+from hedershus.messaging.hours import centre_zone
 from hedershus.messaging.models import Attachment, Conversation
-from hedershus.messaging.selectors import attachment_for_room, thread_messages
+from hedershus.messaging.selectors import attachment_for_room, earlier_conversations, thread_messages
 from hedershus.messaging.services.messages import (
     MessageRateLimited,
     message_post_visitor,
@@ -68,18 +71,47 @@ class _MemoryUploadHandler(FileUploadHandler):
         )
 
 
+# Django's "M" title-cases a month's abbreviation ("Nov"); Swedish writes it in lower case
+# ("30 nov"), as the browser's Intl does for the messages room.js adds live.
+_LOWER_CASE_MONTHS = frozenset({"sv"})
+
+
+def message_time_text(created_at: str) -> str:
+    """``created_at`` (ISO 8601, as ``selectors.message_payload`` gives it) as the thread
+    shows it: day, the month's abbreviation in the page's language and the time, in the
+    centre's zone (``hours.centre_zone``, settings.TIME_ZONE), e.g. "30 nov 02:59" in
+    Swedish, "30 Nov 02:59" in English. ``room.js`` formats live messages the same way
+    (``timeText``), with the zone and language the page gives it."""
+    when = dt.datetime.fromisoformat(created_at).astimezone(centre_zone())
+    month = "b" if (get_language() or "").split("-")[0] in _LOWER_CASE_MONTHS else "M"
+    return dateformat.format(when, f"j {month} H:i")
+
+
+def _timed(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for message in messages:
+        message["time_text"] = message_time_text(message["created_at"])
+    return messages
+
+
 def _thread_context(request: HttpRequest, room: Room, form: MessageForm) -> dict[str, Any]:
     conversation, messages = thread_messages(room)
-    for message in messages:
-        # For the template's date filter, which shows the centre's local time.
-        message["created"] = dt.datetime.fromisoformat(message["created_at"])
+    _timed(messages)
+    earlier = [
+        {"conversation": earlier_conversation, "messages": _timed(earlier_messages)}
+        for earlier_conversation, earlier_messages in earlier_conversations(room, conversation)
+    ]
     answering = conversation_answering_person(conversation) if conversation is not None else None
     contact = room_contact_person(room)
     return {
         "room": room,
         "conversation": conversation,
         "messages": messages,
+        # Closed conversations before the current one, read-only (what was answered stays
+        # readable until retention deletes it).
+        "earlier": earlier,
         "last_seq": messages[-1]["seq"] if messages else 0,
+        # room.js formats live messages' times in this zone, as message_time_text does.
+        "time_zone": centre_zone().key,
         "answering_name": answering[0] if answering else "",
         "stand_in": bool(answering and answering[1]),
         # room.js compares live replies' first names with it (the stand-in notice).

@@ -3,6 +3,7 @@ attachments up and down (issue 9, items 2, 4 and 7)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import uuid
@@ -11,10 +12,10 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from hedershus.messaging import views
-from hedershus.messaging.models import Attachment, Conversation, Message
+from hedershus.messaging.models import Attachment, Conversation, ConversationStatus, Message
 from hedershus.messaging.services.messages import MESSAGE_MAX_CHARS, message_post_staff, message_post_visitor
 from hedershus.messaging.tests.helpers import centre_always_open, room_enter, room_make
 from hedershus.messaging.tests.test_attachments import jpeg_with_gps, png
@@ -244,3 +245,54 @@ def test_above_the_send_rate_an_acute_message_still_shows_112(in_room: Any, room
     assert 'id="acute-help" class="acute-help" role="alert" aria-labelledby="acute-heading" hidden' not in (
         response.content.decode()
     )
+
+
+def _close_conversations() -> None:
+    Conversation.objects.update(status=ConversationStatus.CLOSED, closed_at=timezone.now())
+
+
+def test_after_a_closed_conversation_the_visitor_still_reads_it_when_writing_again(
+    in_room: Any, room: Any, counsellor: Any
+) -> None:
+    message_post_visitor(room=room, client_id=uuid.uuid4(), text="Första frågan")
+    message_post_staff(
+        user=counsellor,
+        conversation=Conversation.objects.get(),
+        client_id=uuid.uuid4(),
+        text="Ring socialjouren",
+    )
+    _close_conversations()
+    html = in_room.get(_thread_url()).content.decode()
+    assert "Ring socialjouren" in html and "data-earlier hidden" in html  # the closed one is the thread
+    response = in_room.post(_post_url(), {"client_id": _client_id(html), "text": "Andra frågan"})
+    assert response.status_code == 302 and Conversation.objects.count() == 2
+    html = in_room.get(_thread_url()).content.decode()
+    earlier, current = html.split("data-thread", 1)
+    assert "Tidigare samtal" in earlier and "data-earlier hidden" not in earlier
+    assert "Ring socialjouren" in earlier and "Första frågan" in earlier
+    assert 'id="m1"' not in earlier and "data-seq" not in earlier  # read-only: not room.js's list
+    assert "Andra frågan" in current and "Ring socialjouren" not in current
+
+
+def test_an_expired_conversation_is_not_shown_as_earlier(in_room: Any, room: Any) -> None:
+    message_post_visitor(room=room, client_id=uuid.uuid4(), text="Gammalt")
+    _close_conversations()
+    message_post_visitor(room=room, client_id=uuid.uuid4(), text="Nytt")
+    Conversation.objects.filter(status=ConversationStatus.CLOSED).delete()  # as retention does
+    html = in_room.get(_thread_url()).content.decode()
+    assert "Gammalt" not in html and "data-earlier hidden" in html
+
+
+def test_times_are_the_centres_in_the_pages_language_and_the_page_says_so(in_room: Any, room: Any) -> None:
+    message = message_post_visitor(room=room, client_id=uuid.uuid4(), text="Hej")
+    # 01:59 UTC is 02:59 in Stockholm (winter time).
+    Message.objects.filter(pk=message.pk).update(created_at=dt.datetime(2026, 11, 30, 1, 59, tzinfo=dt.UTC))
+    html = in_room.get(_thread_url()).content.decode()
+    assert ">30 nov 02:59</time>" in html, "Swedish writes the month in lower case"
+    assert "Tiderna är svensk tid." in html
+    assert 'data-time-zone="Europe/Stockholm"' in html and 'data-lang="sv"' in html
+    with translation.override("en"):
+        english = in_room.get(reverse("messaging:thread")).content.decode()
+    assert ">30 Nov 02:59</time>" in english and "Times are Swedish time." in english
+    with timezone.override("America/New_York"):  # the server's zone for the request changes nothing
+        assert ">30 nov 02:59</time>" in in_room.get(_thread_url()).content.decode()

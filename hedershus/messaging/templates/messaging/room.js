@@ -82,11 +82,31 @@
     return message.name || labels.labelCentre;
   }
 
+  // Times as the server writes them (views.message_time_text): "30 nov 02:59", day, the
+  // month's abbreviation in the page's language and the time, in the centre's zone (the page
+  // says so), not the phone's: a reply must not look older than the message it answers.
+  var timeFormat = null;
+  try {
+    timeFormat = new Intl.DateTimeFormat(labels.lang || document.documentElement.lang, {
+      timeZone: labels.timeZone || undefined, day: "numeric", month: "short", hour: "2-digit",
+      minute: "2-digit", hourCycle: "h23", numberingSystem: "latn"
+    });
+  } catch (error) {
+    timeFormat = null; // an unknown zone or language: the time is left out, never wrong
+  }
+
   function timeText(iso) {
     var when = new Date(iso);
-    return isNaN(when) ? "" : when.toLocaleString(document.documentElement.lang, {
-      day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23"
+    if (isNaN(when) || !timeFormat || !timeFormat.formatToParts) {
+      return "";
+    }
+    var parts = {};
+    timeFormat.formatToParts(when).forEach(function (part) {
+      parts[part.type] = part.value;
     });
+    // Intl writes "nov." in Swedish; the server's abbreviation has no full stop.
+    var month = (parts.month || "").replace(/\.$/, "");
+    return parts.day + " " + month + " " + parts.hour + ":" + parts.minute;
   }
 
   function item(clientId) {
@@ -159,17 +179,62 @@
     standInNotice.hidden = false;
   }
 
-  function received(frame) {
-    if (frame.reset || (frame.conversation !== null && conversation !== null && frame.conversation !== conversation && !frame.reset)) {
-      if (!frame.reset) {
-        // A new conversation was opened since this page: ask for all of it.
-        send({ type: "sync", after: 0, conversation: null });
-        return;
-      }
-      Array.prototype.forEach.call(list.querySelectorAll("li[data-seq]"), function (li) {
+  // The conversation this page showed was closed and a new one started (the visitor wrote
+  // again): its messages move, read-only, under "Earlier conversations", as the server shows
+  // them after a reload; what was written to the visitor must not vanish (issue 9).
+  function keepAsEarlier(items) {
+    var earlier = document.querySelector("[data-earlier]");
+    if (!earlier || !items.length) {
+      items.forEach(function (li) {
         li.remove();
       });
-      lastSeq = 0;
+      return;
+    }
+    var past = document.createElement("ol");
+    past.className = "messages messages-earlier";
+    items.forEach(function (li) {
+      // Sequence numbers start again in the new conversation: the old ones lose theirs.
+      li.removeAttribute("id");
+      delete li.dataset.seq;
+      delete li.dataset.clientId;
+      Array.prototype.forEach.call(li.querySelectorAll(".message-state"), function (state) {
+        state.remove();
+      });
+      past.appendChild(li);
+    });
+    earlier.appendChild(past);
+    earlier.hidden = false;
+  }
+
+  function reset(frame) {
+    // Messages the frame carries stay where they are and are updated below: among them the
+    // ones this page sent, whose "Sent" (their ack may have come before this frame) must
+    // stay. Unacknowledged ones stay too. The rest belong to the conversation before.
+    var carried = {};
+    frame.messages.forEach(function (message) {
+      carried[message.client_id] = true;
+    });
+    var old = Array.prototype.filter.call(list.querySelectorAll("li[data-seq]"), function (li) {
+      return !carried[li.dataset.clientId] && !pending[li.dataset.clientId];
+    });
+    if (conversation !== null && frame.conversation !== conversation) {
+      keepAsEarlier(old);
+    } else {
+      old.forEach(function (li) {
+        li.remove();
+      });
+    }
+    lastSeq = 0;
+  }
+
+  function received(frame) {
+    if (!frame.reset && frame.conversation !== null && conversation !== null && frame.conversation !== conversation) {
+      // A new conversation was opened since this page: ask for all of it.
+      send({ type: "sync", after: 0, conversation: null });
+      return;
+    }
+    if (frame.reset) {
+      reset(frame);
     }
     conversation = frame.conversation;
     var news = [];
@@ -192,6 +257,15 @@
       delete pending[message.client_id];
       lastSeq = Math.max(lastSeq, message.seq);
     });
+    if (frame.reset) {
+      // What is still on its way goes after what the server has (an appendChild moves it).
+      Object.keys(pending).forEach(function (clientId) {
+        var li = item(clientId);
+        if (li) {
+          list.appendChild(li);
+        }
+      });
+    }
     if (frame.messages.length) {
       removeEmptyNote();
     }
