@@ -161,7 +161,8 @@ MIDDLEWARE = [
     "hedershus.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "hedershus.core.middleware.NoStoreMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, but a page's background refresh does not save the session (core/middleware.py).
+    "hedershus.core.middleware.SessionSavedOnActivityMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

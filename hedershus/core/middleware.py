@@ -8,8 +8,10 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 
 from hedershus.core import context
 from hedershus.core.exceptions import ApplicationError
@@ -124,3 +126,24 @@ def _wants_json(request: HttpRequest) -> bool:
         return True
     accept = request.headers.get("Accept", "")
     return "application/json" in accept and "text/html" not in accept
+
+
+class SessionSavedOnActivityMiddleware(SessionMiddleware):
+    """Django's ``SessionMiddleware``, except that a page's background refresh (a GET with
+    ``?fragment=1``: the counsellors' queue and conversation pages fetch themselves again on a
+    hint, staff.js) never saves the session.
+
+    With ``SESSION_SAVE_EVERY_REQUEST`` every request writes the whole session back, so a
+    refresh that ran beside a form post wrote its older copy over the post's: the flash
+    message "The conversation is yours." was lost under load. And a refresh is not the
+    person's activity: saving it pushed the idle expiry forward, so a screen left open on the
+    live queue never timed out (``SESSION_IDLE_MINUTES``), unlike one whose socket only hears
+    events.
+    """
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        """Skips the save for a background refresh; otherwise Django's own behaviour."""
+        if request.method == "GET" and request.GET.get("fragment") == "1":
+            patch_vary_headers(response, ("Cookie",))
+            return response
+        return super().process_response(request, response)
