@@ -45,6 +45,10 @@ from hedershus.messaging.staff_selectors import (
 from hedershus.rooms.services import contact_person_record
 
 TRANSFER_REASON_MAX_CHARS = 2000
+# How far ahead an absence may end. A year covers any planned leave (a longer one is entered
+# again each year); beyond it, the date is far more likely a mistyped year (2062 for 2026),
+# which would send a colleague's visitors to a stand-in for decades without anyone noticing.
+ABSENCE_MAX_DAYS_AHEAD = 366
 
 
 def queue_changed() -> None:
@@ -274,9 +278,11 @@ def absence_create(
     ``stand_in`` answers their conversations meanwhile.
 
     A supervisor (``SUPERVISE_CASES``) sets one for anyone, a counsellor only for themselves
-    (``AccessDenied``). ``InvalidInput`` for dates in the wrong order, an end in the past, or
-    a stand-in who is the absent person or not an active ``HANDLE_CASES`` account. Audited as
-    ``absence.created``.
+    (``AccessDenied``). ``InvalidInput`` (``extra["field"]`` names the form field) for dates in
+    the wrong order, an end in the past or more than ``ABSENCE_MAX_DAYS_AHEAD`` days ahead, a
+    stand-in who is the absent person or not an active ``HANDLE_CASES`` account, or a
+    stand-in who is away on overlapping days with ``staff`` as their stand-in (nobody would
+    answer either). Audited as ``absence.created``.
     """
     _require(user, Capability.HANDLE_CASES)
     if staff.pk != user.pk and not user_has_capability(user, Capability.SUPERVISE_CASES):
@@ -294,7 +300,30 @@ def absence_create(
         raise InvalidInput(
             _("Only someone who takes conversations can be away from them."), extra={"field": "staff"}
         )
+    if ends_on > centre_today() + dt.timedelta(days=ABSENCE_MAX_DAYS_AHEAD):
+        raise InvalidInput(
+            _(
+                "The last day can be at most a year from today. Check the year; enter a longer "
+                "absence again next year."
+            ),
+            extra={"field": "ends_on"},
+        )
     with transaction.atomic():
+        # Two colleagues standing in for each other over the same days: while both are away,
+        # nobody answers either one's visitors (tester's report on issue 9). Both people's rows
+        # are locked, in id order, so two such absences saved at once cannot both pass.
+        list(User.objects.select_for_update().filter(pk__in=[staff.pk, stand_in.pk]).order_by("pk"))
+        crossing = Absence.objects.filter(
+            staff=stand_in, stand_in=staff, starts_on__lte=ends_on, ends_on__gte=starts_on
+        )
+        if crossing.exists():
+            raise InvalidInput(
+                _(
+                    "The stand-in is away on some of these days with the absent person as their "
+                    "stand-in, so nobody would answer. Choose another stand-in."
+                ),
+                extra={"field": "stand_in"},
+            )
         absence = Absence.objects.create(
             staff=staff, stand_in=stand_in, starts_on=starts_on, ends_on=ends_on, created_by=user
         )

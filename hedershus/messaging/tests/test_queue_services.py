@@ -274,8 +274,9 @@ def test_a_counsellor_sets_only_their_own_absence(counsellor: Any, colleague: An
     assert AuditEvent.objects.filter(event_type="absence.created", actor=counsellor).exists()
     with pytest.raises(AccessDenied):
         services.absence_delete(user=colleague, absence=own)
+    tomorrow = today + dt.timedelta(days=1)  # not the days of ``own``: they would stand in for each other
     services.absence_create(
-        user=supervisor, staff=colleague, stand_in=counsellor, starts_on=today, ends_on=today
+        user=supervisor, staff=colleague, stand_in=counsellor, starts_on=tomorrow, ends_on=tomorrow
     )
     services.absence_delete(user=supervisor, absence=own)
     assert AuditEvent.objects.filter(event_type="absence.deleted", actor=supervisor).exists()
@@ -299,6 +300,65 @@ def test_an_absence_that_makes_no_sense_is_refused(
             ends_on=today + dt.timedelta(days=end),
         )
     assert not Absence.objects.exists()
+
+
+def test_two_colleagues_cannot_stand_in_for_each_other_over_the_same_days(
+    counsellor: Any, colleague: Any, supervisor: Any
+) -> None:
+    today = timezone.localdate()
+    days = dt.timedelta
+    services.absence_create(
+        user=counsellor,
+        staff=counsellor,
+        stand_in=colleague,
+        starts_on=today + days(2),
+        ends_on=today + days(5),
+    )
+    for start, end in ((0, 2), (5, 9), (3, 4), (0, 30)):  # overlapping by a day or more
+        with pytest.raises(InvalidInput) as caught:
+            services.absence_create(
+                user=colleague,
+                staff=colleague,
+                stand_in=counsellor,
+                starts_on=today + days(start),
+                ends_on=today + days(end),
+            )
+        assert caught.value.extra["field"] == "stand_in"
+    assert Absence.objects.count() == 1
+    # Days that do not overlap, or another stand-in, are fine.
+    services.absence_create(
+        user=colleague,
+        staff=colleague,
+        stand_in=counsellor,
+        starts_on=today + days(6),
+        ends_on=today + days(8),
+    )
+    services.absence_create(
+        user=colleague,
+        staff=colleague,
+        stand_in=supervisor,
+        starts_on=today + days(2),
+        ends_on=today + days(5),
+    )
+    assert Absence.objects.count() == 3
+
+
+def test_an_absence_may_end_at_most_a_year_ahead(counsellor: Any, colleague: Any) -> None:
+    today = timezone.localdate()
+    limit = today + dt.timedelta(days=services.ABSENCE_MAX_DAYS_AHEAD)
+    with pytest.raises(InvalidInput) as caught:
+        services.absence_create(
+            user=counsellor,
+            staff=counsellor,
+            stand_in=colleague,
+            starts_on=today,
+            ends_on=limit + dt.timedelta(days=1),
+        )
+    assert caught.value.extra["field"] == "ends_on"
+    assert not Absence.objects.exists()
+    services.absence_create(
+        user=counsellor, staff=counsellor, stand_in=colleague, starts_on=today, ends_on=limit
+    )
 
 
 def test_the_stand_in_must_be_able_to_take_conversations(counsellor: Any, cast: Any) -> None:

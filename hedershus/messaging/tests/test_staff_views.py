@@ -280,6 +280,27 @@ def test_an_absence_with_the_last_day_first_is_refused(
     assert response.status_code == 400 and not Absence.objects.exists()
 
 
+def test_an_absence_ending_years_ahead_or_crossing_the_stand_ins_gets_field_errors_in_swedish(
+    signed_in: Any, supervisor: Any, counsellor: Any, colleague: Any
+) -> None:
+    today = timezone.localdate()
+    Absence.objects.create(staff=colleague, stand_in=counsellor, starts_on=today, ends_on=today)
+    client = signed_in(supervisor)
+    form = {"staff": counsellor.pk, "stand_in": colleague.pk, "starts_on": today, "ends_on": today}
+    far_form = {**form, "stand_in": supervisor.pk, "ends_on": dt.date(2062, 1, 1)}
+    for language, crossing_text, far_text in (
+        ("sv", "Ersättaren är själv borta", "högst ett år"),
+        ("en", "The stand-in is away", "at most a year"),
+    ):
+        crossing = client.post(url("absences"), form, HTTP_ACCEPT_LANGUAGE=language)
+        far = client.post(url("absences"), far_form, HTTP_ACCEPT_LANGUAGE=language)
+        assert crossing.status_code == 400 and crossing.context["form"].errors["stand_in"]
+        assert crossing_text in crossing.content.decode()
+        assert far.status_code == 400 and far.context["form"].errors["ends_on"]
+        assert far_text in far.content.decode()
+    assert Absence.objects.count() == 1
+
+
 def test_the_start_page_links_to_the_queue_for_counsellors_only(
     signed_in: Any, cast: Any, client: Any
 ) -> None:
