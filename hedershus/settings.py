@@ -401,6 +401,9 @@ ROOM_PASSPHRASE_MAX_DELAY_MINUTES = env.integer("ROOM_PASSPHRASE_MAX_DELAY_MINUT
 # minute, attachments included, counsellors' replies not counted (hedershus/messaging/throttle.py).
 ROOM_OPEN_SITE_CEILING = env.integer("ROOM_OPEN_SITE_CEILING", 60, minimum=1)
 ROOM_MESSAGES_PER_MINUTE = env.integer("ROOM_MESSAGES_PER_MINUTE", 30, minimum=5)
+# Notes one room keeps at most: each is up to 10,000 characters, encrypted, and all are shown
+# on one page, so a script in a room cannot grow it (and the database) without end.
+ROOM_NOTES_MAX = env.integer("ROOM_NOTES_MAX", 200, minimum=1)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

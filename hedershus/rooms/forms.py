@@ -61,9 +61,23 @@ class OpenRoomForm(_PassphrasePair):
 
 
 class PassphraseForm(_PassphrasePair):
-    """Setting or changing the passphrase of the room the visitor is in."""
+    """Setting or changing the passphrase of the room the visitor is in. With
+    ``has_passphrase`` (the room has one) the current passphrase is asked for first
+    (``services.room_passphrase_set`` checks it); without, that field is not there."""
 
     passphrase_required = True
+    current = forms.CharField(
+        label=_("Your current passphrase"),
+        strip=False,
+        max_length=PASSPHRASE_MAX_CHARACTERS,
+        widget=_PASSPHRASE_WIDGET,
+    )
+    field_order = ["current", "passphrase", "passphrase_confirm"]
+
+    def __init__(self, *args: Any, has_passphrase: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not has_passphrase:
+            del self.fields["current"]
 
 
 class EnterRoomForm(_RoomForm):
@@ -99,6 +113,15 @@ class NoteForm(_RoomForm):
         max_length=NOTE_MAX_CHARACTERS,
         widget=forms.Textarea(attrs={**PRIVATE_INPUT, "rows": 6}),
     )
+
+    def cut_for_display(self) -> None:
+        """After a failed ``is_valid()``: the text shown back in the field is cut to
+        ``NOTE_MAX_CHARACTERS``, so a refused note of megabytes is not sent back whole
+        (tester's report on issue 9); the field's error says how long it was."""
+        text = self.data.get("text")
+        if isinstance(text, str) and len(text) > NOTE_MAX_CHARACTERS:
+            # A plain dict of the last value of each field (a QueryDict's item access).
+            self.data = {**self.data, "text": text[:NOTE_MAX_CHARACTERS]}
 
 
 class SavePageForm(forms.Form):

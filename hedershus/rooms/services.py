@@ -24,6 +24,7 @@ from hedershus.audit.services import audit_record
 from hedershus.core.crypto import encrypt_text
 from hedershus.core.exceptions import ApplicationError, InvalidInput, NotFound
 from hedershus.core.realtime import room_sessions_recheck, send_event_on_commit
+from hedershus.core.text import bidi_controls_strip
 from hedershus.rooms import codes, throttle
 from hedershus.rooms.events import RoomEvent, room_group
 from hedershus.rooms.models import ContactPerson, Note, Room, SavedPage
@@ -205,14 +206,75 @@ def _check_passphrase(passphrase: str, *, optional: bool) -> None:
         )
 
 
-def room_passphrase_set(*, room: Room, passphrase: str) -> None:
-    """Sets or changes ``room``'s passphrase (Argon2id). The visitor is in the room (the
-    session says so), so the old one is not asked for. Raises ``InvalidInput`` for a
-    passphrase that is too short or too long. Audit: ``room.passphrase_set``."""
+def wrong_current_passphrase_message() -> str:
+    """The answer to a wrong current passphrase when changing it (``room_passphrase_set``),
+    in the active language, naming ``ROOM_PASSPHRASE_MAX_DELAY_MINUTES``, the longest pause."""
+    minutes = settings.ROOM_PASSPHRASE_MAX_DELAY_MINUTES
+    return ngettext(
+        "That is not the room's current passphrase. After several wrong tries, changing it is "
+        "paused for a while (at most %(minutes)d minute), and so is entering the room.",
+        "That is not the room's current passphrase. After several wrong tries, changing it is "
+        "paused for a while (at most %(minutes)d minutes), and so is entering the room.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def _current_passphrase_check(room_id: Any, passphrase: str) -> bool:
+    """Whether ``passphrase`` is the current passphrase of room ``room_id``, counted exactly as
+    a wrong entry is (``_room_enter_existing``): one Argon2id verification under the room's row
+    lock, a wrong one adds to ``passphrase_failures`` and may pause the room
+    (``throttle.passphrase_delay``), and while it is paused nothing is accepted. The count and
+    pause are committed here, before the caller raises (docs/threat-model.md, "Rooms")."""
+    site_busy = throttle.site_over_ceiling()
+    with transaction.atomic():
+        room = Room.objects.select_for_update().filter(pk=room_id).first()
+        if room is None:
+            codes.passphrase_check(None, passphrase)
+            return False
+        now = timezone.now()
+        if room.passphrase_blocked_until is not None and room.passphrase_blocked_until > now:
+            codes.passphrase_check(None, passphrase)  # the same cost as any other attempt
+            return False
+        if codes.passphrase_check(room.passphrase_hash, passphrase):
+            return True
+        room.passphrase_failures += 1
+        delay = throttle.passphrase_delay(room.passphrase_failures, site_busy=site_busy)
+        room.passphrase_blocked_until = now + delay if delay else None
+        room.save(update_fields=["passphrase_failures", "passphrase_blocked_until"])
+        audit_record(RoomEvent.ENTRY_FAILED, visitor=True, target=room, data={"during": "passphrase_change"})
+        if delay:
+            audit_record(
+                RoomEvent.ENTRY_PAUSED,
+                visitor=True,
+                target=room,
+                data={"failures": room.passphrase_failures, "seconds": int(delay.total_seconds())},
+            )
+    throttle.site_failure_record()
+    return False
+
+
+def room_passphrase_set(*, room: Room, passphrase: str, current: str = "") -> None:
+    """Sets or changes ``room``'s passphrase (Argon2id).
+
+    A room that has a passphrase changes it only when ``current`` is that passphrase: the
+    room session alone is not enough, or whoever holds the phone while it is open could lock
+    the owner out (tester's report on issue 9). ``current`` is checked and counted as a room
+    entry is (``_current_passphrase_check``): wrong ones pause the room like wrong entries,
+    so this is no unlimited guessing oracle. A room without a passphrase sets one without.
+    Raises ``InvalidInput`` for a wrong or paused ``current`` (``extra["field"] ==
+    "current"``, ``wrong_current_passphrase_message()``) and for a new passphrase that is too
+    short or too long. Audit: ``room.passphrase_set``; a wrong ``current`` is
+    ``room.entry_failed`` (and ``room.entry_paused``).
+    """
     _check_passphrase(passphrase, optional=False)
+    fresh = Room.objects.filter(pk=room.pk).values_list("passphrase_hash", flat=True).first()
+    if fresh and not _current_passphrase_check(room.pk, current):
+        raise InvalidInput(wrong_current_passphrase_message(), extra={"field": "current"})
     encoded = codes.passphrase_hash(passphrase)
     with transaction.atomic():
-        Room.objects.filter(pk=room.pk).update(passphrase_hash=encoded, passphrase_failures=0)
+        Room.objects.filter(pk=room.pk).update(
+            passphrase_hash=encoded, passphrase_failures=0, passphrase_blocked_until=None
+        )
         audit_record(RoomEvent.PASSPHRASE_SET, visitor=True, target=room)
     room.passphrase_hash = encoded
 
@@ -288,7 +350,9 @@ def saved_page_remove(*, room: Room, saved_id: int) -> None:
 
 
 def _clean_note(text: str) -> str:
-    cleaned = text.strip()
+    # The bidi controls messages lose (core.text): a note is shown back to its writer, and a
+    # planted override would show it in another order than written.
+    cleaned = bidi_controls_strip(text).strip()
     if not cleaned:
         raise InvalidInput(_("Write something in the note, or go back."))
     if len(cleaned) > NOTE_MAX_CHARACTERS:
@@ -299,12 +363,29 @@ def _clean_note(text: str) -> str:
     return cleaned
 
 
+def notes_full_message() -> str:
+    """The answer to a new note in a room that has ``ROOM_NOTES_MAX`` notes already."""
+    limit = settings.ROOM_NOTES_MAX
+    return ngettext(
+        "Your room has %(count)d note, the most it can keep. Delete a note you no longer need, "
+        "then write the new one.",
+        "Your room has %(count)d notes, the most it can keep. Delete a note you no longer need, "
+        "then write the new one.",
+        limit,
+    ) % {"count": limit}
+
+
 def note_create(*, room: Room, text: str) -> Note:
     """A new note in ``room``, its text encrypted at rest (``core.crypto``); at most
-    ``NOTE_MAX_CHARACTERS``. Raises ``InvalidInput`` for an empty or too long text.
-    Audit: ``room.note_created`` (no text)."""
+    ``NOTE_MAX_CHARACTERS``, bidi controls removed (``core.text``). A room keeps at most
+    ``ROOM_NOTES_MAX`` notes (counted under the room's row lock, so parallel posts cannot pass
+    it). Raises ``InvalidInput`` for an empty or too long text, or a full room
+    (``notes_full_message()``). Audit: ``room.note_created`` (no text)."""
     cleaned = _clean_note(text)
     with transaction.atomic():
+        Room.objects.select_for_update().filter(pk=room.pk).first()
+        if Note.objects.filter(room=room).count() >= settings.ROOM_NOTES_MAX:
+            raise InvalidInput(notes_full_message())
         note = Note.objects.create(room=room, text_encrypted=encrypt_text(cleaned))
         audit_record(RoomEvent.NOTE_CREATED, visitor=True, target=room)
     return note

@@ -180,22 +180,34 @@ def room_deleted_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @room_required
 def room_passphrase_view(request: HttpRequest) -> HttpResponse:
-    """Sets or changes the room's passphrase."""
+    """Sets or changes the room's passphrase; changing it asks for the current one."""
     room = _room(request)
+    has_passphrase = bool(room.passphrase_hash)
     if request.method == "POST":
-        form = PassphraseForm(request.POST)
+        form = PassphraseForm(request.POST, has_passphrase=has_passphrase)
         if form.is_valid():
             try:
-                services.room_passphrase_set(room=room, passphrase=form.cleaned_data["passphrase"])
+                services.room_passphrase_set(
+                    room=room,
+                    passphrase=form.cleaned_data["passphrase"],
+                    current=form.cleaned_data.get("current") or "",
+                )
             except ApplicationError as error:
-                form.add_error("passphrase", str(error))
+                field = error.extra.get("field")
+                form.add_error(field if field in form.fields else "passphrase", str(error))
             else:
-                return _render(request, "rooms/passphrase.html", {"form": PassphraseForm(), "saved": True})
-        return _render(request, "rooms/passphrase.html", {"form": form}, status=400)
+                return _render(
+                    request,
+                    "rooms/passphrase.html",
+                    {"form": PassphraseForm(has_passphrase=True), "saved": True, "has_passphrase": True},
+                )
+        return _render(
+            request, "rooms/passphrase.html", {"form": form, "has_passphrase": has_passphrase}, status=400
+        )
     return _render(
         request,
         "rooms/passphrase.html",
-        {"form": PassphraseForm(), "has_passphrase": bool(room.passphrase_hash)},
+        {"form": PassphraseForm(has_passphrase=has_passphrase), "has_passphrase": has_passphrase},
     )
 
 
@@ -245,6 +257,7 @@ def notes_view(request: HttpRequest) -> HttpResponse:
                 form.add_error("text", str(error))
             else:
                 return redirect("rooms:notes")
+        form.cut_for_display()
         return _render(
             request, "rooms/notes.html", {"form": form, "notes": selectors.room_notes(room)}, status=400
         )
@@ -265,6 +278,7 @@ def note_edit_view(request: HttpRequest, note_id: int) -> HttpResponse:
                 form.add_error("text", str(error))
             else:
                 return redirect("rooms:notes")
+        form.cut_for_display()
         return _render(request, "rooms/note_edit.html", {"form": form, "note": note}, status=400)
     return _render(
         request, "rooms/note_edit.html", {"form": NoteForm(initial={"text": note.text}), "note": note}

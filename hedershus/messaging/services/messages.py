@@ -37,6 +37,7 @@ from hedershus.core.access import Capability, user_has_capability
 from hedershus.core.crypto import encrypt_text
 from hedershus.core.exceptions import AccessDenied, ApplicationError, Conflict, InvalidInput, NotFound
 from hedershus.core.realtime import send_event_on_commit
+from hedershus.core.text import bidi_controls_strip
 from hedershus.messaging import hours, throttle
 from hedershus.messaging.attachments import CheckedAttachment
 from hedershus.messaging.events import STAFF_QUEUE_GROUP, conversation_group
@@ -90,16 +91,9 @@ class _Posted:
     created: bool
 
 
-# Unicode's explicit embedding, override and isolate controls (UAX #9, section 2: U+202A-U+202E,
-# U+2066-U+2069), removed from messages: an unbalanced override shows a counsellor text in
-# another order than written ("Trojan Source", CVE-2021-42574). The marks LRM, RLM and ALM
-# (U+200E, U+200F, U+061C) stay: mixed Arabic and Latin text needs them, and they reorder nothing.
-_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
-
-
 def message_text_clean(text: Any, *, empty_allowed: bool = False) -> str:
     """The text of a message as stored: ``text`` with surrounding white space and the bidi
-    embedding, override and isolate controls (``_BIDI_CONTROLS``) removed.
+    embedding, override and isolate controls (``core.text.bidi_controls_strip``) removed.
 
     Raises ``InvalidInput`` (a message for the visitor or counsellor) for text that is not
     a string, is empty (unless ``empty_allowed``, for a message that carries a file) or is
@@ -107,7 +101,7 @@ def message_text_clean(text: Any, *, empty_allowed: bool = False) -> str:
     """
     if not isinstance(text, str):
         raise InvalidInput(_("A message must be text."))
-    text = text.translate(_BIDI_CONTROLS).strip()
+    text = bidi_controls_strip(text).strip()
     if "\x00" in text:
         raise InvalidInput(_("The message contains characters that cannot be saved."))
     if not text and not empty_allowed:

@@ -299,6 +299,63 @@ def test_setting_a_passphrase_makes_it_required():
     assert services.room_enter(code=code, passphrase="a new passphrase").room == room
 
 
+def _change_error(room: Room, current: str, passphrase: str = "another passphrase") -> InvalidInput:
+    with pytest.raises(InvalidInput) as caught:
+        services.room_passphrase_set(room=room, passphrase=passphrase, current=current)
+    return caught.value
+
+
+def test_changing_a_passphrase_needs_the_current_one():
+    room, code = services.room_open(language="sv", passphrase="correct horse")
+    for current in ("", "wrong horse"):
+        error = _change_error(room, current)
+        assert str(error) == services.wrong_current_passphrase_message()
+        assert error.extra["field"] == "current"
+    # Nothing changed: the old passphrase still enters, the new one does not.
+    assert _enter_error(code=code, passphrase="another passphrase") == no_match_message()
+    assert services.room_enter(code=code, passphrase="correct horse").room == room
+    services.room_passphrase_set(room=room, passphrase="another passphrase", current="correct horse")
+    assert _enter_error(code=code, passphrase="correct horse") == no_match_message()
+    assert services.room_enter(code=code, passphrase="another passphrase").room == room
+
+
+def test_wrong_current_passphrases_count_and_pause_like_wrong_entries(settings, verifications):
+    settings.ROOM_PASSPHRASE_FREE_FAILURES = 2
+    settings.ROOM_PASSPHRASE_DELAY_SECONDS = 60
+    room, code = services.room_open(language="sv", passphrase="correct horse")
+    _enter_error(code=code, passphrase="wrong horse")  # one wrong entry ...
+    before = timezone.now()
+    count = len(verifications)
+    _change_error(room, "wrong horse")  # ... and one wrong current passphrase pause the room
+    assert len(verifications) == count + 1  # one Argon2id verification, as an entry costs
+    room.refresh_from_db()
+    assert room.passphrase_failures == 2
+    assert 59 <= (room.passphrase_blocked_until - before).total_seconds() <= 61
+    assert AuditEvent.objects.filter(event_type="room.entry_failed").count() == 2
+    assert AuditEvent.objects.filter(event_type="room.entry_paused").count() == 1
+    assert throttle.site_failures() == 2
+    # Paused: the right current passphrase is no oracle now, and entry is paused as well.
+    count = len(verifications)
+    _change_error(room, "correct horse")
+    assert len(verifications) == count + 1
+    assert _enter_error(code=code, passphrase="correct horse") == no_match_message()
+    # After the pause the right one changes it and clears the count.
+    Room.objects.filter(pk=room.pk).update(
+        passphrase_blocked_until=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    services.room_passphrase_set(room=room, passphrase="another passphrase", current="correct horse")
+    room.refresh_from_db()
+    assert room.passphrase_failures == 0 and room.passphrase_blocked_until is None
+    assert services.room_enter(code=code, passphrase="another passphrase").room == room
+
+
+def test_a_room_without_a_passphrase_sets_one_without_a_current_one(verifications):
+    room, code = services.room_open(language="sv")
+    services.room_passphrase_set(room=room, passphrase="a new passphrase")
+    assert verifications == []
+    assert services.room_enter(code=code, passphrase="a new passphrase").room == room
+
+
 def test_deleting_a_room_removes_everything_in_it_and_tells_its_sockets(counsellor):
     room, code = services.room_open(language="sv")
     services.note_create(room=room, text="my note")
@@ -406,6 +463,35 @@ def test_an_empty_or_too_long_note_changes_nothing(text):
     with pytest.raises(InvalidInput):
         services.note_edit(room=room, note_id=note.pk, text=text)
     assert [n.text for n in selectors.room_notes(room)] == ["kept"]
+
+
+def test_notes_lose_the_bidi_controls_messages_lose_but_keep_direction_marks():
+    room, _code = services.room_open(language="sv")
+    note = services.note_create(
+        room=room, text="a\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069b \u200f"
+    )
+    assert selectors.room_note(room, note.pk).text == "ab \u200f"
+    services.note_edit(room=room, note_id=note.pk, text="\u202eevil")
+    assert selectors.room_note(room, note.pk).text == "evil"
+    with pytest.raises(InvalidInput):  # nothing but controls is an empty note
+        services.note_create(room=room, text="\u202e\u2066")
+
+
+def test_a_room_keeps_at_most_room_notes_max_notes(settings):
+    settings.ROOM_NOTES_MAX = 2
+    room, _code = services.room_open(language="sv")
+    other, _other_code = services.room_open(language="sv")
+    services.note_create(room=room, text="one")
+    services.note_create(room=room, text="two")
+    with pytest.raises(InvalidInput) as caught:
+        services.note_create(room=room, text="three")
+    assert str(caught.value) == services.notes_full_message()
+    assert "2 notes" in str(caught.value)
+    assert sorted(n.text for n in selectors.room_notes(room)) == ["one", "two"]
+    services.note_create(room=other, text="another room has its own count")
+    services.note_edit(room=room, note_id=selectors.room_notes(room)[0].id, text="changing is not adding")
+    services.note_delete(room=room, note_id=selectors.room_notes(room)[0].id)
+    services.note_create(room=room, text="three")  # room again after deleting one
 
 
 def test_a_note_of_another_room_is_not_found():

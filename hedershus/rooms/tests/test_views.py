@@ -344,6 +344,55 @@ def test_setting_a_passphrase_from_inside_the_room(client):
     assert services.room_enter(code=code, passphrase=PASSPHRASE)
 
 
+def test_changing_a_passphrase_from_inside_the_room_asks_for_the_current_one(client):
+    code = open_room_in(client, passphrase=PASSPHRASE)
+    page = client.get(reverse("rooms:passphrase")).content.decode()
+    assert 'name="current"' in page
+    fields = [tag for tag in _input_tags(page) if 'type="hidden"' not in tag]
+    assert all(_kept_out_of_the_browsers_memory(tag) for tag in fields)
+    new = {"passphrase": "another passphrase", "passphrase_confirm": "another passphrase"}
+    for current in ({}, {"current": "wrong horse"}):
+        response = client.post(reverse("rooms:passphrase"), {**new, **current})
+        assert response.status_code == 400
+        assert response.context["form"].errors["current"]
+    assert services.room_enter(code=code, passphrase=PASSPHRASE)
+    response = client.post(reverse("rooms:passphrase"), {**new, "current": PASSPHRASE})
+    assert response.status_code == 200 and "is saved" in response.content.decode()
+    assert services.room_enter(code=code, passphrase="another passphrase")
+
+
+def test_a_room_without_a_passphrase_is_not_asked_for_a_current_one(client):
+    open_room_in(client)
+    assert 'name="current"' not in client.get(reverse("rooms:passphrase")).content.decode()
+
+
+@pytest.mark.parametrize("where", ["new", "edit"])
+def test_a_megabyte_note_gets_the_field_error_without_being_sent_back(client, where):
+    open_room_in(client)
+    client.post(reverse("rooms:notes"), {"text": "kept"})
+    note = Note.objects.get()
+    url = reverse("rooms:notes") if where == "new" else reverse("rooms:note_edit", args=[note.pk])
+    response = client.post(url, {"text": "x" * 1_000_000})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert len(html) < 100_000  # the page, not the megabyte
+    assert "x" * (services.NOTE_MAX_CHARACTERS + 1) not in html
+    assert response.context["form"].errors["text"]
+    assert "at most 10000 characters" in html
+    assert Note.objects.count() == 1 and Note.objects.get().text_encrypted == note.text_encrypted
+
+
+def test_a_full_room_says_so_on_the_notes_page_and_keeps_the_text(client, settings):
+    settings.ROOM_NOTES_MAX = 1
+    open_room_in(client)
+    client.post(reverse("rooms:notes"), {"text": "kept"})
+    response = client.post(reverse("rooms:notes"), {"text": "one too many"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "the most it can keep" in html and "one too many" in html
+    assert Note.objects.count() == 1
+
+
 def test_the_room_nav_lists_contact_persons_by_first_name(client, counsellor):
     open_room_in(client)
     counsellor.first_name, counsellor.last_name = "Amina", "Hassan"
