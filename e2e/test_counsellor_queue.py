@@ -28,6 +28,11 @@ if not User.objects.filter(email={email!r}).exists():
     TOTP.activate(user, {secret!r})
 """
 
+ADD_STANDARD_REPLY = (
+    "from hedershus.messaging.models import StandardReply; StandardReply.objects.get_or_create("
+    "title='E2E open', language='sv', defaults={'body': 'Vi har öppet.'})"
+)
+
 
 @pytest.fixture(scope="module")
 def counsellor(server: Any) -> tuple[str, str]:
@@ -70,7 +75,10 @@ def test_the_queue_updates_live_and_the_counsellor_claims_and_replies(
     row = waiting.locator("tr", has=staff.get_by_role("link", name=f"Conversation {number}", exact=True))
     row.locator(".alert-badge", has_text="Needs help now").wait_for(timeout=10_000)
     assert "acute" in (waiting.locator("tbody tr").first.get_attribute("class") or "")
-    staff.locator("#acute-announcer", has_text="needs help now").wait_for(timeout=5_000)
+    # Announced with its number: with several acute ones it is not at the very top.
+    staff.locator("#acute-announcer", has_text=f"needs help now: conversation {number}.").wait_for(
+        timeout=5_000
+    )
     assert "Please help" not in staff.content()  # the queue shows no message text
     SHOTS.mkdir(parents=True, exist_ok=True)
     staff.screenshot(path=str(SHOTS / "queue.png"), full_page=False)
@@ -81,6 +89,15 @@ def test_the_queue_updates_live_and_the_counsellor_claims_and_replies(
     staff.get_by_text("Please help, I am scared").wait_for()
     staff.get_by_role("button", name="Take this conversation").click()
     staff.get_by_text("The conversation is yours.").wait_for()
+    # "Insert" puts a standard reply at the cursor, keeping the draft, without a reload.
+    server.manage("shell", "-c", ADD_STANDARD_REPLY)
+    staff.reload()
+    staff.get_by_label("Your reply").fill("Hello. ")
+    staff.locator("#id_insert").select_option(label="E2E open (sv)")
+    staff.evaluate("window.stillThisPage = true")
+    staff.get_by_role("button", name="Insert").click()
+    assert staff.get_by_label("Your reply").input_value() == "Hello. Vi har öppet."
+    assert staff.evaluate("window.stillThisPage") is True
     staff.get_by_label("Your reply").fill("I am Sara. Are you safe right now?")
     staff.get_by_role("button", name="Send reply").click()
     visitor.locator("li.message-staff", has_text="I am Sara. Are you safe right now?").wait_for(
@@ -98,6 +115,14 @@ def test_the_queue_updates_live_and_the_counsellor_claims_and_replies(
     assert staff.locator("#queue-lists section").first.locator("tr.acute").count() == 0
     assert staff.locator("section[aria-labelledby=queue-mine] tbody tr").count() >= 1
     assert staff.evaluate("localStorage.length + sessionStorage.length") == 0
+
+    # The visitor leaves: the open queue says so without a reload (it said "online" for 70 s).
+    staff.locator("[data-live=queue][data-socket=open]").wait_for(timeout=10_000)
+    link = staff.get_by_role("link", name=f"Conversation {number}", exact=True)
+    mine = staff.locator("section[aria-labelledby=queue-mine] tr", has=link)
+    mine.get_by_text("active in the last minute").wait_for()
+    visitor.close()
+    mine.get_by_text("not active now").wait_for(timeout=10_000)
 
 
 def test_the_counsellors_pages_have_no_accessibility_violations_in_swedish_english_and_arabic(

@@ -21,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from hedershus.accounts.models import User
@@ -29,7 +29,9 @@ from hedershus.core.access import Capability, roles_with, user_has_capability
 from hedershus.messaging.models import Absence, Conversation, ConversationStatus, StandardReply
 from hedershus.rooms.models import ContactPerson
 
-# A visitor whose socket refreshed visitor_seen_at this recently counts as online.
+# A visitor counts as active ("active in the last minute") this long after visitor_seen_at,
+# which their room socket sets on connect and refreshes every 25 s (consumers.py), a message
+# of theirs sets (form post included), and their last socket closing clears.
 VISITOR_ONLINE_SECONDS = 60
 
 
@@ -104,7 +106,10 @@ def _queue_order(conversations: QuerySet[Conversation]) -> QuerySet[Conversation
 
 
 def visitor_online(conversation: Conversation, *, now: dt.datetime | None = None) -> bool:
-    """Whether the visitor's socket refreshed ``visitor_seen_at`` within ``VISITOR_ONLINE_SECONDS``."""
+    """Whether ``visitor_seen_at`` is within ``VISITOR_ONLINE_SECONDS`` of ``now``: the
+    visitor has the room open (a socket, refreshed every 25 s) or wrote within that time (a
+    form post without JavaScript too). Shown as "active in the last minute", not "online":
+    a visitor who posted a form and left still counts for up to a minute."""
     seen = conversation.visitor_seen_at
     return seen is not None and ((now or timezone.now()) - seen).total_seconds() <= VISITOR_ONLINE_SECONDS
 
@@ -113,13 +118,16 @@ def visitor_online(conversation: Conversation, *, now: dt.datetime | None = None
 class QueueRow:
     """One conversation as the queue shows it. ``waiting_minutes``: whole minutes since
     ``waiting_since`` (``None`` when answered); ``visitor_online``: seen within
-    ``VISITOR_ONLINE_SECONDS``; ``language``: the room's language code."""
+    ``VISITOR_ONLINE_SECONDS``; ``language``: the room's language code; ``first_contact``:
+    the room had no conversation before this one (a new visitor, or a script's junk room:
+    docs/threat-model.md, "Junk emergencies"; counsellors triage, nothing is refused)."""
 
     conversation: Conversation
     waiting_minutes: int | None
     visitor_online: bool
     language: str
     acute: bool
+    first_contact: bool = False
 
 
 @dataclass(frozen=True)
@@ -141,6 +149,7 @@ def _row(conversation: Conversation, now: dt.datetime) -> QueueRow:
         visitor_online=visitor_online(conversation, now=now),
         language=conversation.room.language,
         acute=conversation.acute_since is not None,
+        first_contact=not getattr(conversation, "room_has_earlier", True),
     )
 
 
@@ -151,8 +160,11 @@ def queue_for(user: Any, *, now: dt.datetime | None = None) -> Queue:
         return Queue([], [], [])
     now = now or timezone.now()
     day = centre_today(now)
-    base = Conversation.objects.select_related("room", "assigned_to").exclude(
-        status=ConversationStatus.CLOSED
+    earlier = Conversation.objects.filter(room=OuterRef("room"), pk__lt=OuterRef("pk"))
+    base = (
+        Conversation.objects.select_related("room", "assigned_to")
+        .exclude(status=ConversationStatus.CLOSED)
+        .annotate(room_has_earlier=Exists(earlier))
     )
     absent_colleagues = stood_in_for(user, day)
     waiting = _queue_order(

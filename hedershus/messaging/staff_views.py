@@ -8,10 +8,12 @@ whether it exists. The queue and the conversation page work on reload without Ja
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -111,12 +113,7 @@ def conversation(
     language = item.room.language
     replies = standard_replies_for(language)
     if reply_form is None:
-        initial: dict[str, Any] = {}
-        insert = request.GET.get("insert", "")
-        chosen = next((r for r in replies if str(r.pk) == insert), None)
-        if chosen is not None:  # without JS: the chosen standard reply fills the text box
-            initial["text"] = chosen.body
-        reply_form = ReplyForm(initial=initial)
+        reply_form = ReplyForm()
     context = {
         "conversation": item,
         "thread": thread,
@@ -176,8 +173,16 @@ def _conversation_action(request: HttpRequest, pk: int, service: Any, done: str)
 @capability_required(HANDLE, hide=True)
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
     """Posts a reply (``services.messages.message_post_staff``). A waiting conversation is
-    claimed first, so two counsellors cannot both answer it."""
+    claimed first, so two counsellors cannot both answer it.
+
+    The form's "Insert" button (``insert_submit``, with ``insert`` a standard reply's id)
+    sends nothing: without JavaScript it brings the page back with the draft and the chosen
+    standard reply after it in the box (before, a separate form reloaded the page with only
+    the standard reply: the draft was lost). With JavaScript, staff.js inserts at the cursor
+    and this is never posted."""
     item = _visible(request, pk)
+    if request.POST.get("insert_submit"):
+        return _reply_with_standard_reply(request, item)
     form = ReplyForm(request.POST)
     if not form.is_valid():
         return conversation(request, pk, reply_form=form, status=400)
@@ -198,6 +203,23 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
         form.add_error("text" if error.code == "invalid" else None, str(error))
         return conversation(request, pk, reply_form=form, status=error.status)
     return redirect(reverse("messaging_staff:conversation", kwargs={"pk": item.pk}) + "#reply")
+
+
+def _reply_with_standard_reply(request: HttpRequest, item: Conversation) -> HttpResponse:
+    """The conversation page with the posted draft and, after it (a blank line between),
+    the standard reply ``insert`` names, offered for the room's language; an unknown one
+    leaves the draft as it was. The posted ``client_id`` is kept when valid, so the text is
+    sent once whichever of the two pages' forms is submitted."""
+    draft = request.POST.get("text", "")
+    insert = request.POST.get("insert", "")
+    chosen = next((r for r in standard_replies_for(item.room.language) if str(r.pk) == insert), None)
+    text = draft
+    if chosen is not None:
+        text = f"{draft.rstrip()}\n\n{chosen.body}" if draft.strip() else chosen.body
+    initial: dict[str, Any] = {"text": text}
+    with contextlib.suppress(ValidationError):  # else a fresh id from the form's initial
+        initial["client_id"] = ReplyForm.base_fields["client_id"].clean(request.POST.get("client_id"))
+    return conversation(request, item.pk, reply_form=ReplyForm(initial=initial))
 
 
 @require_POST

@@ -43,7 +43,7 @@ from hedershus.messaging.attachments import CheckedAttachment
 from hedershus.messaging.events import STAFF_QUEUE_GROUP, conversation_group
 from hedershus.messaging.models import Attachment, Conversation, ConversationStatus, Message, SenderKind
 from hedershus.messaging.services.queue import conversation_claim, conversation_route
-from hedershus.messaging.staff_selectors import conversations_visible_to
+from hedershus.messaging.staff_selectors import conversations_visible_to, visitor_online
 from hedershus.rooms.events import room_group
 from hedershus.rooms.models import Room
 from hedershus.rooms.services import room_touch
@@ -281,7 +281,10 @@ def visitor_presence_set(room: Room, *, online: bool) -> Conversation | None:
 
     ``online=True`` sets ``Conversation.visitor_seen_at`` to now (the socket calls it on
     connect; ``visitor_presence_refresh`` keeps it fresh for all of a process's sockets at
-    once, so a dead process's visitors go stale); ``False`` clears it. Returns
+    once, so a dead process's visitors go stale); ``False`` clears it. When that changes what
+    the queue shows (``staff_selectors.visitor_online`` before and after), the queue pages
+    hear ``{"kind": "queue"}`` too (a tester's queue said "online" for 70 s after the
+    visitor left); a second tab connecting, already online, sends no queue hint. Returns
     the open conversation, or ``None`` (nothing recorded) when there is none.
     """
     with transaction.atomic():
@@ -290,7 +293,12 @@ def visitor_presence_set(room: Room, *, online: bool) -> Conversation | None:
         )
         if conversation is None:
             return None
-        seen = timezone.now() if online else None
+        now = timezone.now()
+        was_online = visitor_online(conversation, now=now)
+        seen = now if online else None
+        if was_online != online:
+            # Every open queue page fetches its lists once (staff.js spaces those fetches).
+            send_event_on_commit(STAFF_QUEUE_GROUP, {"kind": "queue"})
         Conversation.objects.filter(pk=conversation.pk).update(visitor_seen_at=seen)
         conversation.visitor_seen_at = seen
         send_event_on_commit(
@@ -308,7 +316,8 @@ def visitor_presence_refresh(room_ids: Iterable[Any]) -> int:
 
     A conversation that had no presence (opened by the visitor's first message after the
     socket connected, or marked offline by another tab's socket closing) gets the
-    ``{"kind": "presence", "online": true}`` event: that is a change; a refresh is not.
+    ``{"kind": "presence", "online": true}`` event, and the queue pages one ``{"kind":
+    "queue"}`` for all of them: that is a change; a refresh is not.
     Returns how many conversations were refreshed.
     """
     room_ids = list(room_ids)
@@ -319,6 +328,8 @@ def visitor_presence_refresh(room_ids: Iterable[Any]) -> int:
         conversations = Conversation.objects.filter(room_id__in=room_ids).exclude(
             status=ConversationStatus.CLOSED
         )
+        if appeared:
+            send_event_on_commit(STAFF_QUEUE_GROUP, {"kind": "queue"})
         appeared = list(conversations.filter(visitor_seen_at__isnull=True).values_list("pk", flat=True))
         refreshed = conversations.update(visitor_seen_at=now)
         for pk in appeared:

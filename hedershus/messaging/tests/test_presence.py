@@ -15,10 +15,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from hedershus.core.testing import capture_events, committed_db
+from hedershus.core.testing import SentEvent, capture_events, committed_db
 from hedershus.messaging import consumers
+from hedershus.messaging.events import STAFF_QUEUE_GROUP
 from hedershus.messaging.models import Conversation
-from hedershus.messaging.services.messages import message_post_visitor, visitor_presence_refresh
+from hedershus.messaging.services.messages import (
+    message_post_visitor,
+    visitor_presence_refresh,
+    visitor_presence_set,
+)
 from hedershus.messaging.staff_selectors import visitor_online
 from hedershus.messaging.tests.helpers import centre_always_open, room_make
 from hedershus.messaging.tests.test_consumers import _in_memory_layer, _open  # noqa: F401
@@ -41,13 +46,38 @@ def test_one_refresh_is_one_update_for_every_room_and_tells_staff_only_of_change
     assert refreshed == 5
     writes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
     assert len(writes) == 1, writes
-    # Only the conversation with no presence before changed state (it appeared online).
+    # Only the conversation with no presence before changed state (it appeared online); the
+    # queue pages hear it once.
     assert [e.payload for e in events] == [
-        {"kind": "presence", "conversation": conversations[0].pk, "online": True}
+        {"kind": "presence", "conversation": conversations[0].pk, "online": True},
+        {"kind": "queue"},
     ]
     for conversation in conversations:
         conversation.refresh_from_db()
         assert visitor_online(conversation)
+
+
+@pytest.mark.django_db
+def test_a_visitor_leaving_or_coming_back_reaches_the_queue_pages_at_once() -> None:
+    # The tester's queue kept "online" for 70 s after the visitor left, until a reload: only
+    # the conversation page heard the presence hint.
+    centre_always_open()
+    conversation = _conversation_in_new_room()
+    with capture_events() as events:
+        visitor_presence_set(conversation.room, online=False)
+    assert SentEvent(group=STAFF_QUEUE_GROUP, payload={"kind": "queue"}) in events
+    with capture_events() as events:
+        visitor_presence_set(conversation.room, online=True)
+    assert SentEvent(group=STAFF_QUEUE_GROUP, payload={"kind": "queue"}) in events
+
+
+@pytest.mark.django_db
+def test_a_second_tab_of_a_visitor_already_online_does_not_refetch_every_queue() -> None:
+    centre_always_open()
+    conversation = _conversation_in_new_room()  # online: the visitor just wrote
+    with capture_events() as events:
+        visitor_presence_set(conversation.room, online=True)
+    assert [e.payload["kind"] for e in events] == ["presence"]
 
 
 @pytest.mark.django_db

@@ -71,6 +71,33 @@ def test_the_queue_shows_acute_first_with_an_alert_and_waiting_minutes(
     assert 'aria-live="assertive"' in page and "messaging/staff.js" in page
 
 
+def test_the_acute_announcement_names_the_conversation_and_claims_no_top_place(
+    signed_in: Any, counsellor: Any
+) -> None:
+    # With several acute conversations a new one is listed after the older ones, not at the
+    # top; the announcement said "at the top of the queue" and named none.
+    page = signed_in(counsellor).get(url("queue")).content.decode()
+    text = page[page.index("data-acute-text=") :].split('"')[1]
+    assert "{number}" in text and "först i kön" not in text, text
+
+
+def test_the_queue_marks_a_rooms_first_conversation_and_whether_the_visitor_was_active(
+    signed_in: Any, counsellor: Any
+) -> None:
+    now = timezone.now()
+    earlier = conversation_with("Hej", status=ConversationStatus.CLOSED, closed_at=now)
+    returning = Conversation.objects.create(
+        room=earlier.room, status=ConversationStatus.WAITING, waiting_since=now, visitor_seen_at=now
+    )
+    first = conversation_with("Hej")  # its room has no earlier conversation; seen never
+    page = signed_in(counsellor).get(url("queue")).content.decode()
+    rows = {c.pk: page[page.index(f"Samtal {c.pk}<") :].split("</tr>")[0] for c in (returning, first)}
+    assert "första samtalet från det här rummet" in rows[first.pk]
+    assert "första samtalet" not in rows[returning.pk]
+    assert "aktiv den senaste minuten" in rows[returning.pk]
+    assert "inte aktiv nu" in rows[first.pk]
+
+
 def test_the_queue_fragment_is_only_the_lists(signed_in: Any, counsellor: Any) -> None:
     conversation_with("Hej")
     fragment = signed_in(counsellor).get(url("queue") + "?fragment=1").content.decode()
@@ -139,8 +166,38 @@ def test_standard_replies_come_in_the_visitors_language_else_swedish(signed_in: 
     page = client.get(url("conversation", pk=conversation.pk)).content.decode()
     assert "Welcome here" in page and "Välkommen hit" not in page and "Vi har öppet vardagar" in page
     # Without JavaScript, choosing one fills the reply box.
-    page = client.get(url("conversation", pk=conversation.pk) + f"?insert={only_swedish.pk}").content.decode()
-    assert "Vi har öppet vardagar</textarea>" in page
+    response = client.post(
+        url("reply", pk=conversation.pk),
+        {"client_id": str(uuid.uuid4()), "text": "", "insert": only_swedish.pk, "insert_submit": "1"},
+    )
+    assert "Vi har öppet vardagar</textarea>" in response.content.decode()
+
+
+def test_without_javascript_insert_keeps_the_draft_and_adds_the_standard_reply(
+    signed_in: Any, counsellor: Any
+) -> None:
+    # "Insert" was a separate form: the page came back with only the standard reply, the
+    # counsellor's draft gone.
+    hours = StandardReply.objects.create(title="Hours", language="sv", body="Vi har öppet vardagar")
+    conversation = conversation_with("Hej")
+    client_id = str(uuid.uuid4())
+    client = signed_in(counsellor)
+    page = client.get(url("conversation", pk=conversation.pk)).content.decode()
+    reply_form = page[page.index('id="reply"') :]
+    assert 'name="insert_submit"' in reply_form[: reply_form.index("</form>")], (
+        "Insert is not in the reply form"
+    )
+    response = client.post(
+        url("reply", pk=conversation.pk),
+        {"client_id": client_id, "text": "Hej, jag heter Sara.", "insert": hours.pk, "insert_submit": "1"},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Hej, jag heter Sara.\n\nVi har öppet vardagar</textarea>" in page
+    assert f'value="{client_id}"' in page  # the same id: the draft is sent once
+    assert not Message.objects.filter(sender=SenderKind.STAFF).exists()  # nothing was sent
+    conversation.refresh_from_db()
+    assert conversation.status == ConversationStatus.WAITING
 
 
 def test_a_transfer_without_a_reason_is_refused(signed_in: Any, counsellor: Any, colleague: Any) -> None:

@@ -2,9 +2,13 @@
  * "Counsellors' side"). Progressive enhancement: without it the pages work on reload.
  *
  * One socket to /ws/staff/conversations/. Its events are hints without text: on
- * {"kind": "queue"} or {"kind": "acute"} the queue page fetches its lists again; on a hint
- * about the open conversation the conversation page fetches its thread again. Acute
- * conversations are announced in an aria-live region. Reconnects with backoff and then
+ * {"kind": "queue"} or {"kind": "acute"} the queue page fetches its lists again (visitors
+ * arriving and leaving send one too), at most once every QUEUE_SPACING_MS however many
+ * hints come; on a hint about the open conversation the conversation page fetches its
+ * thread again. The queue page also fetches every QUEUE_REFETCH_MS while the tab is shown
+ * (and at once when it is shown again), so waiting times advance and a visitor whose
+ * presence aged out (no hint comes for that) stops showing as active. Acute conversations
+ * are announced, with their number, in an aria-live region. Reconnects with backoff and then
  * fetches again, so nothing missed while disconnected stays hidden; the conversation page
  * fetches once the server confirms the subscription, so nothing falls between the two.
  * Uses no storage.
@@ -22,6 +26,25 @@
   var delay = 1000;
   var fetching = false;
   var again = false;
+  var QUEUE_REFETCH_MS = 30000;
+  var QUEUE_SPACING_MS = 2000;
+  var lastQueueFetch = 0;
+  var queueTimer = null;
+
+  // Queue hints come with every visitor arriving or leaving: with many visitors each open
+  // queue page would fetch back to back. The first hint fetches at once, later ones within
+  // QUEUE_SPACING_MS share one fetch at its end.
+  function refreshQueueSoon() {
+    if (queueTimer !== null) {
+      return;
+    }
+    var wait = Math.max(0, lastQueueFetch + QUEUE_SPACING_MS - Date.now());
+    queueTimer = window.setTimeout(function () {
+      queueTimer = null;
+      lastQueueFetch = Date.now();
+      refresh();
+    }, wait);
+  }
 
   function refresh() {
     if (!live) {
@@ -89,11 +112,11 @@
         return;
       }
       if (data.kind === "acute") {
-        announce(acuteText);
+        announce(acuteText.replace("{number}", String(data.conversation)));
       }
       if (data.kind === "queue" || data.kind === "acute") {
         if (conversation === null) {
-          refresh();
+          refreshQueueSoon();
         }
         return;
       }
@@ -112,11 +135,13 @@
     });
   }
 
-  // Standard replies: insert the chosen text at the cursor instead of reloading the page.
-  var picker = document.querySelector("form.standard-replies");
+  // Standard replies: insert the chosen text at the cursor instead of posting the form
+  // (without JavaScript the button posts the draft and the page comes back with both).
+  var picker = document.querySelector(".standard-replies");
+  var insertButton = picker ? picker.querySelector("button[data-insert]") : null;
   var textBox = document.getElementById("id_text");
-  if (picker && textBox) {
-    picker.addEventListener("submit", function (event) {
+  if (picker && insertButton && textBox) {
+    insertButton.addEventListener("click", function (event) {
       var option = picker.querySelector("select").selectedOptions[0];
       if (!option) {
         return;
@@ -131,5 +156,17 @@
 
   if (live && window.WebSocket && window.fetch && window.DOMParser) {
     connect();
+    if (conversation === null) {
+      window.setInterval(function () {
+        if (!document.hidden) {
+          refreshQueueSoon();
+        }
+      }, QUEUE_REFETCH_MS);
+      document.addEventListener("visibilitychange", function () {
+        if (!document.hidden) {
+          refreshQueueSoon();
+        }
+      });
+    }
   }
 })();
