@@ -296,15 +296,15 @@ def visitor_presence_set(room: Room, *, online: bool) -> Conversation | None:
         now = timezone.now()
         was_online = visitor_online(conversation, now=now)
         seen = now if online else None
-        if was_online != online:
-            # Every open queue page fetches its lists once (staff.js spaces those fetches).
-            send_event_on_commit(STAFF_QUEUE_GROUP, {"kind": "queue"})
         Conversation.objects.filter(pk=conversation.pk).update(visitor_seen_at=seen)
         conversation.visitor_seen_at = seen
         send_event_on_commit(
             conversation_group(conversation.pk),
             {"kind": "presence", "conversation": conversation.pk, "online": online},
         )
+        if was_online != online:
+            # Every open queue page fetches its lists once (staff.js spaces those fetches).
+            send_event_on_commit(STAFF_QUEUE_GROUP, {"kind": "queue"})
     return conversation
 
 
@@ -328,14 +328,14 @@ def visitor_presence_refresh(room_ids: Iterable[Any]) -> int:
         conversations = Conversation.objects.filter(room_id__in=room_ids).exclude(
             status=ConversationStatus.CLOSED
         )
-        if appeared:
-            send_event_on_commit(STAFF_QUEUE_GROUP, {"kind": "queue"})
         appeared = list(conversations.filter(visitor_seen_at__isnull=True).values_list("pk", flat=True))
         refreshed = conversations.update(visitor_seen_at=now)
         for pk in appeared:
             send_event_on_commit(
                 conversation_group(pk), {"kind": "presence", "conversation": pk, "online": True}
             )
+        if appeared:
+            send_event_on_commit(STAFF_QUEUE_GROUP, {"kind": "queue"})
     return refreshed
 
 
