@@ -209,6 +209,17 @@ def test_writing_again_after_a_closed_conversation_keeps_it_shows_sent_and_the_c
     assert live_time == served_time.strip(), (live_time, served_time)
     assert re.fullmatch(r"\d{1,2} [a-zåäö]{3} \d\d:\d\d", live_time), live_time
 
+    # In Persian too: the Gregorian calendar and the server's month names, not Intl's "9 آذر".
+    visitor.goto(server.url("/fa/room/"))
+    visitor.locator("[data-thread][data-live=on]").wait_for()
+    visitor.locator("[data-message-form] textarea").fill("Third question")
+    visitor.locator("[data-message-form] button[type=submit]").click()
+    third = thread.locator("li.message-visitor[data-seq]", has_text="Third question")
+    third.wait_for()
+    live_time = third.locator("time").inner_text().strip()
+    visitor.reload()
+    assert live_time == third.locator("time").inner_text().strip(), live_time
+
 
 @pytest.mark.parametrize("discreet", [True, False], ids=["discreet", "discreet-off"])
 def test_leaving_from_the_thread_shows_the_confirmation(

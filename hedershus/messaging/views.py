@@ -76,15 +76,25 @@ class _MemoryUploadHandler(FileUploadHandler):
 _LOWER_CASE_MONTHS = frozenset({"sv"})
 
 
+def _month_format() -> str:
+    return "b" if (get_language() or "").split("-")[0] in _LOWER_CASE_MONTHS else "M"
+
+
 def message_time_text(created_at: str) -> str:
     """``created_at`` (ISO 8601, as ``selectors.message_payload`` gives it) as the thread
     shows it: day, the month's abbreviation in the page's language and the time, in the
     centre's zone (``hours.centre_zone``, settings.TIME_ZONE), e.g. "30 nov 02:59" in
     Swedish, "30 Nov 02:59" in English. ``room.js`` formats live messages the same way
-    (``timeText``), with the zone and language the page gives it."""
+    (``timeText``), with the zone and month names the page gives it (``month_names``)."""
     when = dt.datetime.fromisoformat(created_at).astimezone(centre_zone())
-    month = "b" if (get_language() or "").split("-")[0] in _LOWER_CASE_MONTHS else "M"
-    return dateformat.format(when, f"j {month} H:i")
+    return dateformat.format(when, f"j {_month_format()} H:i")
+
+
+def month_names() -> list[str]:
+    """The twelve month abbreviations ``message_time_text`` writes in the page's language,
+    January first: room.js takes the month's name from these rather than from the browser's
+    Intl, whose names differ in some of the project's languages (Somali, Tigrinya, Sorani)."""
+    return [dateformat.format(dt.date(2000, month, 1), _month_format()) for month in range(1, 13)]
 
 
 def _timed(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -112,6 +122,7 @@ def _thread_context(request: HttpRequest, room: Room, form: MessageForm) -> dict
         "last_seq": messages[-1]["seq"] if messages else 0,
         # room.js formats live messages' times in this zone, as message_time_text does.
         "time_zone": centre_zone().key,
+        "month_names": month_names(),
         "answering_name": answering[0] if answering else "",
         "stand_in": bool(answering and answering[1]),
         # room.js compares live replies' first names with it (the stand-in notice).

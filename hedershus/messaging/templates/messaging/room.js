@@ -85,14 +85,17 @@
   // Times as the server writes them (views.message_time_text): "30 nov 02:59", day, the
   // month's abbreviation in the page's language and the time, in the centre's zone (the page
   // says so), not the phone's: a reply must not look older than the message it answers.
+  // Intl converts to the zone; the month's name is the server's (data-months), as Intl's
+  // differ in some languages, and the calendar Gregorian (Intl's Persian default is not).
+  var months = (labels.months || "").split("|");
   var timeFormat = null;
   try {
-    timeFormat = new Intl.DateTimeFormat(labels.lang || document.documentElement.lang, {
-      timeZone: labels.timeZone || undefined, day: "numeric", month: "short", hour: "2-digit",
-      minute: "2-digit", hourCycle: "h23", numberingSystem: "latn"
+    timeFormat = new Intl.DateTimeFormat("en", {
+      timeZone: labels.timeZone || undefined, calendar: "gregory", numberingSystem: "latn",
+      day: "numeric", month: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23"
     });
   } catch (error) {
-    timeFormat = null; // an unknown zone or language: the time is left out, never wrong
+    timeFormat = null; // an unknown zone: the time is left out rather than told wrong
   }
 
   function timeText(iso) {
@@ -104,8 +107,7 @@
     timeFormat.formatToParts(when).forEach(function (part) {
       parts[part.type] = part.value;
     });
-    // Intl writes "nov." in Swedish; the server's abbreviation has no full stop.
-    var month = (parts.month || "").replace(/\.$/, "");
+    var month = months.length === 12 ? months[parseInt(parts.month, 10) - 1] : parts.month;
     return parts.day + " " + month + " " + parts.hour + ":" + parts.minute;
   }
 
