@@ -21,6 +21,7 @@ def _two_tabs(context_factory: Any, server: Any) -> tuple[Any, Any]:
     context = context_factory(viewport=PHONE, locale="en-US")
     first = context.new_page()
     _open_room(first, server)
+    first.locator("[data-thread][data-live=on]").wait_for()  # else the form posts: no "Sent"
     first.get_by_label("Your message").fill(SECRET)
     first.get_by_role("button", name="Send").click()
     first.locator("li.message-visitor .message-state", has_text="Sent").wait_for()
