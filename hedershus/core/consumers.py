@@ -275,9 +275,14 @@ class VisitorConsumer(BaseConsumer):
 
     room_id: str
 
+    async def session_room_id(self, *, touch: bool) -> str | None:
+        """:func:`session_room_id` for this socket's session; subclasses may run it elsewhere
+        than Channels' single database thread."""
+        return await database_sync_to_async(session_room_id)(self._session_key(), touch=touch)
+
     async def check_access(self, *, touch: bool) -> int | None:
         """``None`` while the session still holds the room this socket opened for."""
-        room_id = await database_sync_to_async(session_room_id)(self._session_key(), touch=touch)
+        room_id = await self.session_room_id(touch=touch)
         if room_id is None:
             return CLOSE_SIGNED_OUT
         if not hasattr(self, "room_id"):

@@ -203,17 +203,10 @@ class RoomConsumer(VisitorConsumer):
     # gap after it (a hint lost with Redis is made good by the next one, not only on reconnect).
     _sent: tuple[Any, int] | None = None
 
-    async def check_access(self, *, touch: bool) -> int | None:
-        """``VisitorConsumer.check_access`` with the session read in the room sockets'
-        database threads (see the module), not Channels' single thread."""
-        room_id = await _db(session_room_id)(self._session_key(), touch=touch)
-        if room_id is None:
-            return CLOSE_SIGNED_OUT
-        if not hasattr(self, "room_id"):
-            self.room_id = room_id
-        elif room_id != self.room_id:  # the session moved to another room
-            return CLOSE_SIGNED_OUT
-        return None
+    async def session_room_id(self, *, touch: bool) -> str | None:
+        """The session read in the room sockets' database threads (see the module), not
+        Channels' single thread."""
+        return await _db(session_room_id)(self._session_key(), touch=touch)
 
     async def connect(self) -> None:
         """Marks the visitor online (one database call), joins the room's group, accepts and

@@ -144,32 +144,48 @@ def room_enter(*, code: str, passphrase: str) -> RoomEntry:
     return entered
 
 
+def _passphrase_verify_locked(
+    room_id: Any, passphrase: str, *, site_busy: bool, audit_data: dict[str, Any] | None = None
+) -> Room | None:
+    """The room ``room_id``, locked for update, when ``passphrase`` is its passphrase; else
+    ``None``, with a wrong one counted (``passphrase_failures``, a pause from
+    ``throttle.passphrase_delay``, audited with ``audit_data``). One Argon2id verification in
+    every case, also for a deleted or paused room (the same cost as any other attempt), and
+    nothing is accepted while the room is paused. Call it inside ``transaction.atomic()``;
+    the count commits with the caller's block."""
+    room = Room.objects.select_for_update().filter(pk=room_id).first()
+    if room is None:  # deleted since the lookup
+        codes.passphrase_check(None, passphrase)
+        return None
+    now = timezone.now()
+    if room.passphrase_blocked_until is not None and room.passphrase_blocked_until > now:
+        codes.passphrase_check(None, passphrase)  # the same cost as any other attempt
+        return None
+    if codes.passphrase_check(room.passphrase_hash, passphrase):
+        return room
+    room.passphrase_failures += 1
+    delay = throttle.passphrase_delay(room.passphrase_failures, site_busy=site_busy)
+    room.passphrase_blocked_until = now + delay if delay else None
+    room.save(update_fields=["passphrase_failures", "passphrase_blocked_until"])
+    audit_record(RoomEvent.ENTRY_FAILED, visitor=True, target=room, data=audit_data)
+    if delay:
+        audit_record(
+            RoomEvent.ENTRY_PAUSED,
+            visitor=True,
+            target=room,
+            data={"failures": room.passphrase_failures, "seconds": int(delay.total_seconds())},
+        )
+    return None
+
+
 def _room_enter_existing(room_id: Any, code: str, passphrase: str, *, site_busy: bool) -> RoomEntry | None:
     """The passphrase check for a room the code matched, under the room's row lock; commits
     a failure's count and pause before the caller raises. ``None`` when refused."""
     with transaction.atomic():
-        room = Room.objects.select_for_update().filter(pk=room_id).first()
-        if room is None:  # deleted since the lookup
-            codes.passphrase_check(None, passphrase)
+        room = _passphrase_verify_locked(room_id, passphrase, site_busy=site_busy)
+        if room is None:
             return None
         now = timezone.now()
-        if room.passphrase_blocked_until is not None and room.passphrase_blocked_until > now:
-            codes.passphrase_check(None, passphrase)  # the same cost as any other attempt
-            return None
-        if not codes.passphrase_check(room.passphrase_hash, passphrase):
-            room.passphrase_failures += 1
-            delay = throttle.passphrase_delay(room.passphrase_failures, site_busy=site_busy)
-            room.passphrase_blocked_until = now + delay if delay else None
-            room.save(update_fields=["passphrase_failures", "passphrase_blocked_until"])
-            audit_record(RoomEvent.ENTRY_FAILED, visitor=True, target=room)
-            if delay:
-                audit_record(
-                    RoomEvent.ENTRY_PAUSED,
-                    visitor=True,
-                    target=room,
-                    data={"failures": room.passphrase_failures, "seconds": int(delay.total_seconds())},
-                )
-            return None
         first_return = room.first_returned_at is None
         room.passphrase_failures = 0
         room.passphrase_blocked_until = None
@@ -220,35 +236,17 @@ def wrong_current_passphrase_message() -> str:
 
 
 def _current_passphrase_check(room_id: Any, passphrase: str) -> bool:
-    """Whether ``passphrase`` is the current passphrase of room ``room_id``, counted exactly as
-    a wrong entry is (``_room_enter_existing``): one Argon2id verification under the room's row
-    lock, a wrong one adds to ``passphrase_failures`` and may pause the room
-    (``throttle.passphrase_delay``), and while it is paused nothing is accepted. The count and
-    pause are committed here, before the caller raises (docs/threat-model.md, "Rooms")."""
+    """Whether ``passphrase`` is the current passphrase of room ``room_id``, checked and
+    counted exactly as a room entry is (``_passphrase_verify_locked``): a wrong one adds to
+    the room's failures and may pause it, and counts toward the site-wide ceiling. The count
+    and pause are committed here, before the caller raises (docs/threat-model.md, "Rooms")."""
     site_busy = throttle.site_over_ceiling()
     with transaction.atomic():
-        room = Room.objects.select_for_update().filter(pk=room_id).first()
-        if room is None:
-            codes.passphrase_check(None, passphrase)
-            return False
-        now = timezone.now()
-        if room.passphrase_blocked_until is not None and room.passphrase_blocked_until > now:
-            codes.passphrase_check(None, passphrase)  # the same cost as any other attempt
-            return False
-        if codes.passphrase_check(room.passphrase_hash, passphrase):
-            return True
-        room.passphrase_failures += 1
-        delay = throttle.passphrase_delay(room.passphrase_failures, site_busy=site_busy)
-        room.passphrase_blocked_until = now + delay if delay else None
-        room.save(update_fields=["passphrase_failures", "passphrase_blocked_until"])
-        audit_record(RoomEvent.ENTRY_FAILED, visitor=True, target=room, data={"during": "passphrase_change"})
-        if delay:
-            audit_record(
-                RoomEvent.ENTRY_PAUSED,
-                visitor=True,
-                target=room,
-                data={"failures": room.passphrase_failures, "seconds": int(delay.total_seconds())},
-            )
+        verified = _passphrase_verify_locked(
+            room_id, passphrase, site_busy=site_busy, audit_data={"during": "passphrase_change"}
+        )
+    if verified is not None:
+        return True
     throttle.site_failure_record()
     return False
 
