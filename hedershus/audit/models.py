@@ -72,7 +72,13 @@ class AuditEvent(models.Model):
                 name="audit_event_actor_matches_kind",
             ),
             # Each event follows exactly one: two events after the same one would fork the chain.
-            models.UniqueConstraint(fields=["prev_hash"], name="audit_event_prev_hash_unique"),
+            # Partial: only the chained events before migration 0005 have a link, so sealed
+            # events (every new one) add no entry to this index (migration 0007).
+            models.UniqueConstraint(
+                fields=["prev_hash"],
+                condition=models.Q(prev_hash__isnull=False),
+                name="audit_event_chained_prev_hash_unique",
+            ),
             # A constraint, not unique=True: on PostgreSQL that would add a second index for
             # LIKE queries, which nothing runs on hashes (migration 0006).
             models.UniqueConstraint(fields=["hash"], name="audit_event_hash_unique"),
@@ -129,13 +135,19 @@ class AuditSeal(models.Model):
 
     event = models.OneToOneField(AuditEvent, on_delete=models.PROTECT, related_name="seal")
     event_hash = models.CharField(max_length=64)
-    prev_hash = models.CharField(max_length=64, unique=True)
-    hash = models.CharField(max_length=64, unique=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
     key_id = models.CharField(max_length=keys.KEY_ID_LENGTH)
     sealed_at = models.DateTimeField()
 
     class Meta:
         ordering = ("id",)
+        # Constraints, not unique=True: on PostgreSQL that adds a second index for LIKE
+        # queries beside each, which nothing runs on hashes (migration 0007).
+        constraints = [
+            models.UniqueConstraint(fields=["prev_hash"], name="audit_seal_prev_hash_unique"),
+            models.UniqueConstraint(fields=["hash"], name="audit_seal_hash_unique"),
+        ]
 
     def __str__(self) -> str:
         return f"seal of event {self.event_id}"
