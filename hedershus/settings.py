@@ -125,6 +125,10 @@ INSTALLED_APPS = [
     "hedershus.cms",
     "hedershus.rooms",
     "hedershus.messaging",
+    "hedershus.cases",
+    "hedershus.journal",
+    "hedershus.assessments",
+    "hedershus.case_documents",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
     "wagtail.sites",

@@ -25,6 +25,11 @@ urlpatterns = [
     path(f"{STAFF}audit/", include("hedershus.audit.urls")),
     path(f"{STAFF}settings/", include("hedershus.portal.staff_urls")),
     path(f"{STAFF}conversations/", include("hedershus.messaging.staff_urls")),
+    # Case management (issue 10): the case, and the apps built on it under its address.
+    path(f"{STAFF}cases/", include("hedershus.cases.urls")),
+    path(f"{STAFF}cases/<id:case_id>/journal/", include("hedershus.journal.urls")),
+    path(f"{STAFF}cases/<id:case_id>/assessments/", include("hedershus.assessments.urls")),
+    path(f"{STAFF}cases/<id:case_id>/documents/", include("hedershus.case_documents.urls")),
     # Wagtail's admin, for editors; gated by hedershus.cms.middleware.CmsAdminMiddleware.
     path(f"{STAFF}cms/", include(wagtailadmin_urls)),
     path(STAFF, include("hedershus.accounts.urls")),

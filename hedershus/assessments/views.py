@@ -1,0 +1,1 @@
+"""Staff pages of assessments: thin, over services and selectors."""

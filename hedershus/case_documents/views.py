@@ -1,0 +1,1 @@
+"""Staff pages of case_documents: thin, over services and selectors."""

@@ -1,0 +1,7 @@
+"""Staff pages for cases under /staff/cases/ (namespace ``cases``)."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "cases"
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Staff pages of cases: thin, over services and selectors."""

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class JournalConfig(AppConfig):
+    """A case's journal (R21): signed entries that are never changed, corrections, drafts."""
+
+    name = "hedershus.journal"
+    label = "journal"
+    verbose_name = _("Journal")

@@ -1,0 +1,1 @@
+"""Staff pages of journal: thin, over services and selectors."""
