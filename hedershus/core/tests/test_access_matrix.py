@@ -85,6 +85,20 @@ def messaging_staff_urls() -> dict[str, Entry]:
     }
 
 
+def case_management_urls() -> dict[str, Entry]:
+    """Case management's pages (issue 10). Each of its apps lists its own URLs in
+    ``hedershus/<app>/tests/access_matrix.py``: ``entries()`` maps a URL name to ``Entry``'s
+    arguments, so the apps add their pages without editing this file."""
+    import importlib
+
+    found: dict[str, Entry] = {}
+    for app in ("cases", "journal", "assessments", "case_documents"):
+        module = importlib.import_module(f"hedershus.{app}.tests.access_matrix")
+        for name, arguments in module.entries().items():
+            found[name] = Entry(**arguments)
+    return found
+
+
 STAFF_URLS: dict[str, Entry] = {
     "staff:dashboard": Entry(EVERY_ROLE),
     "staff:user_list": Entry(ADMINISTRATORS),
@@ -110,6 +124,7 @@ STAFF_URLS: dict[str, Entry] = {
     "audit:export": Entry(AUDITORS),
     "site_settings:safety": Entry(ADMINISTRATORS),
     **messaging_staff_urls(),
+    **case_management_urls(),
 }
 
 # Prefixes whose URLs belong to libraries with their own access control and tests.
