@@ -163,6 +163,20 @@ class KnowledgeFields(models.Model):
 
     class Meta:
         abstract = True
+        # The search's audience and topic filters (cms.selectors._filtered_pages) read these;
+        # without them PostgreSQL scans every article per filtered search (issue 8, item 8:
+        # bench/results/search-latency.md). Partial: each holds only the pages for its audience.
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["topic"], name="%(app_label)s_%(class)s_topic"),
+            *(
+                models.Index(
+                    fields=["page_ptr"],
+                    condition=models.Q(**{f"for_{audience}": True}),
+                    name=f"%(app_label)s_%(class)s_{audience[:4]}",
+                )
+                for audience in ("exposed", "relative", "perpetrator", "professional")
+            ),
+        ]
 
     @property
     def audiences(self) -> list[str]:
@@ -294,7 +308,7 @@ class ArticlePage(PublicPage, KnowledgeFields):  # noqa: DJ008 - Page.__str__ gi
     page_type_key = PageType.ARTICLE
     template = "cms/article_page.html"
 
-    class Meta:
+    class Meta(KnowledgeFields.Meta):
         verbose_name = _("article")
 
 
@@ -427,7 +441,7 @@ class ResearchPage(PublicPage, KnowledgeFields):  # noqa: DJ008 - Page.__str__ g
     page_type_key = PageType.RESEARCH
     template = "cms/research_page.html"
 
-    class Meta:
+    class Meta(KnowledgeFields.Meta):
         verbose_name = _("research or method")
 
 
