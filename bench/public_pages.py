@@ -11,6 +11,14 @@ connections, and prints requests per second, p50/p99 latency and each page's p99
 multiple of the bare view's. Loopback only; every loop is bounded in count and time.
 
     .venv/bin/python bench/public_pages.py [--seconds 2] [--rounds 4] [--connections 8]
+        [--client python|wrk]
+
+The load comes from Python threads on ``http.client`` (the default: nothing to install) or
+from ``wrk`` (Debian's package ``wrk``: ``--client wrk``), a load generator in C with one
+thread. Python's client needs about as much CPU per request as the server, so on a 2-core
+machine it caps the rate it can show near half of what the server can do; use ``wrk`` to
+measure requests per second. With ``wrk`` the p50 and p99 of a path are the medians of its
+slices' own percentiles (wrk reports percentiles per run, not every latency).
 """
 
 from __future__ import annotations
@@ -20,7 +28,9 @@ import base64
 import http.client
 import json
 import os
+import re
 import secrets
+import shutil
 import socket
 import statistics
 import subprocess
@@ -109,6 +119,28 @@ def _load(port: int, path: str, seconds: float, connections: int) -> tuple[list[
     return latencies, errors[0]
 
 
+_WRK_LATENCY = re.compile(r"^\s+(50|99)(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
+_WRK_UNITS = {"us": 1e-6, "ms": 1e-3, "s": 1.0}
+
+
+def _load_wrk(port: int, path: str, seconds: float, connections: int) -> tuple[int, float, float, int]:
+    """One ``wrk`` run against ``path``: (requests, p50 s, p99 s, failures). A failure is a
+    socket error or a response other than 2xx/3xx (the pages answer 200)."""
+    done = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--latency", f"http://127.0.0.1:{port}{path}"],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 30,
+        check=True,
+    )
+    out = done.stdout
+    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    quantiles = {int(p): float(v) * _WRK_UNITS[unit] for p, v, unit in _WRK_LATENCY.findall(out)}
+    failed = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    failed += sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    return requests, quantiles[50], quantiles[99], failed
+
+
 def main() -> None:
     """Runs the benchmark and prints a Markdown table."""
     parser = argparse.ArgumentParser()
@@ -116,7 +148,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=4, help="slices per path, interleaved")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--port", type=int, default=0, help="loopback port for the server (0: any free one)")
+    parser.add_argument("--client", choices=("python", "wrk"), default="python", help="the load generator")
     args = parser.parse_args()
+    if args.client == "wrk" and shutil.which("wrk") is None:
+        parser.error("--client wrk needs wrk on PATH (Debian: apt-get install wrk)")
     if not (0 < args.seconds <= 30 and 0 < args.rounds <= 20 and 0 < args.connections <= 64):
         parser.error("keep it bounded: --seconds ≤ 30, --rounds ≤ 20, --connections ≤ 64")
 
@@ -168,29 +203,48 @@ def main() -> None:
                 if status != 200:
                     raise RuntimeError(f"{path} answered {status}")
                 _load(port, path, 0.5, args.connections)  # warm-up
-            results: dict[str, list[float]] = {name: [] for name in paths}
-            errors: dict[str, int] = dict.fromkeys(paths, 0)
-            for _ in range(args.rounds):
-                for name, path in paths.items():
-                    latencies, failed = _load(port, path, args.seconds, args.connections)
-                    results[name].extend(latencies)
-                    errors[name] += failed
+            # Per path: requests, p50 and p99 (seconds) and failures.
+            summary: dict[str, tuple[int, float, float, int]] = {}
+            if args.client == "wrk":
+                slices: dict[str, list[tuple[int, float, float, int]]] = {name: [] for name in paths}
+                for _ in range(args.rounds):
+                    for name, path in paths.items():
+                        slices[name].append(_load_wrk(port, path, args.seconds, args.connections))
+                for name, runs in slices.items():
+                    summary[name] = (
+                        sum(run[0] for run in runs),
+                        statistics.median(run[1] for run in runs),
+                        statistics.median(run[2] for run in runs),
+                        sum(run[3] for run in runs),
+                    )
+            else:
+                results: dict[str, list[float]] = {name: [] for name in paths}
+                errors: dict[str, int] = dict.fromkeys(paths, 0)
+                for _ in range(args.rounds):
+                    for name, path in paths.items():
+                        latencies, failed = _load(port, path, args.seconds, args.connections)
+                        results[name].extend(latencies)
+                        errors[name] += failed
+                for name in paths:
+                    quantiles = statistics.quantiles(results[name], n=100)
+                    summary[name] = (len(results[name]), quantiles[49], quantiles[98], errors[name])
         finally:
             server.terminate()
             server.wait(timeout=10)
 
     duration = args.seconds * args.rounds
-    bare_p99 = statistics.quantiles(results["bare view"], n=100)[98]
+    bare_p99 = summary["bare view"][2]
     print(
-        f"{args.connections} connections, {args.rounds} interleaved slices of {args.seconds:g} s per path\n\n"
+        f"{args.client} client, {args.connections} connections, {args.rounds} interleaved slices of "
+        f"{args.seconds:g} s per path\n\n"
         "| page | path | requests/s | p50 ms | p99 ms | p99 / bare | errors |\n"
         "|---|---|---|---|---|---|---|"
     )
     for name, path in paths.items():
-        quantiles = statistics.quantiles(results[name], n=100)
+        count, p50, p99, failed = summary[name]
         print(
-            f"| {name} | {path} | {len(results[name]) / duration:.0f} | {quantiles[49] * 1000:.1f} | "
-            f"{quantiles[98] * 1000:.1f} | {quantiles[98] / bare_p99:.1f} | {errors[name]} |"
+            f"| {name} | {path} | {count / duration:.0f} | {p50 * 1000:.1f} | "
+            f"{p99 * 1000:.1f} | {p99 / bare_p99:.1f} | {failed} |"
         )
 
 
