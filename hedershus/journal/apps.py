@@ -8,3 +8,9 @@ class JournalConfig(AppConfig):
     name = "hedershus.journal"
     label = "journal"
     verbose_name = _("Journal")
+
+    def ready(self) -> None:
+        from hedershus.audit.events import register_event_types
+        from hedershus.journal.events import JOURNAL_EVENT_TYPES
+
+        register_event_types(JOURNAL_EVENT_TYPES)

@@ -1,0 +1,227 @@
+"""Writes to a case's journal (R21), each with its audit event in the same transaction; and
+the audit events of reading it (R20: every read of a case's content is recorded).
+
+Rules, enforced here and (for signed entries) by the database (migration 0002):
+
+- A draft belongs to its author: only they see, change, delete or sign it. Anyone else
+  asking for it gets ``NotFound``, as if it did not exist (selectors).
+- Signing is final: ``signed_at``, the author's role and name at that moment are written
+  and the row is never changed or deleted again.
+- A correction is a new entry whose ``corrects`` names a signed entry of the same case; it
+  is written as a draft and signed like any entry. An entry is corrected once: a later
+  correction corrects the correction (``AlreadyCorrected`` says which one).
+
+Callers pass a case they got from ``hedershus.cases.selectors.case_get_for_user``, which
+decides who may open the case; these services decide what may be done with its journal.
+No audit event carries the text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hedershus.accounts.models import User
+from hedershus.audit.services import audit_record
+from hedershus.cases.models import Case
+from hedershus.core.crypto import encrypt_text
+from hedershus.core.exceptions import Conflict, InvalidInput, NotFound
+from hedershus.core.text import bidi_controls_strip
+from hedershus.journal.models import JournalEntry
+
+# About ten printed pages: a journal entry is a note of one contact or decision, and a
+# bound keeps one post from filling the database or the page.
+TEXT_MAX_CHARS = 20_000
+
+
+class EntryTextInvalid(InvalidInput):
+    """The text is empty or longer than ``TEXT_MAX_CHARS``."""
+
+
+class EntryNotADraft(Conflict):
+    """The entry is signed (or was signed meanwhile): it can no longer be changed."""
+
+    code = "entry_signed"
+
+
+class CorrectionOfDraft(InvalidInput):
+    """Only a signed entry can be corrected: a draft is simply edited."""
+
+
+class AlreadyCorrected(Conflict):
+    """The entry already has a signed correction; ``extra["correction_id"]`` names it."""
+
+    code = "already_corrected"
+
+
+def entry_text_clean(text: str) -> str:
+    """``text`` as stored: bidi controls removed (they can make a text read otherwise than it
+    is stored), line ends as ``\\n``, outer white space trimmed.
+
+    Raises ``EntryTextInvalid`` if nothing is left or it exceeds ``TEXT_MAX_CHARS``.
+    """
+    cleaned = bidi_controls_strip(text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    if not cleaned:
+        raise EntryTextInvalid(_("Write the entry's text."))
+    if len(cleaned) > TEXT_MAX_CHARS:
+        raise EntryTextInvalid(
+            _("An entry holds at most %(max)d characters; this one has %(count)d.")
+            % {"max": TEXT_MAX_CHARS, "count": len(cleaned)}
+        )
+    return cleaned
+
+
+def _own_draft_locked(user: Any, case: Case, entry_id: int) -> JournalEntry:
+    """The entry, locked and re-read; ``NotFound`` unless it is ``user``'s and in ``case``,
+    and ``EntryNotADraft`` if it has been signed meanwhile."""
+    entry = (
+        JournalEntry.objects.select_for_update().filter(pk=entry_id, case=case, author_id=user.pk).first()
+    )
+    if entry is None:
+        raise NotFound(_("No such draft."))
+    if entry.signed_at is not None:
+        raise EntryNotADraft(_("This entry is signed and can no longer be changed. Write a correction instead."))
+    return entry
+
+
+def _signed_entry_locked(case: Case, entry_id: int) -> JournalEntry:
+    entry = JournalEntry.objects.select_for_update().filter(pk=entry_id, case=case).first()
+    if entry is None:
+        raise NotFound(_("No such entry."))
+    if entry.signed_at is None:
+        raise CorrectionOfDraft(_("Only a signed entry can be corrected; a draft is edited instead."))
+    return entry
+
+
+def _correction_refused_if_corrected(entry: JournalEntry) -> None:
+    existing = (
+        JournalEntry.objects.filter(corrects=entry, signed_at__isnull=False).values_list("pk", flat=True).first()
+    )
+    if existing is not None:
+        raise AlreadyCorrected(
+            _("This entry has already been corrected. Correct the newest version instead."),
+            extra={"correction_id": existing},
+        )
+
+
+def entry_draft_create(*, user: Any, case: Case, text: str, corrects_id: int | None = None) -> JournalEntry:
+    """A new draft in ``case`` by ``user``; with ``corrects_id``, a draft correction of that
+    signed entry of the same case.
+
+    Raises ``EntryTextInvalid``; with ``corrects_id`` also ``NotFound`` (no such entry in
+    this case), ``CorrectionOfDraft`` and ``AlreadyCorrected``. Records
+    ``journal.draft_created`` (entry, case, the entry corrected).
+    """
+    cleaned = entry_text_clean(text)
+    with transaction.atomic():
+        corrected = None
+        if corrects_id is not None:
+            corrected = _signed_entry_locked(case, corrects_id)
+            _correction_refused_if_corrected(corrected)
+        now = timezone.now()
+        entry = JournalEntry.objects.create(
+            case=case,
+            author=user,
+            text_encrypted=encrypt_text(cleaned),
+            created_at=now,
+            updated_at=now,
+            corrects=corrected,
+        )
+        audit_record(
+            "journal.draft_created",
+            actor=user,
+            target=entry,
+            data={"case": case.pk, "corrects": corrects_id},
+        )
+    return entry
+
+
+def entry_draft_update(*, user: Any, case: Case, entry_id: int, text: str) -> JournalEntry:
+    """Replaces the text of ``user``'s draft ``entry_id``.
+
+    Raises ``EntryTextInvalid``, ``NotFound`` (not their draft) and ``EntryNotADraft``
+    (signed meanwhile). Records ``journal.draft_edited``; an unchanged text changes nothing
+    and records nothing.
+    """
+    cleaned = entry_text_clean(text)
+    with transaction.atomic():
+        entry = _own_draft_locked(user, case, entry_id)
+        if entry.text == cleaned:
+            return entry
+        entry.text_encrypted = encrypt_text(cleaned)
+        entry.updated_at = timezone.now()
+        entry.save(update_fields=["text_encrypted", "updated_at"])
+        audit_record("journal.draft_edited", actor=user, target=entry, data={"case": entry.case_id})
+    return entry
+
+
+def entry_draft_delete(*, user: Any, case: Case, entry_id: int) -> None:
+    """Deletes ``user``'s draft ``entry_id`` (never a signed entry: ``EntryNotADraft``;
+    not theirs: ``NotFound``). Records ``journal.draft_deleted``."""
+    with transaction.atomic():
+        entry = _own_draft_locked(user, case, entry_id)
+        case_id, pk = entry.case_id, entry.pk
+        entry.delete()
+        audit_record(
+            "journal.draft_deleted",
+            actor=user,
+            object_type="journal.journalentry",
+            object_id=pk,
+            data={"case": case_id},
+        )
+
+
+def entry_sign(*, user: Any, case: Case, entry_id: int) -> JournalEntry:
+    """Signs ``user``'s draft ``entry_id``: the time, and ``user``'s role and name as they
+    are now (re-read under the lock: a role changed a moment ago counts), are written once.
+
+    Raises ``NotFound`` (not their draft), ``EntryNotADraft`` (already signed, e.g. a second
+    click) and, for a correction, ``AlreadyCorrected`` (another correction was signed
+    first). Records ``journal.entry_signed``, or ``journal.correction_signed`` with the
+    entry corrected.
+    """
+    with transaction.atomic():
+        entry = _own_draft_locked(user, case, entry_id)
+        if entry.corrects_id is not None:
+            # Locks the corrected entry, so two corrections of it are signed one at a time.
+            corrected = JournalEntry.objects.select_for_update().get(pk=entry.corrects_id)
+            _correction_refused_if_corrected(corrected)
+        author = User.objects.get(pk=user.pk)
+        entry.signed_at = max(timezone.now(), entry.created_at)
+        entry.author_role = author.role
+        entry.author_name = author.get_full_name() or author.email
+        entry.save(update_fields=["signed_at", "author_role", "author_name"])
+        if entry.corrects_id is not None:
+            audit_record(
+                "journal.correction_signed",
+                actor=user,
+                target=entry,
+                data={"case": entry.case_id, "corrects": entry.corrects_id},
+            )
+        else:
+            audit_record("journal.entry_signed", actor=user, target=entry, data={"case": entry.case_id})
+    return entry
+
+
+# --- reads: the audit events of opening a case's journal ------------------------------------
+
+
+def journal_viewed(*, user: Any, case: Case, page: int) -> None:
+    """Records that ``user`` read ``case``'s journal (page ``page`` of its signed entries)."""
+    with transaction.atomic():
+        audit_record("journal.viewed", actor=user, target=case, data={"page": page})
+
+
+def draft_viewed(*, user: Any, entry: JournalEntry) -> None:
+    """Records that ``user`` opened their draft (to edit, sign or delete it)."""
+    with transaction.atomic():
+        audit_record("journal.draft_viewed", actor=user, target=entry, data={"case": entry.case_id})
+
+
+def entry_viewed(*, user: Any, entry: JournalEntry) -> None:
+    """Records that ``user`` opened signed entry ``entry`` on its own (to correct it)."""
+    with transaction.atomic():
+        audit_record("journal.entry_viewed", actor=user, target=entry, data={"case": entry.case_id})
