@@ -8,3 +8,9 @@ class CasesConfig(AppConfig):
     name = "hedershus.cases"
     label = "cases"
     verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        from hedershus.audit.events import register_event_types
+        from hedershus.cases.events import CASE_EVENT_TYPES
+
+        register_event_types(CASE_EVENT_TYPES)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,6 +25,16 @@ class Urgency(models.TextChoices):
     ROUTINE = "routine", _("Routine")
     URGENT = "urgent", _("Urgent")
     ACUTE = "acute", _("Acute")
+
+
+class CaseOutcome(models.TextChoices):
+    """Why a case was closed (R24 counts them per municipality and channel)."""
+
+    HELPED = "helped", _("Support given, needs met")
+    REFERRED_ON = "referred_on", _("Referred to another body")
+    NO_CONTACT = "no_contact", _("No further contact")
+    DECLINED = "declined", _("The person declined support")
+    OTHER = "other", _("Other")
 
 
 class Case(models.Model):
@@ -51,6 +62,8 @@ class Case(models.Model):
     opened_at = models.DateTimeField(_("opened"))
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Why it was closed: set exactly while closed (reopening clears it; the audit log keeps it).
+    outcome = models.CharField(_("outcome"), max_length=16, choices=CaseOutcome.choices, blank=True)
 
     class Meta:
         ordering = ("-opened_at", "-id")
@@ -66,6 +79,11 @@ class Case(models.Model):
                 condition=models.Q(status=CaseStatus.CLOSED, closed_at__isnull=False)
                 | (~models.Q(status=CaseStatus.CLOSED) & models.Q(closed_at__isnull=True)),
                 name="cases_case_closed_at_matches_status",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status=CaseStatus.CLOSED, outcome__in=CaseOutcome.values)
+                | (~models.Q(status=CaseStatus.CLOSED) & models.Q(outcome="")),
+                name="cases_case_outcome_matches_status",
             ),
         ]
         indexes = [models.Index(fields=["status", "urgency"])]
@@ -106,3 +124,274 @@ class CaseAccessGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} in {self.case_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+# --- Issue 10, item 1: what a case holds beside its access rows ----------------------------
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Phone call")
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("E-mail")
+    VISIT = "visit", _("Visit")
+    CHAT = "chat", _("Chat (room conversation)")
+    PROFESSIONAL = "professional", _("A professional's request")
+
+
+class CaseSequence(models.Model):
+    """The last case number given in a year. Opening a case locks this row, so two openings
+    never get the same number; ``Case.reference``'s UNIQUE is the backstop."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class Contact(models.Model):
+    """One contact with the case, whatever the channel (R14). ``note_encrypted`` is a short
+    note (``core.crypto``). ``conversation`` links a chat contact to the room conversation it
+    came from; SET_NULL because a visitor may delete their room and its thread at any time
+    (their right, R11): the contact stays, ``from_conversation`` says there was one."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="contacts")
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    occurred_at = models.DateTimeField(_("time"))
+    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), null=True, blank=True)
+    taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note_encrypted = models.TextField(blank=True)
+    conversation = models.ForeignKey(
+        "messaging.Conversation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_conversation = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-occurred_at", "-id")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(channel__in=Channel.values), name="cases_contact_channel_valid"
+            ),
+            # At most a day: a longer number is a typing mistake (minutes, not seconds).
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__lte=24 * 60), name="cases_contact_duration_max"
+            ),
+            # One case per conversation: a second "open a case" finds the first.
+            models.UniqueConstraint(
+                fields=["conversation"],
+                condition=models.Q(conversation__isnull=False),
+                name="cases_contact_one_case_per_conversation",
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "-occurred_at"], name="cases_contact_case_time_idx")]
+
+    def __str__(self) -> str:
+        return f"contact {self.pk} in {self.case_id}"
+
+
+class ProblemType(models.Model):
+    """A kind of problem a case is about (R14). Seeded by migration 0003; supervisors add more."""
+
+    name_sv = models.CharField(_("name in Swedish"), max_length=120, unique=True)
+    name_en = models.CharField(_("name in English"), max_length=120, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("id",)
+
+    def __str__(self) -> str:
+        return self.name_en
+
+    @property
+    def name(self) -> str:
+        """The name in the active language (Swedish for sv, English otherwise)."""
+        return self.name_sv if (get_language() or "sv").startswith("sv") else self.name_en
+
+
+class CaseProblemType(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="problem_type_links")
+    problem_type = models.ForeignKey(ProblemType, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "problem_type"], name="cases_problem_type_once"),
+        ]
+        indexes = [models.Index(fields=["problem_type", "case"], name="cases_problem_type_case_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.problem_type_id} in {self.case_id}"
+
+
+class Flag(models.Model):
+    """A warning on the case ("do not contact the family") with its date; lifted with a
+    message, never deleted, so the history shows both. Messages encrypted at rest."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="flags")
+    message_encrypted = models.TextField()
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField()
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lift_message_encrypted = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("-raised_at", "-id")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(lifted_at__isnull=True, lifted_by__isnull=True, lift_message_encrypted="")
+                    | (
+                        models.Q(lifted_at__isnull=False, lifted_by__isnull=False)
+                        & ~models.Q(lift_message_encrypted="")
+                    )
+                ),
+                name="cases_flag_lifted_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"flag {self.pk} on {self.case_id}"
+
+
+class DecisionKind(models.TextChoices):
+    """The holistic decision the brief asks for (R14)."""
+
+    IN_HOUSE = "in_house", _("Handle in-house")
+    WITH_PARTNERS = "with_partners", _("Handle together with partners")
+    REFER = "refer", _("Refer")
+
+
+class Decision(models.Model):
+    """One holistic decision; the newest is in force, the older ones are its history."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions")
+    kind = models.CharField(_("decision"), max_length=16, choices=DecisionKind.choices)
+    reason_encrypted = models.TextField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("-decided_at", "-id")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=DecisionKind.values), name="cases_decision_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"decision {self.pk} on {self.case_id}"
+
+
+class AgeGroup(models.TextChoices):
+    UNKNOWN = "unknown", _("Unknown")
+    UNDER_13 = "0-12", _("12 or younger")
+    TEEN = "13-17", _("13 to 17")
+    YOUNG_ADULT = "18-25", _("18 to 25")
+    ADULT = "26-64", _("26 to 64")
+    OLDER = "65+", _("65 or older")
+
+
+class Gender(models.TextChoices):
+    UNKNOWN = "unknown", _("Unknown")
+    GIRL_WOMAN = "female", _("Girl/woman")
+    BOY_MAN = "male", _("Boy/man")
+    OTHER = "other", _("Other or non-binary")
+
+
+class PersonRole(models.TextChoices):
+    EXPOSED = "exposed", _("Exposed")
+    RELATIVE = "relative", _("Relative")
+    PERPETRATOR = "perpetrator", _("Perpetrator")
+    PROFESSIONAL = "professional", _("Professional")
+
+
+class Person(models.Model):
+    """A person in a case (R14): pseudonymous (an alias, never the real name), identified
+    only when needed. Several perpetrators per case are allowed (collective honour violence).
+
+    Identity (``name_encrypted``, ``identity_number_encrypted``) and location
+    (``municipality``, ``district``) are shown only to those ``user_may_see_protected_fields``
+    allows. Both identity fields are encrypted at rest; the number is shown masked.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="persons")
+    alias = models.CharField(_("alias"), max_length=80)
+    role = models.CharField(_("role in the case"), max_length=16, choices=PersonRole.choices)
+    age_group = models.CharField(
+        _("age group"), max_length=8, choices=AgeGroup.choices, default=AgeGroup.UNKNOWN
+    )
+    gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, default=Gender.UNKNOWN)
+    municipality = models.CharField(_("municipality"), max_length=40, blank=True)
+    district = models.CharField(_("district"), max_length=80, blank=True)
+    name_encrypted = models.TextField(blank=True)
+    identity_number_encrypted = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("id",)
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=PersonRole.values), name="cases_person_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(age_group__in=AgeGroup.values), name="cases_person_age_group_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(gender__in=Gender.values), name="cases_person_gender_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["alias"], name="cases_person_alias_idx"),
+            models.Index(fields=["municipality", "case"], name="cases_person_municipality_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.alias
+
+
+class RelationKind(models.TextChoices):
+    """``from_person`` is the <kind> ``to_person``."""
+
+    MOTHER = "mother", _("mother of")
+    FATHER = "father", _("father of")
+    PARENT = "parent", _("parent of")
+    BROTHER = "brother", _("brother of")
+    SISTER = "sister", _("sister of")
+    SIBLING = "sibling", _("sibling of")
+    SPOUSE = "spouse", _("spouse of")
+    FIANCE = "fiance", _("fiancé(e) of")
+    CHILD = "child", _("child of")
+    UNCLE_AUNT = "uncle_aunt", _("uncle or aunt of")
+    COUSIN = "cousin", _("cousin of")
+    GRANDPARENT = "grandparent", _("grandparent of")
+    IN_LAW = "in_law", _("in-law of")
+    OTHER = "other", _("other relative of")
+
+
+class PersonRelation(models.Model):
+    """Two persons of one family network (the same case): "A is the mother of B"."""
+
+    from_person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relations_from")
+    to_person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relations_to")
+    kind = models.CharField(_("relation"), max_length=16, choices=RelationKind.choices)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("id",)
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(from_person=models.F("to_person")), name="cases_relation_not_self"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=RelationKind.values), name="cases_relation_kind_valid"
+            ),
+            models.UniqueConstraint(fields=["from_person", "to_person", "kind"], name="cases_relation_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_person_id} {self.kind} {self.to_person_id}"

@@ -1,0 +1,290 @@
+"""Forms of the case pages: shape and choices only; rules that need the database are in
+``services`` (their ``InvalidInput`` is put back on the form by the view)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hedershus.cases.identity import identity_number_normalise
+from hedershus.cases.models import (
+    AgeGroup,
+    CaseOutcome,
+    CaseStatus,
+    Channel,
+    DecisionKind,
+    Gender,
+    PersonRole,
+    ProblemType,
+    RelationKind,
+    Urgency,
+)
+from hedershus.cases.municipalities import municipality_choices
+from hedershus.cases.selectors import CaseFilters, handlers, supervisors
+from hedershus.cases.services import NOTE_MAX, REASON_MAX, ContactInput, PersonInput
+
+
+def _textarea(rows: int) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows, "autocomplete": "off"})
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    """Colleagues by full name (staff pages only)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.email)
+
+
+def _now_local() -> str:
+    return timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+
+class ContactForm(forms.Form):
+    """One contact: channel, time (the centre's time zone), minutes, who took it (the user)."""
+
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=[c for c in Channel.choices if c[0] != Channel.CHAT]
+    )
+    occurred_at = forms.DateTimeField(
+        label=_("Time"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        initial=_now_local,
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), required=False, min_value=0, max_value=24 * 60
+    )
+    note = forms.CharField(label=_("Short note"), required=False, max_length=NOTE_MAX, widget=_textarea(3))
+
+    def clean_occurred_at(self) -> dt.datetime:
+        value: dt.datetime = self.cleaned_data["occurred_at"]
+        if value > timezone.now() + dt.timedelta(minutes=5):
+            raise forms.ValidationError(_("A contact cannot be in the future."))
+        return value
+
+    def contact(self) -> ContactInput:
+        data = self.cleaned_data
+        return ContactInput(data["channel"], data["occurred_at"], data["duration_minutes"], data["note"])
+
+
+class CaseOpenForm(ContactForm):
+    """A new case: its first contact, urgency, supervisor, protected identity."""
+
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.ROUTINE)
+    supervisor = StaffChoiceField(label=_("Supervisor"), queryset=supervisors().none(), required=False)
+    protected_identity = forms.BooleanField(
+        label=_(
+            "Protected identity (skyddade personuppgifter): identity and location only for assigned staff"
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["supervisor"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = supervisors()
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=CaseStatus.choices)
+    outcome = forms.ChoiceField(
+        label=_("Outcome (when closing)"), choices=[("", "—"), *CaseOutcome.choices], required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("status") == CaseStatus.CLOSED and not data.get("outcome"):
+            self.add_error("outcome", _("Choose the outcome when closing a case."))
+        return data
+
+
+class UrgencyForm(forms.Form):
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
+
+
+class AssignForm(forms.Form):
+    user = StaffChoiceField(label=_("Colleague"), queryset=handlers().none())
+
+    def __init__(self, *args: Any, exclude: list[int] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["user"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = handlers().exclude(pk__in=exclude or [])
+
+
+class SupervisorForm(forms.Form):
+    supervisor = StaffChoiceField(label=_("Supervisor"), queryset=supervisors().none(), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["supervisor"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = supervisors()
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you need to open this case?"),
+        min_length=10,
+        max_length=REASON_MAX,
+        widget=_textarea(4),
+        help_text=_("Recorded in the audit log with your name. Opens the case for 8 hours."),
+    )
+
+
+class PersonForm(forms.Form):
+    alias = forms.CharField(
+        label=_("Alias"), max_length=80, help_text=_("A made-up name, never the person's real name.")
+    )
+    role = forms.ChoiceField(label=_("Role in the case"), choices=PersonRole.choices)
+    age_group = forms.ChoiceField(label=_("Age group"), choices=AgeGroup.choices, initial=AgeGroup.UNKNOWN)
+    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, initial=Gender.UNKNOWN)
+    municipality = forms.ChoiceField(label=_("Municipality"), choices=municipality_choices, required=False)
+    district = forms.CharField(label=_("District"), max_length=80, required=False)
+    name = forms.CharField(
+        label=_("Real name (only when needed)"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    identity_number = forms.CharField(
+        label=_("Personal identity or coordination number (only when needed)"),
+        max_length=16,
+        required=False,
+        help_text=_("YYYYMMDD-NNNN or YYMMDD-NNNN. Stored encrypted and shown masked."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+
+    def clean_identity_number(self) -> str:
+        value: str = self.cleaned_data["identity_number"].strip()
+        if value and identity_number_normalise(value) is None:
+            raise forms.ValidationError(
+                _(
+                    "That is not a valid personal identity number or coordination number"
+                    " (check the date and the last digit)."
+                )
+            )
+        return value
+
+    def person(self) -> PersonInput:
+        return PersonInput(**self.cleaned_data)
+
+
+class RelationForm(forms.Form):
+    from_person = forms.TypedChoiceField(label=_("Person"), coerce=int)
+    kind = forms.ChoiceField(label=_("is the"), choices=RelationKind.choices)
+    to_person = forms.TypedChoiceField(label=_("of person"), coerce=int)
+
+    def __init__(self, *args: Any, persons: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(p.pk, p.alias) for p in persons]
+        self.fields["from_person"].choices = choices  # type: ignore[attr-defined]
+        self.fields["to_person"].choices = choices  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("from_person") is not None and data.get("from_person") == data.get("to_person"):
+            self.add_error("to_person", _("A person cannot be related to themselves."))
+        return data
+
+
+class ProblemTypesForm(forms.Form):
+    problem_types = forms.ModelMultipleChoiceField(
+        label=_("Problem types"),
+        queryset=ProblemType.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["problem_types"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = ProblemType.objects.order_by("id")
+        field.label_from_instance = lambda obj: obj.name  # type: ignore[method-assign]
+
+
+class ProblemTypeCreateForm(forms.Form):
+    name_sv = forms.CharField(label=_("Name in Swedish"), max_length=120)
+    name_en = forms.CharField(label=_("Name in English"), max_length=120)
+
+
+class FlagForm(forms.Form):
+    message = forms.CharField(
+        label=_("Flag message"),
+        max_length=500,
+        widget=_textarea(2),
+        help_text=_("For example: do not contact the family."),
+    )
+
+
+class FlagLiftForm(forms.Form):
+    message = forms.CharField(label=_("Why the flag is lifted"), max_length=500, widget=_textarea(2))
+
+
+class DecisionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Decision"), choices=DecisionKind.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("Reason"), max_length=REASON_MAX, widget=_textarea(3))
+
+
+class SearchForm(forms.Form):
+    """The list's filters (GET). Every field optional; ``filters()`` after ``is_valid()``."""
+
+    alias = forms.CharField(label=_("Alias"), max_length=80, required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Any")), *CaseStatus.choices], required=False
+    )
+    problem_type = forms.TypedChoiceField(
+        label=_("Problem type"), coerce=int, required=False, empty_value=None
+    )
+    municipality = forms.ChoiceField(label=_("Municipality"), required=False)
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), choices=[("", _("Any")), *Urgency.choices], required=False
+    )
+    opened_from = forms.DateField(
+        label=_("Opened from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    opened_to = forms.DateField(
+        label=_("Opened until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    scope = forms.ChoiceField(
+        label=_("Search in"),
+        choices=[("mine", _("My cases")), ("all", _("All cases I may find"))],
+        required=False,
+        initial="mine",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["problem_type"].choices = [  # type: ignore[attr-defined]
+            ("", _("Any")),
+            *((p.pk, p.name) for p in ProblemType.objects.order_by("id")),
+        ]
+        self.fields["municipality"].choices = [("", _("Any")), *municipality_choices()[1:]]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("opened_from"), data.get("opened_to")
+        if start and end and start > end:
+            self.add_error("opened_to", _("The end date is before the start date."))
+        return data
+
+    def filters(self) -> CaseFilters:
+        data = self.cleaned_data
+        return CaseFilters(
+            alias=(data.get("alias") or "").strip(),
+            status=data.get("status") or "",
+            problem_type=data.get("problem_type"),
+            municipality=data.get("municipality") or "",
+            urgency=data.get("urgency") or "",
+            opened_from=data.get("opened_from"),
+            opened_to=data.get("opened_to"),
+        )
+
+    def search_all(self) -> bool:
+        return self.cleaned_data.get("scope") == "all"
