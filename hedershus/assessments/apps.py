@@ -8,3 +8,10 @@ class AssessmentsConfig(AppConfig):
     name = "hedershus.assessments"
     label = "assessments"
     verbose_name = _("Assessments")
+
+    def ready(self) -> None:
+        from hedershus.assessments import checks  # noqa: F401  (registers the instrument check)
+        from hedershus.assessments.events import ASSESSMENT_EVENT_TYPES
+        from hedershus.audit.events import register_event_types
+
+        register_event_types(ASSESSMENT_EVENT_TYPES)
