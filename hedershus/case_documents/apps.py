@@ -8,3 +8,9 @@ class CaseDocumentsConfig(AppConfig):
     name = "hedershus.case_documents"
     label = "case_documents"
     verbose_name = _("Case documents")
+
+    def ready(self) -> None:
+        from hedershus.audit.events import register_event_types
+        from hedershus.case_documents.events import CASE_DOCUMENT_EVENT_TYPES
+
+        register_event_types(CASE_DOCUMENT_EVENT_TYPES)
