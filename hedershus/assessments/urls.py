@@ -1,7 +1,13 @@
-"""Staff pages under /staff/cases/<case>/ (namespace ``assessments``)."""
+"""Staff pages under /staff/cases/<case>/assessments/ (namespace ``assessments``)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from hedershus.assessments import views
 
 app_name = "assessments"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.assessment_list, name="list"),
+    path("new/<slug:instrument>/", views.assessment_new, name="new"),
+    path("<id:assessment_id>/", views.assessment_detail, name="detail"),
+]
