@@ -77,13 +77,13 @@ def entry_text_clean(text: str) -> str:
 def _own_draft_locked(user: Any, case: Case, entry_id: int) -> JournalEntry:
     """The entry, locked and re-read; ``NotFound`` unless it is ``user``'s and in ``case``,
     and ``EntryNotADraft`` if it has been signed meanwhile."""
-    entry = (
-        JournalEntry.objects.select_for_update().filter(pk=entry_id, case=case, author_id=user.pk).first()
-    )
+    entry = JournalEntry.objects.select_for_update().filter(pk=entry_id, case=case, author_id=user.pk).first()
     if entry is None:
         raise NotFound(_("No such draft."))
     if entry.signed_at is not None:
-        raise EntryNotADraft(_("This entry is signed and can no longer be changed. Write a correction instead."))
+        raise EntryNotADraft(
+            _("This entry is signed and can no longer be changed. Write a correction instead.")
+        )
     return entry
 
 
@@ -98,7 +98,9 @@ def _signed_entry_locked(case: Case, entry_id: int) -> JournalEntry:
 
 def _correction_refused_if_corrected(entry: JournalEntry) -> None:
     existing = (
-        JournalEntry.objects.filter(corrects=entry, signed_at__isnull=False).values_list("pk", flat=True).first()
+        JournalEntry.objects.filter(corrects=entry, signed_at__isnull=False)
+        .values_list("pk", flat=True)
+        .first()
     )
     if existing is not None:
         raise AlreadyCorrected(

@@ -77,7 +77,7 @@ POSTGRES_CREATE = [
          END IF;
          RETURN NEW;
        END;
-       $$ LANGUAGE plpgsql;""",
+       $$ LANGUAGE plpgsql;""",  # noqa: S608
     f"""CREATE TRIGGER journal_entry_guard BEFORE UPDATE OR DELETE ON {TABLE}
         FOR EACH ROW EXECUTE FUNCTION journal_entry_guard();""",
     f"""CREATE TRIGGER journal_entry_no_truncate BEFORE TRUNCATE ON {TABLE}
