@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "hedershus.journal",
     "hedershus.assessments",
     "hedershus.case_documents",
+    "hedershus.followup",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
     "wagtail.sites",

@@ -30,6 +30,7 @@ urlpatterns = [
     path(f"{STAFF}cases/<id:case_id>/journal/", include("hedershus.journal.urls")),
     path(f"{STAFF}cases/<id:case_id>/assessments/", include("hedershus.assessments.urls")),
     path(f"{STAFF}cases/<id:case_id>/documents/", include("hedershus.case_documents.urls")),
+    path(f"{STAFF}cases/<id:case_id>/follow-up/", include("hedershus.followup.urls")),
     # Wagtail's admin, for editors; gated by hedershus.cms.middleware.CmsAdminMiddleware.
     path(f"{STAFF}cms/", include(wagtailadmin_urls)),
     path(STAFF, include("hedershus.accounts.urls")),

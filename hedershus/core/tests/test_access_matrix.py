@@ -92,7 +92,7 @@ def case_management_urls() -> dict[str, Entry]:
     import importlib
 
     found: dict[str, Entry] = {}
-    for app in ("cases", "journal", "assessments", "case_documents"):
+    for app in ("cases", "journal", "assessments", "case_documents", "followup"):
         module = importlib.import_module(f"hedershus.{app}.tests.access_matrix")
         for name, arguments in module.entries().items():
             found[name] = Entry(**arguments)

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FollowUpConfig(AppConfig):
+    """Follow-up over time (R18): life domains rated at each follow-up, protective measures,
+    and one timeline of the case drawn on the server."""
+
+    name = "hedershus.followup"
+    label = "followup"
+    verbose_name = _("Follow-up")
+
+    def ready(self) -> None:
+        from hedershus.audit.events import register_event_types
+        from hedershus.followup.events import FOLLOWUP_EVENT_TYPES
+
+        register_event_types(FOLLOWUP_EVENT_TYPES)
