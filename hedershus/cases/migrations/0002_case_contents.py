@@ -6,254 +6,507 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0001_initial'),
-        ('messaging', '0001_initial'),
+        ("cases", "0001_initial"),
+        ("messaging", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CaseProblemType',
+            name="CaseProblemType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CaseSequence',
+            name="CaseSequence",
             fields=[
-                ('year', models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
-                ('last', models.PositiveIntegerField(default=0)),
+                ("year", models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
+                ("last", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('phone', 'Phone call'), ('sms', 'SMS'), ('email', 'E-mail'), ('visit', 'Visit'), ('chat', 'Chat (room conversation)'), ('professional', "A professional's request")], max_length=16, verbose_name='channel')),
-                ('occurred_at', models.DateTimeField(verbose_name='time')),
-                ('duration_minutes', models.PositiveIntegerField(blank=True, null=True, verbose_name='duration (minutes)')),
-                ('note_encrypted', models.TextField(blank=True)),
-                ('from_conversation', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("phone", "Phone call"),
+                            ("sms", "SMS"),
+                            ("email", "E-mail"),
+                            ("visit", "Visit"),
+                            ("chat", "Chat (room conversation)"),
+                            ("professional", "A professional's request"),
+                        ],
+                        max_length=16,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(verbose_name="time")),
+                (
+                    "duration_minutes",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="duration (minutes)"),
+                ),
+                ("note_encrypted", models.TextField(blank=True)),
+                ("from_conversation", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ('-occurred_at', '-id'),
+                "ordering": ("-occurred_at", "-id"),
             },
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('in_house', 'Handle in-house'), ('with_partners', 'Handle together with partners'), ('refer', 'Refer')], max_length=16, verbose_name='decision')),
-                ('reason_encrypted', models.TextField()),
-                ('decided_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("in_house", "Handle in-house"),
+                            ("with_partners", "Handle together with partners"),
+                            ("refer", "Refer"),
+                        ],
+                        max_length=16,
+                        verbose_name="decision",
+                    ),
+                ),
+                ("reason_encrypted", models.TextField()),
+                ("decided_at", models.DateTimeField()),
             ],
             options={
-                'ordering': ('-decided_at', '-id'),
+                "ordering": ("-decided_at", "-id"),
             },
         ),
         migrations.CreateModel(
-            name='Flag',
+            name="Flag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('message_encrypted', models.TextField()),
-                ('raised_at', models.DateTimeField()),
-                ('lifted_at', models.DateTimeField(blank=True, null=True)),
-                ('lift_message_encrypted', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("message_encrypted", models.TextField()),
+                ("raised_at", models.DateTimeField()),
+                ("lifted_at", models.DateTimeField(blank=True, null=True)),
+                ("lift_message_encrypted", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ('-raised_at', '-id'),
+                "ordering": ("-raised_at", "-id"),
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('alias', models.CharField(max_length=80, verbose_name='alias')),
-                ('role', models.CharField(choices=[('exposed', 'Exposed'), ('relative', 'Relative'), ('perpetrator', 'Perpetrator'), ('professional', 'Professional')], max_length=16, verbose_name='role in the case')),
-                ('age_group', models.CharField(choices=[('unknown', 'Unknown'), ('0-12', '12 or younger'), ('13-17', '13 to 17'), ('18-25', '18 to 25'), ('26-64', '26 to 64'), ('65+', '65 or older')], default='unknown', max_length=8, verbose_name='age group')),
-                ('gender', models.CharField(choices=[('unknown', 'Unknown'), ('female', 'Girl/woman'), ('male', 'Boy/man'), ('other', 'Other or non-binary')], default='unknown', max_length=8, verbose_name='gender')),
-                ('municipality', models.CharField(blank=True, max_length=40, verbose_name='municipality')),
-                ('district', models.CharField(blank=True, max_length=80, verbose_name='district')),
-                ('name_encrypted', models.TextField(blank=True)),
-                ('identity_number_encrypted', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("alias", models.CharField(max_length=80, verbose_name="alias")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("exposed", "Exposed"),
+                            ("relative", "Relative"),
+                            ("perpetrator", "Perpetrator"),
+                            ("professional", "Professional"),
+                        ],
+                        max_length=16,
+                        verbose_name="role in the case",
+                    ),
+                ),
+                (
+                    "age_group",
+                    models.CharField(
+                        choices=[
+                            ("unknown", "Unknown"),
+                            ("0-12", "12 or younger"),
+                            ("13-17", "13 to 17"),
+                            ("18-25", "18 to 25"),
+                            ("26-64", "26 to 64"),
+                            ("65+", "65 or older"),
+                        ],
+                        default="unknown",
+                        max_length=8,
+                        verbose_name="age group",
+                    ),
+                ),
+                (
+                    "gender",
+                    models.CharField(
+                        choices=[
+                            ("unknown", "Unknown"),
+                            ("female", "Girl/woman"),
+                            ("male", "Boy/man"),
+                            ("other", "Other or non-binary"),
+                        ],
+                        default="unknown",
+                        max_length=8,
+                        verbose_name="gender",
+                    ),
+                ),
+                ("municipality", models.CharField(blank=True, max_length=40, verbose_name="municipality")),
+                ("district", models.CharField(blank=True, max_length=80, verbose_name="district")),
+                ("name_encrypted", models.TextField(blank=True)),
+                ("identity_number_encrypted", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ('id',),
+                "ordering": ("id",),
             },
         ),
         migrations.CreateModel(
-            name='PersonRelation',
+            name="PersonRelation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('mother', 'mother of'), ('father', 'father of'), ('parent', 'parent of'), ('brother', 'brother of'), ('sister', 'sister of'), ('sibling', 'sibling of'), ('spouse', 'spouse of'), ('fiance', 'fiancé(e) of'), ('child', 'child of'), ('uncle_aunt', 'uncle or aunt of'), ('cousin', 'cousin of'), ('grandparent', 'grandparent of'), ('in_law', 'in-law of'), ('other', 'other relative of')], max_length=16, verbose_name='relation')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("mother", "mother of"),
+                            ("father", "father of"),
+                            ("parent", "parent of"),
+                            ("brother", "brother of"),
+                            ("sister", "sister of"),
+                            ("sibling", "sibling of"),
+                            ("spouse", "spouse of"),
+                            ("fiance", "fiancé(e) of"),
+                            ("child", "child of"),
+                            ("uncle_aunt", "uncle or aunt of"),
+                            ("cousin", "cousin of"),
+                            ("grandparent", "grandparent of"),
+                            ("in_law", "in-law of"),
+                            ("other", "other relative of"),
+                        ],
+                        max_length=16,
+                        verbose_name="relation",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ('id',),
+                "ordering": ("id",),
             },
         ),
         migrations.CreateModel(
-            name='ProblemType',
+            name="ProblemType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_sv', models.CharField(max_length=120, unique=True, verbose_name='name in Swedish')),
-                ('name_en', models.CharField(max_length=120, unique=True, verbose_name='name in English')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_sv", models.CharField(max_length=120, unique=True, verbose_name="name in Swedish")),
+                ("name_en", models.CharField(max_length=120, unique=True, verbose_name="name in English")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ('id',),
+                "ordering": ("id",),
             },
         ),
         migrations.AddField(
-            model_name='case',
-            name='outcome',
-            field=models.CharField(blank=True, choices=[('helped', 'Support given, needs met'), ('referred_on', 'Referred to another body'), ('no_contact', 'No further contact'), ('declined', 'The person declined support'), ('other', 'Other')], max_length=16, verbose_name='outcome'),
+            model_name="case",
+            name="outcome",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("helped", "Support given, needs met"),
+                    ("referred_on", "Referred to another body"),
+                    ("no_contact", "No further contact"),
+                    ("declined", "The person declined support"),
+                    ("other", "Other"),
+                ],
+                max_length=16,
+                verbose_name="outcome",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('outcome__in', ['helped', 'referred_on', 'no_contact', 'declined', 'other']), ('status', 'closed')), models.Q(models.Q(('status', 'closed'), _negated=True), ('outcome', '')), _connector='OR'), name='cases_case_outcome_matches_status'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("outcome__in", ["helped", "referred_on", "no_contact", "declined", "other"]),
+                        ("status", "closed"),
+                    ),
+                    models.Q(models.Q(("status", "closed"), _negated=True), ("outcome", "")),
+                    _connector="OR",
+                ),
+                name="cases_case_outcome_matches_status",
+            ),
         ),
         migrations.AddField(
-            model_name='caseproblemtype',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='problem_type_links', to='cases.case'),
+            model_name="caseproblemtype",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="problem_type_links",
+                to="cases.case",
+            ),
         ),
         migrations.AddField(
-            model_name='contact',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='cases.case'),
+            model_name="contact",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="contacts", to="cases.case"
+            ),
         ),
         migrations.AddField(
-            model_name='contact',
-            name='conversation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='messaging.conversation'),
+            model_name="contact",
+            name="conversation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="messaging.conversation",
+            ),
         ),
         migrations.AddField(
-            model_name='contact',
-            name='taken_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="contact",
+            name="taken_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='cases.case'),
+            model_name="decision",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="decisions", to="cases.case"
+            ),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='decided_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="decision",
+            name="decided_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='flag',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='flags', to='cases.case'),
+            model_name="flag",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="flags", to="cases.case"
+            ),
         ),
         migrations.AddField(
-            model_name='flag',
-            name='lifted_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="flag",
+            name="lifted_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='flag',
-            name='raised_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="flag",
+            name="raised_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='persons', to='cases.case'),
+            model_name="person",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="persons", to="cases.case"
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='created_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="person",
+            name="created_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='personrelation',
-            name='created_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="personrelation",
+            name="created_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='personrelation',
-            name='from_person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relations_from', to='cases.person'),
+            model_name="personrelation",
+            name="from_person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="relations_from", to="cases.person"
+            ),
         ),
         migrations.AddField(
-            model_name='personrelation',
-            name='to_person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relations_to', to='cases.person'),
+            model_name="personrelation",
+            name="to_person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="relations_to", to="cases.person"
+            ),
         ),
         migrations.AddField(
-            model_name='caseproblemtype',
-            name='problem_type',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.problemtype'),
+            model_name="caseproblemtype",
+            name="problem_type",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="cases.problemtype"
+            ),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['case', '-occurred_at'], name='cases_contact_case_time_idx'),
+            model_name="contact",
+            index=models.Index(fields=["case", "-occurred_at"], name="cases_contact_case_time_idx"),
         ),
         migrations.AddConstraint(
-            model_name='contact',
-            constraint=models.CheckConstraint(condition=models.Q(('channel__in', ['phone', 'sms', 'email', 'visit', 'chat', 'professional'])), name='cases_contact_channel_valid'),
+            model_name="contact",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("channel__in", ["phone", "sms", "email", "visit", "chat", "professional"])
+                ),
+                name="cases_contact_channel_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contact',
-            constraint=models.CheckConstraint(condition=models.Q(('duration_minutes__lte', 1440)), name='cases_contact_duration_max'),
+            model_name="contact",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("duration_minutes__lte", 1440)), name="cases_contact_duration_max"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contact',
-            constraint=models.UniqueConstraint(condition=models.Q(('conversation__isnull', False)), fields=('conversation',), name='cases_contact_one_case_per_conversation'),
+            model_name="contact",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("conversation__isnull", False)),
+                fields=("conversation",),
+                name="cases_contact_one_case_per_conversation",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['in_house', 'with_partners', 'refer'])), name='cases_decision_kind_valid'),
+            model_name="decision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["in_house", "with_partners", "refer"])),
+                name="cases_decision_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='flag',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('lift_message_encrypted', ''), ('lifted_at__isnull', True), ('lifted_by__isnull', True)), models.Q(('lifted_at__isnull', False), ('lifted_by__isnull', False), models.Q(('lift_message_encrypted', ''), _negated=True)), _connector='OR'), name='cases_flag_lifted_complete'),
+            model_name="flag",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("lift_message_encrypted", ""),
+                        ("lifted_at__isnull", True),
+                        ("lifted_by__isnull", True),
+                    ),
+                    models.Q(
+                        ("lifted_at__isnull", False),
+                        ("lifted_by__isnull", False),
+                        models.Q(("lift_message_encrypted", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="cases_flag_lifted_complete",
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['alias'], name='cases_person_alias_idx'),
+            model_name="person",
+            index=models.Index(fields=["alias"], name="cases_person_alias_idx"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['municipality', 'case'], name='cases_person_municipality_idx'),
+            model_name="person",
+            index=models.Index(fields=["municipality", "case"], name="cases_person_municipality_idx"),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['exposed', 'relative', 'perpetrator', 'professional'])), name='cases_person_role_valid'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("role__in", ["exposed", "relative", "perpetrator", "professional"])),
+                name="cases_person_role_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('age_group__in', ['unknown', '0-12', '13-17', '18-25', '26-64', '65+'])), name='cases_person_age_group_valid'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("age_group__in", ["unknown", "0-12", "13-17", "18-25", "26-64", "65+"])),
+                name="cases_person_age_group_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('gender__in', ['unknown', 'female', 'male', 'other'])), name='cases_person_gender_valid'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("gender__in", ["unknown", "female", "male", "other"])),
+                name="cases_person_gender_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='personrelation',
-            constraint=models.CheckConstraint(condition=models.Q(('from_person', models.F('to_person')), _negated=True), name='cases_relation_not_self'),
+            model_name="personrelation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("from_person", models.F("to_person")), _negated=True),
+                name="cases_relation_not_self",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='personrelation',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['mother', 'father', 'parent', 'brother', 'sister', 'sibling', 'spouse', 'fiance', 'child', 'uncle_aunt', 'cousin', 'grandparent', 'in_law', 'other'])), name='cases_relation_kind_valid'),
+            model_name="personrelation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "mother",
+                            "father",
+                            "parent",
+                            "brother",
+                            "sister",
+                            "sibling",
+                            "spouse",
+                            "fiance",
+                            "child",
+                            "uncle_aunt",
+                            "cousin",
+                            "grandparent",
+                            "in_law",
+                            "other",
+                        ],
+                    )
+                ),
+                name="cases_relation_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='personrelation',
-            constraint=models.UniqueConstraint(fields=('from_person', 'to_person', 'kind'), name='cases_relation_once'),
+            model_name="personrelation",
+            constraint=models.UniqueConstraint(
+                fields=("from_person", "to_person", "kind"), name="cases_relation_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='caseproblemtype',
-            index=models.Index(fields=['problem_type', 'case'], name='cases_problem_type_case_idx'),
+            model_name="caseproblemtype",
+            index=models.Index(fields=["problem_type", "case"], name="cases_problem_type_case_idx"),
         ),
         migrations.AddConstraint(
-            model_name='caseproblemtype',
-            constraint=models.UniqueConstraint(fields=('case', 'problem_type'), name='cases_problem_type_once'),
+            model_name="caseproblemtype",
+            constraint=models.UniqueConstraint(
+                fields=("case", "problem_type"), name="cases_problem_type_once"
+            ),
         ),
     ]

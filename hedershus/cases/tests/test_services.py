@@ -107,7 +107,9 @@ def test_a_contact_in_the_future_or_longer_than_a_day_is_refused(counsellor):
         )
     with pytest.raises(InvalidInput):
         services.contact_add(
-            actor=counsellor, case_id=case.pk, contact=ContactInput(Channel.PHONE, timezone.now(), 24 * 60 + 1)
+            actor=counsellor,
+            case_id=case.pk,
+            contact=ContactInput(Channel.PHONE, timezone.now(), 24 * 60 + 1),
         )
     assert case.contacts.count() == 1
 
@@ -168,7 +170,9 @@ def test_the_database_refuses_invalid_status_urgency_and_outcome(counsellor):
     case = case_make(counsellor)
     for values in ({"status": "lost"}, {"urgency": "whenever"}, {"status": "closed", "outcome": ""}):
         with pytest.raises(IntegrityError), transaction.atomic():
-            Case.objects.filter(pk=case.pk).update(closed_at=timezone.now() if "outcome" in values else None, **values)
+            Case.objects.filter(pk=case.pk).update(
+                closed_at=timezone.now() if "outcome" in values else None, **values
+            )
 
 
 def test_unchanged_urgency_records_nothing(counsellor):
@@ -217,7 +221,9 @@ def test_a_person_with_a_valid_number_is_stored_encrypted(counsellor):
     person = services.person_add(
         actor=counsellor,
         case_id=case.pk,
-        person=PersonInput("Sara", PersonRole.EXPOSED, "13-17", "female", "Botkyrka", "Alby", "", "811218-9876"),
+        person=PersonInput(
+            "Sara", PersonRole.EXPOSED, "13-17", "female", "Botkyrka", "Alby", "", "811218-9876"
+        ),
     )
     stored = Person.objects.get(pk=person.pk)
     assert "9876" not in stored.identity_number_encrypted
@@ -244,12 +250,24 @@ def test_several_perpetrators_and_relations_in_one_family(counsellor):
             actor=counsellor, case_id=case.pk, person=PersonInput(alias, role, "unknown", "unknown")
         )
 
-    girl, father, brother = add("A", PersonRole.EXPOSED), add("B", PersonRole.PERPETRATOR), add("C", "perpetrator")
-    services.relation_add(
-        actor=counsellor, case_id=case.pk, from_person_id=father.pk, to_person_id=girl.pk, kind=RelationKind.FATHER
+    girl, father, brother = (
+        add("A", PersonRole.EXPOSED),
+        add("B", PersonRole.PERPETRATOR),
+        add("C", "perpetrator"),
     )
     services.relation_add(
-        actor=counsellor, case_id=case.pk, from_person_id=brother.pk, to_person_id=girl.pk, kind=RelationKind.BROTHER
+        actor=counsellor,
+        case_id=case.pk,
+        from_person_id=father.pk,
+        to_person_id=girl.pk,
+        kind=RelationKind.FATHER,
+    )
+    services.relation_add(
+        actor=counsellor,
+        case_id=case.pk,
+        from_person_id=brother.pk,
+        to_person_id=girl.pk,
+        kind=RelationKind.BROTHER,
     )
     assert case.persons.filter(role=PersonRole.PERPETRATOR).count() == 2
     with pytest.raises(Conflict):
@@ -264,7 +282,9 @@ def test_several_perpetrators_and_relations_in_one_family(counsellor):
 
 def test_a_relation_to_a_person_of_another_case_is_refused(counsellor):
     case, other = case_make(counsellor), case_make(counsellor)
-    mine = services.person_add(actor=counsellor, case_id=case.pk, person=PersonInput("A", "exposed", "unknown", "unknown"))
+    mine = services.person_add(
+        actor=counsellor, case_id=case.pk, person=PersonInput("A", "exposed", "unknown", "unknown")
+    )
     theirs = services.person_add(
         actor=counsellor, case_id=other.pk, person=PersonInput("B", "relative", "unknown", "unknown")
     )
@@ -279,7 +299,9 @@ def test_the_seeded_problem_types_are_there_and_supervisors_extend_them(counsell
     assert {"Forced marriage", "Child marriage", "Female genital mutilation", "Being taken abroad"} <= names
     with pytest.raises(AccessDenied):
         services.problem_type_create(actor=counsellor, name_sv="Ny", name_en="New")
-    created = services.problem_type_create(actor=supervisor, name_sv="Digitalt våld", name_en="Digital violence")
+    created = services.problem_type_create(
+        actor=supervisor, name_sv="Digitalt våld", name_en="Digital violence"
+    )
     with pytest.raises(Conflict):
         services.problem_type_create(actor=supervisor, name_sv="digitalt våld", name_en="Other")
     assert created.pk in ProblemType.objects.values_list("pk", flat=True)
@@ -298,7 +320,9 @@ def test_problem_types_are_set_and_the_change_audited(counsellor):
 def test_a_flag_is_lifted_with_a_message_and_both_stay(counsellor):
     case = case_make(counsellor)
     flag = services.flag_raise(actor=counsellor, case_id=case.pk, message="Kontakta inte familjen")
-    services.flag_lift(actor=counsellor, case_id=case.pk, flag_id=flag.pk, message="Flyttat till skyddat boende")
+    services.flag_lift(
+        actor=counsellor, case_id=case.pk, flag_id=flag.pk, message="Flyttat till skyddat boende"
+    )
     stored = Flag.objects.get(pk=flag.pk)
     assert decrypt_text(stored.message_encrypted) == "Kontakta inte familjen"
     assert decrypt_text(stored.lift_message_encrypted) == "Flyttat till skyddat boende"
@@ -309,8 +333,12 @@ def test_a_flag_is_lifted_with_a_message_and_both_stay(counsellor):
 
 def test_decisions_keep_their_history(counsellor):
     case = case_make(counsellor)
-    services.decision_record(actor=counsellor, case_id=case.pk, kind=DecisionKind.IN_HOUSE, reason="Första bedömning")
-    services.decision_record(actor=counsellor, case_id=case.pk, kind=DecisionKind.REFER, reason="Socialtjänsten")
+    services.decision_record(
+        actor=counsellor, case_id=case.pk, kind=DecisionKind.IN_HOUSE, reason="Första bedömning"
+    )
+    services.decision_record(
+        actor=counsellor, case_id=case.pk, kind=DecisionKind.REFER, reason="Socialtjänsten"
+    )
     decisions = list(Decision.objects.filter(case=case))
     assert [d.kind for d in decisions] == ["refer", "in_house"]
     assert "Socialtjänsten" not in decisions[0].reason_encrypted
