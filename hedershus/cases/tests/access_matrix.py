@@ -18,6 +18,7 @@ from django.utils import timezone
 from hedershus.accounts.models import User
 from hedershus.cases.models import Case, CaseAssignment, Contact, Flag
 from hedershus.core.access import Capability, roles_with
+from hedershus.core.crypto import encrypt_text
 from hedershus.messaging.services.messages import message_post_visitor
 from hedershus.rooms.models import Room
 
@@ -44,7 +45,10 @@ def case_and_target(target: Any) -> dict[str, Any]:
 def case_and_flag(target: Any) -> dict[str, Any]:
     kwargs = case_for_every_handler(target)
     flag = Flag.objects.create(
-        case_id=kwargs["case_id"], message_encrypted="x", raised_by=target, raised_at=timezone.now()
+        case_id=kwargs["case_id"],
+        message_encrypted=encrypt_text("Kontakta inte familjen"),
+        raised_by=target,
+        raised_at=timezone.now(),
     )
     return {**kwargs, "flag_id": flag.pk}
 
@@ -58,7 +62,12 @@ def waiting_conversation(target: Any) -> dict[str, Any]:
 def entries() -> dict[str, dict[str, Any]]:
     # Posted empty: the form's refusal (400) shows the view was reached; unassign the last
     # assignee but one comes back to the page (302).
-    posted_empty = {"method": "post", "object_kwargs": case_for_every_handler, "ok_statuses": REFUSED}
+    posted_empty = {
+        "allowed": HANDLERS,
+        "method": "post",
+        "object_kwargs": case_for_every_handler,
+        "ok_statuses": REFUSED,
+    }
     return {
         "cases:list": {"allowed": HANDLERS},
         "cases:open": {"allowed": HANDLERS},
