@@ -319,6 +319,12 @@ CONVERSATION_RETENTION_DAYS = env.integer("CONVERSATION_RETENTION_DAYS", 90, min
 CONVERSATION_IDLE_CLOSE_DAYS = env.integer("CONVERSATION_IDLE_CLOSE_DAYS", 30, minimum=1)
 # An absence (who stood in for whom) is deleted this long after it ended.
 ABSENCE_RETENTION_DAYS = env.integer("ABSENCE_RETENTION_DAYS", 90, minimum=1)
+# A closed case is culled, with everything recorded in it (contacts, persons, journal,
+# assessments, documents, follow-ups), this many years after its last entry. 5 follows the
+# social services act's rule for personal files (socialtjänstlagen 2001:453, 12 kap. 1 §);
+# an installation run as a health care provider sets 10 (patientdatalagen 2008:355, 3 kap.
+# 17 §: at least ten years after the last entry). docs/operations.md, "Retention".
+CASE_RETENTION_YEARS = env.integer("CASE_RETENTION_YEARS", 5, minimum=1)
 # Rows deleted per transaction, so a large backlog never holds one long transaction.
 RETENTION_BATCH_SIZE = env.integer("RETENTION_BATCH_SIZE", 200, minimum=1)
 

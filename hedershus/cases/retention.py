@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, ExitStack
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -40,20 +41,33 @@ RETENTION_EVENT_TYPES = {CULLED_EVENT: _("Retention: a closed case culled")}
 LastEntrySource = Callable[[list[int]], dict[int, dt.datetime]]
 # ``guard(case_ids)`` → a context manager inside which those cases may be deleted.
 CullGuard = Callable[[list[int]], AbstractContextManager[None]]
-_last_entry_sources: list[LastEntrySource] = []
-_cull_guards: list[CullGuard] = []
+# By name: AppConfig.ready may run more than once in tests; a name registered again replaces.
+_last_entry_sources: dict[str, LastEntrySource] = {}
+_cull_guards: dict[str, CullGuard] = {}
 
 
-def register_last_entry_source(source: LastEntrySource) -> None:
-    """Adds a source of "last entry" times (an app that records things on a case)."""
-    if source not in _last_entry_sources:
-        _last_entry_sources.append(source)
+def register_last_entry_source(name: str, source: LastEntrySource) -> None:
+    """Adds a source of "last entry" times: an app that records things on a case."""
+    _last_entry_sources[name] = source
 
 
-def register_cull_guard(guard: CullGuard) -> None:
+def register_cull_guard(name: str, guard: CullGuard) -> None:
     """Adds a guard entered around every deletion of expired cases (journal's permit)."""
-    if guard not in _cull_guards:
-        _cull_guards.append(guard)
+    _cull_guards[name] = guard
+
+
+def last_entry_source_for(model: type[Any], *fields: str) -> LastEntrySource:
+    """A source reading the newest of ``fields`` (datetimes) of ``model``'s rows per
+    ``case_id``: for apps whose records point at a case with a ``case`` foreign key."""
+
+    def source(case_ids: list[int]) -> dict[int, dt.datetime]:
+        newest: dict[int, dt.datetime] = {}
+        for field in fields:
+            rows = model.objects.filter(case_id__in=case_ids).values("case_id").annotate(newest=Max(field))
+            _newest(newest, ((row["case_id"], row["newest"]) for row in rows))
+        return newest
+
+    return source
 
 
 def _newest(into: dict[int, dt.datetime], rows: Iterable[tuple[int, dt.datetime | None]]) -> None:
@@ -78,7 +92,7 @@ def cases_last_entry(case_ids: list[int]) -> dict[int, dt.datetime]:
     ):
         rows = model.objects.filter(case_id__in=case_ids).values("case_id").annotate(newest=Max(field))
         _newest(newest, ((row["case_id"], row["newest"]) for row in rows))
-    for source in _last_entry_sources:
+    for source in _last_entry_sources.values():
         _newest(newest, source(case_ids).items())
     return newest
 
@@ -140,7 +154,7 @@ def cases_cull_expired(now: dt.datetime, batch_size: int) -> dict[str, int]:
                 continue
             closed_years = dict(Case.objects.filter(pk__in=ids).values_list("pk", "closed_at__year"))
             with ExitStack() as guards:
-                for guard in _cull_guards:
+                for guard in _cull_guards.values():
                     guards.enter_context(guard(ids))
                 Case.objects.filter(pk__in=ids).delete()
             for case_id in ids:

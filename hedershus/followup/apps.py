@@ -12,6 +12,10 @@ class FollowUpConfig(AppConfig):
 
     def ready(self) -> None:
         from hedershus.audit.events import register_event_types
+        from hedershus.cases.retention import register_last_entry_source
         from hedershus.followup.events import FOLLOWUP_EVENT_TYPES
+        from hedershus.followup.selectors import followup_last_entries
 
         register_event_types(FOLLOWUP_EVENT_TYPES)
+        # A follow-up is an entry in the case: it moves the day the case may be culled.
+        register_last_entry_source("followup", followup_last_entries)

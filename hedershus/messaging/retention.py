@@ -36,6 +36,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from hedershus.audit.services import audit_record
+from hedershus.core.retention import retention_jobs
 from hedershus.messaging.models import Absence, Conversation, ConversationStatus
 from hedershus.messaging.services.queue import queue_changed
 from hedershus.rooms.retention import rooms_delete_expired
@@ -143,7 +144,8 @@ def retention_run(*, now: datetime | None = None, batch_size: int | None = None)
     """Applies every retention rule once (see the module); returns the counts.
 
     Returns ``{"rooms_deleted", "conversations_closed", "conversations_deleted",
-    "absences_deleted"}`` (ints). ``now`` (aware) defaults to the current time, ``batch_size``
+    "absences_deleted"}`` (ints), and the counts of every job registered in
+    ``core.retention`` (cases: ``cases_culled``). ``now`` (aware) defaults to the current time, ``batch_size``
     to ``RETENTION_BATCH_SIZE``. Idempotent: a second run at the same ``now`` deletes nothing.
     Records one ``messaging.retention_run`` audit event with the counts and nothing else,
     also when a step fails part-way (then with ``"completed": False``, and the error is
@@ -164,6 +166,9 @@ def retention_run(*, now: datetime | None = None, batch_size: int | None = None)
         counts["conversations_closed"] = conversations_close_idle(now=now, batch_size=batch_size)
         counts["conversations_deleted"] = conversations_delete_expired(now=now, batch_size=batch_size)
         counts["absences_deleted"] = absences_delete_ended(now=now, batch_size=batch_size)
+        # Then the apps above messaging (cases and what is written on them): core.retention.
+        for _name, job in retention_jobs():
+            counts.update(job(now, batch_size))
         completed = True
     finally:
         with transaction.atomic():
