@@ -9,7 +9,6 @@ import pytest
 from django.utils import timezone
 
 from hedershus.assessments import engine, selectors
-from hedershus.assessments.models import Assessment
 from hedershus.assessments.services import assessment_complete, frame_load
 from hedershus.assessments.tests.helpers import asq, case_make, judgement, phq9
 from hedershus.cases.models import CaseAccessGrant
@@ -20,18 +19,17 @@ pytestmark = pytest.mark.django_db
 FRAME = (Path(engine.__file__).resolve().parent / "examples" / "example_frame.json").read_bytes()
 
 
-def _judge(user, case, acute, future, severity, days_ago):
-    assessment = assessment_complete(
-        actor=user,
-        case=case,
-        instrument_key="example-frame",
-        version="1",
-        raw=judgement({"A1": "present", "A2": "absent", "B1": "partly"}, acute, future, severity),
-    )
-    Assessment.objects.filter(pk=assessment.pk).update(
-        performed_at=timezone.now() - dt.timedelta(days=days_ago)
-    )
-    return assessment
+def _judge(user, case, acute, future, severity, days_ago, monkeypatch):
+    then = timezone.now() - dt.timedelta(days=days_ago)
+    with monkeypatch.context() as patch:  # completed rows cannot be changed, so made back then
+        patch.setattr(timezone, "now", lambda: then)
+        return assessment_complete(
+            actor=user,
+            case=case,
+            instrument_key="example-frame",
+            version="1",
+            raw=judgement({"A1": "present", "A2": "absent", "B1": "partly"}, acute, future, severity),
+        )
 
 
 def test_only_those_who_may_open_the_case_see_its_assessments(counsellor, colleague, supervisor, outsider):
@@ -65,11 +63,11 @@ def test_an_assessment_is_found_only_under_its_own_case(counsellor):
         selectors.assessment_get_for_user(counsellor, other, assessment.pk)
 
 
-def test_risk_judgements_read_forward_in_time_with_their_levels(counsellor, supervisor):
+def test_risk_judgements_read_forward_in_time_with_their_levels(counsellor, supervisor, monkeypatch):
     frame_load(actor=supervisor, content=FRAME, filename="example_frame.json")
     case = case_make(counsellor)
-    old = _judge(counsellor, case, "high", "high", "medium", days_ago=30)
-    new = _judge(counsellor, case, "low", "medium", "medium", days_ago=1)
+    old = _judge(counsellor, case, "high", "high", "medium", days_ago=30, monkeypatch=monkeypatch)
+    new = _judge(counsellor, case, "low", "medium", "medium", days_ago=1, monkeypatch=monkeypatch)
     assessment_complete(actor=counsellor, case=case, instrument_key="phq9", version="1", raw=phq9(1))
     found = selectors.risk_judgements_for_case(counsellor, case)
     assert [(j.assessment_id, j.acute, j.future, j.severity) for j in found] == [
@@ -80,10 +78,10 @@ def test_risk_judgements_read_forward_in_time_with_their_levels(counsellor, supe
     assert (found[0].instrument, found[0].version) == ("example-frame", "1")
 
 
-def test_assessment_results_give_score_band_and_levels(counsellor, supervisor):
+def test_assessment_results_give_score_band_and_levels(counsellor, supervisor, monkeypatch):
     frame_load(actor=supervisor, content=FRAME, filename="example_frame.json")
     case = case_make(counsellor)
-    _judge(counsellor, case, "medium", "low", "low", days_ago=3)
+    _judge(counsellor, case, "medium", "low", "low", days_ago=3, monkeypatch=monkeypatch)
     assessment_complete(
         actor=counsellor, case=case, instrument_key="phq9", version="1", raw=phq9(3, 3, 3, 3, 3)
     )

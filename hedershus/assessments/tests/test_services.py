@@ -207,3 +207,18 @@ def test_the_management_command_names_the_problem_in_a_bad_file(tmp_path):
         call_command("assessments_load_frame", str(path))
     with pytest.raises(CommandError, match="cannot read the file"):
         call_command("assessments_load_frame", str(tmp_path / "missing.json"))
+
+
+def test_the_database_refuses_to_change_a_completed_assessment_or_a_stored_version(counsellor):
+    from django.db import IntegrityError, transaction
+
+    assessment = _complete(counsellor, case_make(counsellor))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Assessment.objects.filter(pk=assessment.pk).update(result_encrypted=assessment.answers_encrypted)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Instrument.objects.filter(pk=assessment.instrument_id).update(version="2")
+    assessment.refresh_from_db()
+    assert json.loads(decrypt_text(assessment.result_encrypted))["band"] == "mild"
+    # Culling the case (retention, R22) still removes its assessments with it.
+    assessment.case.delete()
+    assert not Assessment.objects.exists()

@@ -69,7 +69,11 @@ def test_phq9_with_item9_above_zero_shows_the_band_and_prompts_the_screening(sig
     )
     assessment = Assessment.objects.get()
     assert response.redirect_chain == [
-        (reverse("assessments:detail", kwargs={"case_id": case.pk, "assessment_id": assessment.pk}), 302)
+        (
+            reverse("assessments:detail", kwargs={"case_id": case.pk, "assessment_id": assessment.pk})
+            + "?saved=1",
+            302,
+        )
     ]
     html = response.content.decode()
     assert "The assessment is saved." in html
