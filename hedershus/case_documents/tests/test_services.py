@@ -10,12 +10,15 @@ from typing import Any
 
 import pytest
 from django.utils import translation
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from PIL import Image
 from pypdf import PdfReader
 
 from hedershus.audit.models import AuditEvent
 from hedershus.case_documents import services
-from hedershus.case_documents.files import DocumentRefused, case_file_check
+from hedershus.case_documents.files import CONTENT_TYPES, DocumentRefused, case_file_check
 from hedershus.case_documents.models import WITHDRAW_WINDOW, CaseDocument, CaseDocumentVersion
 from hedershus.case_documents.selectors import ProtectedDocuments
 from hedershus.case_documents.tests.helpers import (
@@ -334,3 +337,22 @@ def test_a_withdrawn_documents_versions_cannot_be_added_to(counsellor):
         services.document_version_add(
             actor=counsellor, case_id=case.pk, document_id=version.document_id, file_name="a.pdf", data=pdf()
         )
+
+
+# --- Anything a stranger's file holds ------------------------------------------------------
+
+
+@hypothesis_settings(max_examples=150, deadline=None)
+@given(
+    name=st.sampled_from(["a.pdf", "a.jpg", "a.jpeg", "a.png", "a.docx", "a.xlsx", "a.odt", "a.txt", "a"]),
+    prefix=st.sampled_from([b"", b"%PDF-1.7\n", b"PK\x03\x04", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"MZ"]),
+    body=st.binary(max_size=2000),
+)
+def test_any_bytes_are_accepted_cleaned_or_refused_with_a_message_never_a_crash(name, prefix, body):
+    data = prefix + body
+    try:
+        checked = case_file_check(name, data)
+    except DocumentRefused as refused:
+        assert str(refused)
+    else:
+        assert checked.extension in CONTENT_TYPES and checked.data
