@@ -211,6 +211,8 @@ def test_each_run_records_one_audit_event_with_counts_only(counsellor: Any) -> N
         "conversations_closed": 0,
         "conversations_deleted": 1,
         "absences_deleted": 0,
+        # The jobs of the apps above messaging (core.retention): cases.
+        "cases_culled": 0,
         "completed": True,
     }
     assert event.actor is None and event.object_id == ""
