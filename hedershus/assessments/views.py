@@ -131,15 +131,16 @@ def frame_upload(request: HttpRequest) -> HttpResponse:
                 problems, status = [str(error)], error.status
             else:
                 query = urlencode(
-                    {"loaded": instrument.key, "version": instrument.version, "new": int(created)}
+                    {"loaded": instrument.key, "version": instrument.version, "new": "1" if created else "0"}
                 )
                 return redirect(f"{reverse('assessment_frames:upload')}?{query}")
         else:
             status = 400
-    context = {"form": form, "problems": problems, "loaded": selectors.frames_loaded(), "notice": ""}
+    loaded = selectors.frames_loaded()
+    context = {"form": form, "problems": problems, "loaded": loaded, "notice": ""}
     key, version = request.GET.get("loaded", ""), request.GET.get("version", "")
     # Only a version that is in the list below is announced: the address cannot make up one.
-    if request.method == "GET" and any(f.key == key and f.version == version for f in context["loaded"]):
+    if request.method == "GET" and any(f.key == key and f.version == version for f in loaded):
         text = (
             _("Version %(version)s of %(key)s is loaded.")
             if request.GET.get("new") == "1"
