@@ -26,12 +26,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hedershus.audit.services import audit_record
 from hedershus.cases.models import Case, CaseStatus, Contact, Decision, Flag
+from hedershus.messaging.models import Conversation
 
 CULLED_EVENT = "case.culled"
 RETENTION_EVENT_TYPES = {CULLED_EVENT: _("Retention: a closed case culled")}
@@ -95,6 +96,13 @@ def cases_last_entry(case_ids: list[int]) -> dict[int, dt.datetime]:
     for source in _last_entry_sources.values():
         _newest(newest, source(case_ids).items())
     return newest
+
+
+def conversations_held_by_cases(expired: QuerySet[Conversation]) -> QuerySet[Conversation]:
+    """Messaging's retention hold (``register_conversation_retention_hold``): a conversation
+    taken into a case stays as long as the case does, so the case keeps its thread; it still
+    goes with its room (room retention, or the visitor deleting it: their right, R11)."""
+    return expired.filter(pk__in=Contact.objects.filter(conversation__isnull=False).values("conversation_id"))
 
 
 def _years_later(day: dt.date, years: int) -> dt.date:

@@ -115,3 +115,19 @@ def test_the_daily_retention_run_culls_cases_and_audits_the_count(counsellor):
     assert counts["cases_culled"] == 1
     run = AuditEvent.objects.get(event_type="messaging.retention_run")
     assert run.data["cases_culled"] == 1 and run.data["completed"] is True
+
+
+def test_a_conversation_taken_into_a_case_outlives_the_conversations_retention(counsellor):
+    from hedershus.cases.services import case_open_from_conversation
+    from hedershus.cases.tests.helpers import conversation_make
+    from hedershus.messaging.models import Conversation, ConversationStatus
+
+    taken, other = conversation_make(), conversation_make()
+    case_open_from_conversation(actor=counsellor, conversation=taken)
+    long_ago = timezone.now() - dt.timedelta(days=400)
+    Conversation.objects.filter(pk__in=[taken.pk, other.pk]).update(
+        status=ConversationStatus.CLOSED, closed_at=long_ago
+    )
+    retention_run()
+    assert Conversation.objects.filter(pk=taken.pk).exists()
+    assert not Conversation.objects.filter(pk=other.pk).exists()
