@@ -205,3 +205,36 @@ def test_postgres_stamps_the_permit_and_ignores_one_of_another_transaction(couns
         cursor.execute("ALTER TABLE journal_cullingpermit ENABLE TRIGGER journal_permit_stamp")
     _refused(f"DELETE FROM {TABLE} WHERE id = %s", [entry.pk])  # noqa: S608
     assert JournalEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_the_retention_job_culls_an_expired_case_with_its_signed_journal(counsellor):
+    """cases.retention's daily job enters the journal's permit (registered in
+    JournalConfig.ready) around the deletion, so an expired case goes with its journal, and
+    a recent signed entry keeps its closed case from expiring."""
+    import datetime as dt
+    from unittest import mock
+
+    from hedershus.cases.models import CaseStatus
+    from hedershus.cases.retention import cases_cull_expired
+
+    long_ago = timezone.now() - dt.timedelta(days=366 * 12)
+    expired, recent = case_make(counsellor), case_make(counsellor)
+    with mock.patch("hedershus.journal.services.timezone.now", return_value=long_ago):
+        old = signed_make(counsellor, expired)
+        correction_make(counsellor, expired, old)
+        signed_make(counsellor, recent)
+    kept = signed_make(counsellor, recent)
+    Case.objects.filter(pk__in=[expired.pk, recent.pk]).update(
+        status=CaseStatus.CLOSED,
+        outcome="helped",
+        closed_at=long_ago,
+        updated_at=long_ago,
+        opened_at=long_ago,
+    )
+    assert cases_cull_expired(timezone.now(), 10) == {"cases_culled": 1}
+    assert not Case.objects.filter(pk=expired.pk).exists()
+    assert not JournalEntry.objects.filter(case_id=expired.pk).exists()
+    assert JournalEntry.objects.filter(pk=kept.pk).exists()
+    assert not CullingPermit.objects.exists()
+    event = AuditEvent.objects.get(event_type="journal.culled")
+    assert (event.object_id, event.data) == (str(expired.pk), {"entries_deleted": 2})
