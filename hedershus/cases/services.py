@@ -120,7 +120,9 @@ def _contact_create(
     return Contact.objects.create(
         case=case,
         channel=contact.channel,
-        occurred_at=contact.occurred_at,
+        # To the minute, as the form takes it: contacts in one minute then list in the order
+        # they were recorded (by id), not a chat's seconds before a call typed as "now".
+        occurred_at=contact.occurred_at.replace(second=0, microsecond=0),
         duration_minutes=contact.duration_minutes,
         taken_by=actor,
         note_encrypted=encrypt_text(note) if note else "",

@@ -353,3 +353,15 @@ def test_a_colleague_outside_the_case_cannot_change_it_without_a_reason(counsell
         services.case_urgency_set(actor=colleague, case_id=case.pk, urgency=Urgency.ACUTE)
     case.refresh_from_db()
     assert case.urgency == Urgency.ROUTINE
+
+
+def test_contacts_in_one_minute_list_in_the_order_recorded(counsellor):
+    """A chat that began at hh:mm:40 and a call typed as hh:mm: the call, recorded later, is newer."""
+    from hedershus.cases.selectors import case_page
+
+    conversation = conversation_make()
+    case = services.case_open_from_conversation(actor=counsellor, conversation=conversation)
+    services.contact_add(
+        actor=counsellor, case_id=case.pk, contact=ContactInput(Channel.PHONE, timezone.now())
+    )
+    assert [c.contact.channel for c in case_page(counsellor, case).contacts] == ["phone", "chat"]
