@@ -27,7 +27,8 @@ SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {table}_no_update;" for table in TABLES]
 POSTGRES_CREATE = [
     """CREATE OR REPLACE FUNCTION assessments_refuse_update() RETURNS trigger AS $$
        BEGIN
-         RAISE EXCEPTION '% cannot be changed', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';
+         -- No format string: Django hands this SQL to psycopg, which reads percent signs as placeholders.
+         RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' cannot be changed', ERRCODE = 'restrict_violation';
        END;
        $$ LANGUAGE plpgsql;""",
     *(
