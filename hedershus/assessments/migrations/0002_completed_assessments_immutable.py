@@ -28,7 +28,8 @@ POSTGRES_CREATE = [
     """CREATE OR REPLACE FUNCTION assessments_refuse_update() RETURNS trigger AS $$
        BEGIN
          -- No format string: Django hands this SQL to psycopg, which reads percent signs as placeholders.
-         RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' cannot be changed', ERRCODE = 'restrict_violation';
+         RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' cannot be changed',
+           ERRCODE = 'restrict_violation';
        END;
        $$ LANGUAGE plpgsql;""",
     *(
