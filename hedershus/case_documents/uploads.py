@@ -3,10 +3,11 @@
 Django writes an upload above ``FILE_UPLOAD_MAX_MEMORY_SIZE`` (2.5 MB) to a temporary file,
 unencrypted, in the system's temporary directory, where a crash or a full disk can leave it.
 The upload views install ``MemoryOnlyUploadHandler`` instead (before the body is read), so
-the bytes stay in the process until they are checked and encrypted. It stops reading a file
-past ``upload_limit()`` bytes and marks the request (``upload_too_large``) so the view can
-say so; the proxy's body limit (docs/operations.md, ``DOCUMENT_MAX_BYTES``) stops larger
-bodies before they arrive.
+the bytes stay in the process until they are checked and encrypted. It stops reading files
+past ``upload_limit()`` bytes in all (counted over every file of the request, so a post with
+many files cannot hold many times the limit in memory) and marks the request
+(``upload_too_large``) so the view can say so; the proxy's body limit (docs/operations.md,
+``DOCUMENT_MAX_BYTES``) stops larger bodies before they arrive.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ def upload_limit() -> int:
 
 
 class MemoryOnlyUploadHandler(MemoryFileUploadHandler):
-    """Django's in-memory handler, active whatever the size, refusing files over the limit."""
+    """Django's in-memory handler, active whatever the size, refusing files past the limit
+    (the files of one request together)."""
 
     def __init__(self, request: HttpRequest | None = None) -> None:
         super().__init__(request)
@@ -33,10 +35,6 @@ class MemoryOnlyUploadHandler(MemoryFileUploadHandler):
 
     def handle_raw_input(self, *args: Any, **kwargs: Any) -> None:
         self.activated = True
-
-    def new_file(self, *args: Any, **kwargs: Any) -> None:
-        self._received = 0
-        super().new_file(*args, **kwargs)
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         self._received += len(raw_data)

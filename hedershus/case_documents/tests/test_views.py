@@ -193,3 +193,12 @@ def test_a_colleague_outside_the_case_is_asked_for_a_reason(counsellor, colleagu
     response = signed_in(colleague).get(_url("list", case))
     assert response.status_code == 403
     assert not AuditEvent.objects.filter(event_type="case_document.listed").exists()
+
+
+def test_many_files_in_one_post_cannot_hold_more_than_the_limit_in_memory(counsellor, signed_in, settings):
+    settings.DOCUMENT_MAX_BYTES = 4000
+    case = case_make(counsellor)
+    files = [SimpleUploadedFile(f"a{n}.txt", b"x" * 1500) for n in range(4)]  # each under, together over
+    response = signed_in(counsellor).post(_url("upload", case), {"title": "Rapport", "file": files})
+    assert response.status_code == 400 and "too large" in response.content.decode()
+    assert not CaseDocument.objects.exists()
