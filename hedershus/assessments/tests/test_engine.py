@@ -270,3 +270,38 @@ def test_a_judgement_result_holds_the_levels_and_counts_the_ratings():
     assert result["judgements"] == {"acute": "high", "future": "low", "severity": "low"}
     assert result["factors"] == {"present": 1, "partly": 1, "absent": 0, "omitted": 1}
     assert "reason" not in json.dumps(result)
+
+
+@given(st.binary(max_size=300), st.sampled_from(["f.csv", "f.json"]))
+def test_a_frame_file_of_any_bytes_is_loaded_or_refused_with_problems_never_a_crash(content, name):
+    try:
+        frame_parse(content, name)
+    except DefinitionError as error:
+        assert error.problems and all(problem.startswith(f"{name}: ") for problem in error.problems)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["frame", "version", "licence", "section", "factor", "x", ""]),
+            st.text(max_size=8),
+            st.text(max_size=8),
+            st.text(max_size=8),
+        ),
+        max_size=8,
+    )
+)
+def test_a_csv_frame_of_any_rows_is_loaded_or_refused_with_problems(rows):
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["type", "id", "sv", "en"])
+    writer.writerows(rows)
+    try:
+        frame = frame_parse(out.getvalue().encode(), "rows.csv")
+    except DefinitionError as error:
+        assert error.problems
+    else:
+        assert frame.factors
