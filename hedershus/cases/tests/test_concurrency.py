@@ -7,7 +7,6 @@ from __future__ import annotations
 import threading
 
 import pytest
-
 from django.db import connection
 
 from conftest import _make_user
