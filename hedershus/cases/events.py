@@ -21,6 +21,7 @@ CASE_EVENT_TYPES: dict[str, Promise] = {
     "case.assigned": _("Staff member assigned to a case"),
     "case.unassigned": _("Staff member removed from a case"),
     "case.supervisor_changed": _("Case supervisor changed"),
+    "case.protected_identity_changed": _("Case protected identity changed"),
     "case.contact_added": _("Contact added to a case"),
     "case.person_added": _("Person added to a case"),
     "case.relation_added": _("Relation between persons added"),

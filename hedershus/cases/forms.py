@@ -90,6 +90,15 @@ class CaseOpenForm(ContactForm):
         field.queryset = supervisors()
 
 
+class ProtectedIdentityForm(forms.Form):
+    protected = forms.BooleanField(
+        label=_(
+            "Protected identity (skyddade personuppgifter): identity and location only for assigned staff"
+        ),
+        required=False,
+    )
+
+
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=CaseStatus.choices)
     outcome = forms.ChoiceField(

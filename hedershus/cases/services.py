@@ -313,6 +313,24 @@ def case_supervisor_set(*, actor: Any, case_id: int, supervisor: Any | None) -> 
     return case
 
 
+def case_protected_identity_set(*, actor: Any, case_id: int, protected: bool) -> Case:
+    """Marks the case protected identity (skyddade personuppgifter) or clears the mark. Only
+    assigned staff may: they are the ones who see the protected fields, and a colleague let in
+    with a reason must not be able to unhide them. Audit: ``case.protected_identity_changed``."""
+    with transaction.atomic():
+        case = _case_locked(actor, case_id)
+        if not CaseAssignment.objects.filter(case=case, user_id=actor.pk).exists():
+            raise AccessDenied(_("Only staff assigned to the case may change its protected identity."))
+        if case.protected_identity == protected:
+            return case
+        case.protected_identity = protected
+        case.save(update_fields=["protected_identity", "updated_at"])
+        audit_record(
+            "case.protected_identity_changed", actor=actor, target=case, data={"protected": protected}
+        )
+    return case
+
+
 # --- reasoned access and reads ----------------------------------------------------------
 
 

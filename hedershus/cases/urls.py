@@ -25,6 +25,7 @@ urlpatterns = [
     path("<id:case_id>/assignments/", views.assign, name="assign"),
     path("<id:case_id>/assignments/<id:user_id>/remove/", views.unassign, name="unassign"),
     path("<id:case_id>/supervisor/", views.supervisor_set, name="supervisor"),
+    path("<id:case_id>/protected-identity/", views.protected_identity_set, name="protected_identity"),
     path("<id:case_id>/persons/", views.person_add, name="person_add"),
     path("<id:case_id>/relations/", views.relation_add, name="relation_add"),
     path("<id:case_id>/problem-types/", views.problem_types_set, name="problem_types_set"),

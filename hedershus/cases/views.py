@@ -31,6 +31,7 @@ from hedershus.cases.forms import (
     PersonForm,
     ProblemTypeCreateForm,
     ProblemTypesForm,
+    ProtectedIdentityForm,
     ReasonForm,
     RelationForm,
     SearchForm,
@@ -41,7 +42,7 @@ from hedershus.cases.forms import (
 from hedershus.cases.models import Case, ProblemType
 from hedershus.cases.selectors import CaseFilters, case_get_for_user, case_page, case_rows_for
 from hedershus.core.access import Capability, capability_required
-from hedershus.core.exceptions import ApplicationError, Conflict, InvalidInput
+from hedershus.core.exceptions import AccessDenied, ApplicationError, Conflict, InvalidInput
 from hedershus.messaging.staff_selectors import conversations_visible_to
 
 HANDLE = Capability.HANDLE_CASES
@@ -132,6 +133,7 @@ def _render_detail(
         "urgency_form": UrgencyForm(initial={"urgency": case.urgency}),
         "assign_form": AssignForm(exclude=assigned_ids),
         "supervisor_form": SupervisorForm(initial={"supervisor": case.supervisor_id}),
+        "protected_form": ProtectedIdentityForm(initial={"protected": case.protected_identity}),
         "contact_form": ContactForm(),
         "person_form": PersonForm(),
         "relation_form": RelationForm(persons=persons),
@@ -209,7 +211,7 @@ def _act(
             run(case)
         except InvalidInput as error:
             form.add_error(None, str(error.message))
-        except Conflict as error:
+        except (Conflict, AccessDenied) as error:
             messages.error(request, str(error.message))
             return redirect(_detail_url(case) + anchor)
         else:
@@ -312,6 +314,22 @@ def supervisor_set(request: HttpRequest, case_id: int) -> HttpResponse:
             actor=request.user, case_id=case.pk, supervisor=form.cleaned_data["supervisor"]
         ),
         _("Supervisor saved."),
+        "#staff",
+    )
+
+
+@_case_action
+def protected_identity_set(request: HttpRequest, case_id: int) -> HttpResponse:
+    form = ProtectedIdentityForm(request.POST)
+    return _act(
+        request,
+        case_id,
+        form,
+        "protected_form",
+        lambda case: services.case_protected_identity_set(
+            actor=request.user, case_id=case.pk, protected=form.cleaned_data["protected"]
+        ),
+        _("Protected identity saved."),
         "#staff",
     )
 

@@ -87,6 +87,7 @@ def entries() -> dict[str, dict[str, Any]]:
         "cases:assign": posted_empty,
         "cases:supervisor": {**posted_empty, "ok_statuses": MOVED},  # empty: no supervisor
         "cases:person_add": posted_empty,
+        "cases:protected_identity": {**posted_empty, "ok_statuses": MOVED},  # empty: not protected
         "cases:relation_add": posted_empty,
         "cases:problem_types_set": {**posted_empty, "ok_statuses": MOVED},  # empty: none chosen
         "cases:flag_raise": posted_empty,

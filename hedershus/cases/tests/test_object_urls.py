@@ -43,6 +43,7 @@ for _name in (
     "urgency",
     "assign",
     "supervisor",
+    "protected_identity",
     "person_add",
     "relation_add",
     "problem_types_set",

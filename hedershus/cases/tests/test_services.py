@@ -365,3 +365,17 @@ def test_contacts_in_one_minute_list_in_the_order_recorded(counsellor):
         actor=counsellor, case_id=case.pk, contact=ContactInput(Channel.PHONE, timezone.now())
     )
     assert [c.contact.channel for c in case_page(counsellor, case).contacts] == ["phone", "chat"]
+
+
+def test_only_assigned_staff_change_protected_identity(counsellor, supervisor):
+    case = case_make(counsellor, supervisor=supervisor)
+    with pytest.raises(AccessDenied):
+        services.case_protected_identity_set(actor=supervisor, case_id=case.pk, protected=True)
+    services.case_protected_identity_set(actor=counsellor, case_id=case.pk, protected=True)
+    case.refresh_from_db()
+    assert case.protected_identity
+    assert events("case.protected_identity_changed", case)[0].data == {"protected": True}
+    with pytest.raises(AccessDenied):
+        services.case_protected_identity_set(actor=supervisor, case_id=case.pk, protected=False)
+    case.refresh_from_db()
+    assert case.protected_identity

@@ -272,3 +272,12 @@ def test_the_staff_menu_links_to_cases_for_handlers_only(client, counsellor, edi
     assert reverse("cases:list") in client.get(reverse("staff:dashboard")).content.decode()
     sign_in(client, editor)
     assert reverse("cases:list") not in client.get(reverse("staff:dashboard")).content.decode()
+
+
+def test_marking_a_case_protected_hides_it_from_others_searches(client, counsellor, colleague):
+    case = case_make(counsellor)
+    sign_in(client, counsellor)
+    client.post(reverse("cases:protected_identity", kwargs={"case_id": case.pk}), {"protected": "on"})
+    sign_in(client, colleague)
+    search = client.get(reverse("cases:list"), {"scope": "all"}).content.decode()
+    assert case.reference not in search
