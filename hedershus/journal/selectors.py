@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -92,3 +92,17 @@ def journal_own_entry_get(user: Any, case: Case, entry_id: int) -> JournalEntry:
     if entry is None:
         raise NotFound(_("No such draft."))
     return entry
+
+
+def journal_page_of_entry(case: Case, entry_id: int, page_size: int) -> int | None:
+    """The page (from 1, newest first, ``page_size`` a page) of the journal that shows
+    signed entry ``entry_id`` of ``case``; None if there is no such signed entry."""
+    entry = JournalEntry.objects.filter(pk=entry_id, case=case, signed_at__isnull=False).first()
+    if entry is None:
+        return None
+    newer = (
+        JournalEntry.objects.filter(case=case, signed_at__isnull=False)
+        .filter(Q(signed_at__gt=entry.signed_at) | Q(signed_at=entry.signed_at, id__gt=entry.pk))
+        .count()
+    )
+    return newer // page_size + 1

@@ -29,8 +29,15 @@ PAGE_SIZE = 25
 @capability_required(Capability.HANDLE_CASES, hide=True)
 def journal_list(request: HttpRequest, case_id: int) -> HttpResponse:
     """The case's signed entries, newest first (``?page=`` pages them), and the user's own
-    drafts. Records ``journal.viewed`` with the page number."""
+    drafts. Records ``journal.viewed`` with the page number. ``?entry=<id>`` leads to the
+    page that shows that signed entry, at the entry (links between an entry and its
+    correction, which may be pages apart)."""
     case = case_get_for_user(request.user, case_id)
+    wanted = request.GET.get("entry", "")
+    if wanted.isdigit() and len(wanted) < 19:
+        number = selectors.journal_page_of_entry(case, int(wanted), PAGE_SIZE)
+        if number is not None:
+            return redirect(f"{_list_url(case.pk)}?page={number}#entry-{wanted}")
     page = Paginator(selectors.journal_signed_entries(case), PAGE_SIZE).get_page(request.GET.get("page"))
     services.journal_viewed(user=request.user, case=case, page=page.number)
     return render(

@@ -160,7 +160,7 @@ def test_correcting_shows_the_old_text_and_signing_marks_it_corrected(signed_in,
     client.post(_url("sign", case, draft))
     body = client.get(_url("list", case)).content.decode()
     assert "fel namn på skolan" in body and "rätt namn på skolan" in body
-    assert "Corrected" in body and "Kim Kollega" in body and f'href="#entry-{draft.pk}"' in body
+    assert "Corrected" in body and "Kim Kollega" in body and f'href="?entry={draft.pk}"' in body
     # The corrected entry offers no second correction; the correction does.
     assert _url("correct", case, old) not in body and _url("correct", case, draft) in body
 
@@ -207,3 +207,24 @@ def test_a_colleague_who_gave_a_reason_reads_the_journal_but_not_the_drafts(sign
     body = signed_in(colleague).get(_url("list", case)).content.decode()
     assert "Signerad anteckning" in body and "Kuratorns utkast" not in body
     assert AuditEvent.objects.filter(event_type="journal.viewed", actor=colleague).count() == 1
+
+
+def test_the_link_to_a_correction_pages_apart_leads_to_its_page(signed_in, counsellor, monkeypatch):
+    from hedershus.journal import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    case = case_make(counsellor)
+    old = signed_make(counsellor, case, "gammal")
+    signed_make(counsellor, case, "mellan 1")
+    signed_make(counsellor, case, "mellan 2")
+    correction = correction_make(counsellor, case, old, "rättad")
+    client = signed_in(counsellor)
+    last_page = client.get(_url("list", case) + "?page=2").content.decode()
+    assert "gammal" in last_page and "rättad" not in last_page
+    assert f'href="?entry={correction.pk}"' in last_page
+    to_correction = client.get(_url("list", case) + f"?entry={correction.pk}")
+    assert to_correction["Location"] == _url("list", case) + f"?page=1#entry-{correction.pk}"
+    to_old = client.get(_url("list", case) + f"?entry={old.pk}")
+    assert to_old["Location"] == _url("list", case) + f"?page=2#entry-{old.pk}"
+    # A draft or an unknown id is no destination: the first page shows.
+    assert client.get(_url("list", case) + "?entry=999999").status_code == 200
