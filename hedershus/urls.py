@@ -26,6 +26,8 @@ urlpatterns = [
     path(f"{STAFF}settings/", include("hedershus.portal.staff_urls")),
     path(f"{STAFF}conversations/", include("hedershus.messaging.staff_urls")),
     # Case management (issue 10): the case, and the apps built on it under its address.
+    # Judgement frames a licensed organisation loads (supervisors): not under one case.
+    path(f"{STAFF}assessments/frames/", include("hedershus.assessments.frame_urls")),
     path(f"{STAFF}cases/", include("hedershus.cases.urls")),
     path(f"{STAFF}cases/<id:case_id>/journal/", include("hedershus.journal.urls")),
     path(f"{STAFF}cases/<id:case_id>/assessments/", include("hedershus.assessments.urls")),
