@@ -12,6 +12,10 @@ class AssessmentsConfig(AppConfig):
     def ready(self) -> None:
         from hedershus.assessments import checks  # noqa: F401  (registers the instrument check)
         from hedershus.assessments.events import ASSESSMENT_EVENT_TYPES
+        from hedershus.assessments.models import Assessment
         from hedershus.audit.events import register_event_types
+        from hedershus.cases.retention import last_entry_source_for, register_last_entry_source
 
         register_event_types(ASSESSMENT_EVENT_TYPES)
+        # An assessment is an entry in the case: it moves the day the case may be culled.
+        register_last_entry_source("assessments", last_entry_source_for(Assessment, "performed_at"))
