@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from hedershus.audit.models import AuditEvent
 from hedershus.core.access import Role
@@ -198,3 +201,19 @@ def test_every_refusal_is_an_application_error():
     ):
         assert issubclass(error, ApplicationError)
         assert 400 <= error.status < 500
+
+
+@given(st.text(max_size=300))
+@hypothesis_settings(max_examples=300, deadline=None)
+def test_any_text_is_stored_cleaned_or_refused_with_a_message(text):
+    """Whatever is posted, the cleaner returns a storable text or refuses it with an
+    ``EntryTextInvalid``: never another error, never an empty or bidi-laden text."""
+    try:
+        cleaned = services.entry_text_clean(text)
+    except services.EntryTextInvalid as refused:
+        assert str(refused)
+        return
+    assert cleaned and cleaned == cleaned.strip() and "\r" not in cleaned
+    assert not set(cleaned) & set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    assert len(cleaned) <= services.TEXT_MAX_CHARS
+    assert services.entry_text_clean(cleaned) == cleaned  # cleaning twice changes nothing
