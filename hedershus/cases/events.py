@@ -24,6 +24,7 @@ CASE_EVENT_TYPES: dict[str, Promise] = {
     "case.protected_identity_changed": _("Case protected identity changed"),
     "case.contact_added": _("Contact added to a case"),
     "case.person_added": _("Person added to a case"),
+    "case.person_identified": _("Person's identity recorded"),
     "case.relation_added": _("Relation between persons added"),
     "case.problem_types_changed": _("Case problem types changed"),
     "case.flag_raised": _("Flag raised on a case"),

@@ -184,6 +184,41 @@ class PersonForm(forms.Form):
         return PersonInput(**self.cleaned_data)
 
 
+class IdentifyForm(forms.Form):
+    """Who a pseudonymous person is (``services.person_identify``); empty keeps the old value."""
+
+    name = forms.CharField(
+        label=_("Real name"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    identity_number = forms.CharField(
+        label=_("Personal identity or coordination number"),
+        max_length=16,
+        required=False,
+        help_text=_("YYYYMMDD-NNNN or YYMMDD-NNNN. Stored encrypted and shown masked."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+
+    def clean_identity_number(self) -> str:
+        value: str = self.cleaned_data["identity_number"].strip()
+        if value and identity_number_normalise(value) is None:
+            raise forms.ValidationError(
+                _(
+                    "That is not a valid personal identity number or coordination number"
+                    " (check the date and the last digit)."
+                )
+            )
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and not (data.get("name") or "").strip() and not data.get("identity_number"):
+            raise forms.ValidationError(_("Give the name, the identity number or both."))
+        return data
+
+
 class RelationForm(forms.Form):
     from_person = forms.TypedChoiceField(label=_("Person"), coerce=int)
     kind = forms.ChoiceField(label=_("is the"), choices=RelationKind.choices)

@@ -38,7 +38,7 @@ from hedershus.cases.models import (
     RelationKind,
     Urgency,
 )
-from hedershus.cases.selectors import case_get_for_user, conversation_case
+from hedershus.cases.selectors import case_get_for_user, conversation_case, user_may_see_protected_fields
 from hedershus.core.access import Capability, user_has_capability
 from hedershus.core.crypto import encrypt_text
 from hedershus.core.exceptions import AccessDenied, Conflict, InvalidInput, NotFound
@@ -429,6 +429,44 @@ def person_add(*, actor: Any, case_id: int, person: PersonInput) -> Person:
             data={"person_id": created.pk, "role": created.role, "identified": bool(number or name)},
         )
     return created
+
+
+def person_identify(*, actor: Any, case_id: int, person_id: int, name: str, identity_number: str) -> Person:
+    """Records who a pseudonymous person is, when it becomes needed: the real name and/or the
+    identity number (checked as in ``person_add``), each replacing what was there; an empty
+    field keeps the old value. On a protected-identity case only assigned staff may (others
+    cannot see what they would overwrite). Audit: ``case.person_identified`` (which fields)."""
+    name = _text_check(name, limit=200, required=False)
+    number = ""
+    if identity_number.strip():
+        normalised = identity_number_normalise(identity_number)
+        if normalised is None:
+            raise InvalidInput(_("That is not a valid personal identity number or coordination number."))
+        number = normalised
+    if not name and not number:
+        raise InvalidInput(_("Give the name, the identity number or both."))
+    with transaction.atomic():
+        case = _case_locked(actor, case_id)
+        if not user_may_see_protected_fields(actor, case):
+            raise AccessDenied(_("Only staff assigned to the case may record identities in it."))
+        person = Person.objects.select_for_update().filter(case=case, pk=person_id).first()
+        if person is None:
+            raise NotFound(_("No such person in this case."))
+        fields = []
+        if name:
+            person.name_encrypted = encrypt_text(name)
+            fields.append("name")
+        if number:
+            person.identity_number_encrypted = encrypt_text(number)
+            fields.append("identity_number")
+        person.save(update_fields=[f"{field}_encrypted" for field in fields])
+        audit_record(
+            "case.person_identified",
+            actor=actor,
+            target=case,
+            data={"person_id": person.pk, "fields": fields},
+        )
+    return person
 
 
 def relation_add(

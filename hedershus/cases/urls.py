@@ -27,6 +27,7 @@ urlpatterns = [
     path("<id:case_id>/supervisor/", views.supervisor_set, name="supervisor"),
     path("<id:case_id>/protected-identity/", views.protected_identity_set, name="protected_identity"),
     path("<id:case_id>/persons/", views.person_add, name="person_add"),
+    path("<id:case_id>/persons/<id:person_id>/identify/", views.person_identify, name="person_identify"),
     path("<id:case_id>/relations/", views.relation_add, name="relation_add"),
     path("<id:case_id>/problem-types/", views.problem_types_set, name="problem_types_set"),
     path("<id:case_id>/flags/", views.flag_raise, name="flag_raise"),

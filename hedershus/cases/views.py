@@ -28,6 +28,7 @@ from hedershus.cases.forms import (
     DecisionForm,
     FlagForm,
     FlagLiftForm,
+    IdentifyForm,
     PersonForm,
     ProblemTypeCreateForm,
     ProblemTypesForm,
@@ -142,6 +143,16 @@ def _render_detail(
         "flag_lift_form": FlagLiftForm(),
         "decision_form": DecisionForm(),
     }
+    bound_identify = bound.pop("identify_form", None)
+    context["identify_rows"] = [
+        (
+            view,
+            bound_identify
+            if bound_identify is not None and bound_identify.prefix == f"identify-{view.person.pk}"
+            else IdentifyForm(prefix=f"identify-{view.person.pk}"),
+        )
+        for view in page.persons
+    ]
     context.update(bound)
     return render(request, "cases/detail.html", context, status=status)
 
@@ -344,6 +355,26 @@ def person_add(request: HttpRequest, case_id: int) -> HttpResponse:
         "person_form",
         lambda case: services.person_add(actor=request.user, case_id=case.pk, person=form.person()),
         _("Person added."),
+        "#persons",
+    )
+
+
+@_case_action
+def person_identify(request: HttpRequest, case_id: int, person_id: int) -> HttpResponse:
+    form = IdentifyForm(request.POST, prefix=f"identify-{person_id}")
+    return _act(
+        request,
+        case_id,
+        form,
+        "identify_form",
+        lambda case: services.person_identify(
+            actor=request.user,
+            case_id=case.pk,
+            person_id=person_id,
+            name=form.cleaned_data["name"],
+            identity_number=form.cleaned_data["identity_number"],
+        ),
+        _("Identity recorded."),
         "#persons",
     )
 

@@ -16,7 +16,7 @@ from typing import Any
 from django.utils import timezone
 
 from hedershus.accounts.models import User
-from hedershus.cases.models import Case, CaseAssignment, Contact, Flag
+from hedershus.cases.models import Case, CaseAssignment, Contact, Flag, Person
 from hedershus.core.access import Capability, roles_with
 from hedershus.core.crypto import encrypt_text
 from hedershus.messaging.services.messages import message_post_visitor
@@ -51,6 +51,12 @@ def case_and_flag(target: Any) -> dict[str, Any]:
         raised_at=timezone.now(),
     )
     return {**kwargs, "flag_id": flag.pk}
+
+
+def case_and_person(target: Any) -> dict[str, Any]:
+    kwargs = case_for_every_handler(target)
+    person = Person.objects.create(case_id=kwargs["case_id"], alias="Nour", role="exposed", created_by=target)
+    return {**kwargs, "person_id": person.pk}
 
 
 def waiting_conversation(target: Any) -> dict[str, Any]:
@@ -89,6 +95,7 @@ def entries() -> dict[str, dict[str, Any]]:
         "cases:person_add": posted_empty,
         "cases:protected_identity": {**posted_empty, "ok_statuses": MOVED},  # empty: not protected
         "cases:relation_add": posted_empty,
+        "cases:person_identify": {**posted_empty, "object_kwargs": case_and_person},
         "cases:problem_types_set": {**posted_empty, "ok_statuses": MOVED},  # empty: none chosen
         "cases:flag_raise": posted_empty,
         "cases:flag_lift": {**posted_empty, "object_kwargs": case_and_flag},

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from hedershus.cases.models import Case
-from hedershus.cases.services import flag_raise
+from hedershus.cases.services import PersonInput, flag_raise, person_add
 from hedershus.cases.tests.helpers import case_make, conversation_make
 from hedershus.core.access import Capability, Role, role_has_capability
 from hedershus.core.access_testing import Scenario, object_url, outsider_test
@@ -57,6 +57,18 @@ for _name in (
 def _unassign(request: pytest.FixtureRequest) -> Scenario:
     case, cast = _case_scenario(request)
     kwargs = {"case_id": case.pk, "user_id": cast[Role.COUNSELLOR].pk}
+    return Scenario(kwargs=kwargs, outsiders=_outsiders(cast), control_user=cast[Role.COUNSELLOR])
+
+
+@object_url("cases:person_identify", method="post")
+def _person_identify(request: pytest.FixtureRequest) -> Scenario:
+    case, cast = _case_scenario(request)
+    person = person_add(
+        actor=cast[Role.COUNSELLOR],
+        case_id=case.pk,
+        person=PersonInput("Nour", "exposed", "unknown", "unknown"),
+    )
+    kwargs = {"case_id": case.pk, "person_id": person.pk}
     return Scenario(kwargs=kwargs, outsiders=_outsiders(cast), control_user=cast[Role.COUNSELLOR])
 
 

@@ -379,3 +379,35 @@ def test_only_assigned_staff_change_protected_identity(counsellor, supervisor):
         services.case_protected_identity_set(actor=supervisor, case_id=case.pk, protected=False)
     case.refresh_from_db()
     assert case.protected_identity
+
+
+def test_a_pseudonymous_person_is_identified_later_and_only_by_assigned_staff_if_protected(
+    counsellor, supervisor
+):
+    case = case_make(counsellor, supervisor=supervisor)
+    person = services.person_add(
+        actor=counsellor, case_id=case.pk, person=PersonInput("Nour", "exposed", "13-17", "female")
+    )
+    services.person_identify(
+        actor=supervisor, case_id=case.pk, person_id=person.pk, name="", identity_number="121212-1212"
+    )
+    stored = Person.objects.get(pk=person.pk)
+    assert decrypt_text(stored.identity_number_encrypted) == "201212121212" and stored.name_encrypted == ""
+    assert events("case.person_identified", case)[0].data == {
+        "person_id": person.pk,
+        "fields": ["identity_number"],
+    }
+    with pytest.raises(InvalidInput):
+        services.person_identify(
+            actor=counsellor, case_id=case.pk, person_id=person.pk, name="", identity_number=""
+        )
+    with pytest.raises(InvalidInput):
+        services.person_identify(
+            actor=counsellor, case_id=case.pk, person_id=person.pk, name="", identity_number="121212-1213"
+        )
+    services.case_protected_identity_set(actor=counsellor, case_id=case.pk, protected=True)
+    with pytest.raises(AccessDenied):
+        services.person_identify(
+            actor=supervisor, case_id=case.pk, person_id=person.pk, name="X", identity_number=""
+        )
+    assert Person.objects.get(pk=person.pk).name_encrypted == ""

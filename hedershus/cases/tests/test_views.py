@@ -281,3 +281,16 @@ def test_marking_a_case_protected_hides_it_from_others_searches(client, counsell
     sign_in(client, colleague)
     search = client.get(reverse("cases:list"), {"scope": "all"}).content.decode()
     assert case.reference not in search
+
+
+def test_a_person_is_identified_from_the_case_page(client, counsellor):
+    case = case_make(counsellor)
+    person = Person.objects.create(case=case, alias="Nour", role="exposed", created_by=counsellor)
+    sign_in(client, counsellor)
+    url = reverse("cases:person_identify", kwargs={"case_id": case.pk, "person_id": person.pk})
+    prefix = f"identify-{person.pk}"
+    refused = client.post(url, {f"{prefix}-name": "Nour Riktig", f"{prefix}-identity_number": "121212-1213"})
+    assert refused.status_code == 400 and "Nour Riktig" in refused.content.decode()
+    client.post(url, {f"{prefix}-name": "Nour Riktig", f"{prefix}-identity_number": "121212-1212"})
+    text = client.get(detail(case)).content.decode()
+    assert "Nour Riktig" in text and "20121212-****" in text
