@@ -12,5 +12,9 @@ class CaseDocumentsConfig(AppConfig):
     def ready(self) -> None:
         from hedershus.audit.events import register_event_types
         from hedershus.case_documents.events import CASE_DOCUMENT_EVENT_TYPES
+        from hedershus.case_documents.selectors import documents_last_entries
+        from hedershus.cases.retention import register_last_entry_source
 
         register_event_types(CASE_DOCUMENT_EVENT_TYPES)
+        # An upload is an entry in the case: it moves the day the case may be culled.
+        register_last_entry_source("case_documents", documents_last_entries)

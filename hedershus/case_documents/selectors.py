@@ -6,6 +6,7 @@ another case is never found under this case's address. Audit events of reads: ``
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,3 +99,19 @@ def document_of_case(case: Case, document_id: int) -> DocumentRow:
     if document is None:
         raise NotFound(_("No such document in this case."))
     return _row(document)
+
+
+def documents_last_entries(case_ids: list[int]) -> dict[int, dt.datetime]:
+    """{case id: when a document or version was last uploaded or withdrawn in it}, for case
+    retention's "last entry" (``cases.retention.register_last_entry_source``)."""
+    from django.db.models import Max
+
+    newest: dict[int, dt.datetime] = {}
+    rows = CaseDocumentVersion.objects.filter(document__case_id__in=case_ids).values("document__case_id")
+    for field in ("uploaded_at", "withdrawn_at"):
+        for row in rows.annotate(newest=Max(field)):
+            moment = row["newest"]
+            case_id = row["document__case_id"]
+            if moment is not None and (case_id not in newest or moment > newest[case_id]):
+                newest[case_id] = moment
+    return newest

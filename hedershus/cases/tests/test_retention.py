@@ -131,3 +131,23 @@ def test_a_conversation_taken_into_a_case_outlives_the_conversations_retention(c
     retention_run()
     assert Conversation.objects.filter(pk=taken.pk).exists()
     assert not Conversation.objects.filter(pk=other.pk).exists()
+
+
+def test_every_case_app_reports_its_entries_to_retention():
+    """Each app that records things on a case moves the cull date: a new app that forgets to
+    register would let a case be culled while its newest record is young."""
+    from django.apps import apps
+
+    registered = set(retention._last_entry_sources)
+    written_on_a_case = {
+        config.label
+        for config in apps.get_app_configs()
+        for model in config.get_models()
+        if config.label != "cases"
+        and any(
+            field.related_model is Case
+            for field in model._meta.get_fields()
+            if field.concrete and field.many_to_one
+        )
+    }
+    assert written_on_a_case <= registered, written_on_a_case - registered
