@@ -22,7 +22,11 @@ class EntryForm(forms.Form):
         ),
         strip=False,
     )
+    # The draft's version the page showed (services.draft_version); empty for a new entry.
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class ConfirmForm(forms.Form):
-    """A confirmation (signing, deleting): nothing but the CSRF token and the button."""
+    """A confirmation (signing, deleting): the draft's version the page showed, and the button."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)

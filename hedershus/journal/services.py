@@ -51,6 +51,13 @@ class CorrectionOfDraft(InvalidInput):
     """Only a signed entry can be corrected: a draft is simply edited."""
 
 
+class DraftChangedMeanwhile(Conflict):
+    """The draft was saved (in another tab or window) after the page the person acted on was
+    shown: saving over it would lose that text, and signing would sign a text they did not read."""
+
+    code = "draft_changed"
+
+
 class AlreadyCorrected(Conflict):
     """The entry already has a signed correction; ``extra["correction_id"]`` names it."""
 
@@ -85,6 +92,22 @@ def _own_draft_locked(user: Any, case: Case, entry_id: int) -> JournalEntry:
             _("This entry is signed and can no longer be changed. Write a correction instead.")
         )
     return entry
+
+
+def draft_version(entry: JournalEntry) -> str:
+    """The draft's version as pages carry it (its last change, ISO 8601 with microseconds)."""
+    return entry.updated_at.isoformat()
+
+
+def _version_checked(entry: JournalEntry, version: str | None) -> None:
+    """``DraftChangedMeanwhile`` unless ``version`` is None (not checked) or the draft's own."""
+    if version is not None and version != draft_version(entry):
+        raise DraftChangedMeanwhile(
+            _(
+                "The draft was changed in another window after this page was shown. "
+                "Read it again before you go on."
+            )
+        )
 
 
 def _signed_entry_locked(case: Case, entry_id: int) -> JournalEntry:
@@ -141,16 +164,21 @@ def entry_draft_create(*, user: Any, case: Case, text: str, corrects_id: int | N
     return entry
 
 
-def entry_draft_update(*, user: Any, case: Case, entry_id: int, text: str) -> JournalEntry:
+def entry_draft_update(
+    *, user: Any, case: Case, entry_id: int, text: str, version: str | None = None
+) -> JournalEntry:
     """Replaces the text of ``user``'s draft ``entry_id``.
 
-    Raises ``EntryTextInvalid``, ``NotFound`` (not their draft) and ``EntryNotADraft``
-    (signed meanwhile). Records ``journal.draft_edited``; an unchanged text changes nothing
-    and records nothing.
+    ``version``: the ``draft_version`` the edit page showed; if the draft was saved since
+    (another tab), ``DraftChangedMeanwhile``, so neither text is lost silently. Raises also
+    ``EntryTextInvalid``, ``NotFound`` (not their draft) and ``EntryNotADraft`` (signed
+    meanwhile). Records ``journal.draft_edited``; an unchanged text changes nothing and
+    records nothing.
     """
     cleaned = entry_text_clean(text)
     with transaction.atomic():
         entry = _own_draft_locked(user, case, entry_id)
+        _version_checked(entry, version)
         if entry.text == cleaned:
             return entry
         entry.text_encrypted = encrypt_text(cleaned)
@@ -176,10 +204,12 @@ def entry_draft_delete(*, user: Any, case: Case, entry_id: int) -> None:
         )
 
 
-def entry_sign(*, user: Any, case: Case, entry_id: int) -> JournalEntry:
+def entry_sign(*, user: Any, case: Case, entry_id: int, version: str | None = None) -> JournalEntry:
     """Signs ``user``'s draft ``entry_id``: the time, and ``user``'s role and name as they
     are now (re-read under the lock: a role changed a moment ago counts), are written once.
 
+    ``version``: the ``draft_version`` of the text the confirmation page showed; a draft
+    changed since raises ``DraftChangedMeanwhile``: one signs only what one has read.
     Raises ``NotFound`` (not their draft), ``EntryNotADraft`` (already signed, e.g. a second
     click) and, for a correction, ``AlreadyCorrected`` (another correction was signed
     first). Records ``journal.entry_signed``, or ``journal.correction_signed`` with the
@@ -187,6 +217,7 @@ def entry_sign(*, user: Any, case: Case, entry_id: int) -> JournalEntry:
     """
     with transaction.atomic():
         entry = _own_draft_locked(user, case, entry_id)
+        _version_checked(entry, version)
         if entry.corrects_id is not None:
             # Locks the corrected entry, so two corrections of it are signed one at a time.
             corrected = JournalEntry.objects.select_for_update().get(pk=entry.corrects_id)

@@ -72,16 +72,31 @@ def entry_new(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @capability_required(Capability.HANDLE_CASES, hide=True)
 def entry_edit(request: HttpRequest, case_id: int, entry_id: int) -> HttpResponse:
-    """Changes the text of the user's own draft."""
+    """Changes the text of the user's own draft. If the draft was saved elsewhere since this
+    page was shown, the page comes back with the person's text kept, the saved one shown
+    beside it, and the version moved on, so a second save replaces it on purpose."""
     case = case_get_for_user(request.user, case_id)
     entry = selectors.journal_draft_get_for_user(request.user, case, entry_id)
-    form = EntryForm(request.POST or None, initial={"text": entry.text})
-    status = 200
+    initial = {"text": entry.text, "version": services.draft_version(entry)}
+    form = EntryForm(request.POST or None, initial=initial)
+    status, saved_now = 200, None
     if request.method == "POST" and form.is_valid():
         try:
             services.entry_draft_update(
-                user=request.user, case=case, entry_id=entry.pk, text=form.cleaned_data["text"]
+                user=request.user,
+                case=case,
+                entry_id=entry.pk,
+                text=form.cleaned_data["text"],
+                version=form.cleaned_data["version"] or None,
             )
+        except services.DraftChangedMeanwhile as error:
+            saved_now = selectors.journal_draft_get_for_user(request.user, case, entry_id)
+            data = request.POST.copy()
+            data["version"] = services.draft_version(saved_now)
+            form = EntryForm(data)
+            form.is_valid()
+            form.add_error("text", str(error))
+            status = error.status
         except ApplicationError as error:
             form.add_error("text", str(error))
             status = error.status
@@ -93,7 +108,14 @@ def entry_edit(request: HttpRequest, case_id: int, entry_id: int) -> HttpRespons
     return render(
         request,
         "journal/entry_form.html",
-        {"case": case, "form": form, "entry": entry, "corrected": entry.corrects, "mode": "edit"},
+        {
+            "case": case,
+            "form": form,
+            "entry": entry,
+            "corrected": entry.corrects,
+            "saved_now": saved_now,
+            "mode": "edit",
+        },
         status=max(status, 400) if form.errors else 200,
     )
 
@@ -123,8 +145,14 @@ def entry_sign_confirm(request: HttpRequest, case_id: int, entry_id: int) -> Htt
         if own.is_signed:
             messages.info(request, _("This entry is already signed."))
             return redirect("journal:list", case_id=case.pk)
+        form = ConfirmForm(request.POST)
+        form.is_valid()
         try:
-            services.entry_sign(user=request.user, case=case, entry_id=own.pk)
+            version = form.cleaned_data.get("version") or None
+            services.entry_sign(user=request.user, case=case, entry_id=own.pk, version=version)
+        except services.DraftChangedMeanwhile as error:
+            messages.error(request, str(error))
+            return redirect("journal:sign", case_id=case.pk, entry_id=own.pk)
         except services.AlreadyCorrected as error:
             messages.error(request, str(error))
             return redirect("journal:edit", case_id=case.pk, entry_id=own.pk)
@@ -135,7 +163,12 @@ def entry_sign_confirm(request: HttpRequest, case_id: int, entry_id: int) -> Htt
     return render(
         request,
         "journal/entry_sign.html",
-        {"case": case, "entry": entry, "corrected": entry.corrects, "form": ConfirmForm()},
+        {
+            "case": case,
+            "entry": entry,
+            "corrected": entry.corrects,
+            "form": ConfirmForm(initial={"version": services.draft_version(entry)}),
+        },
     )
 
 

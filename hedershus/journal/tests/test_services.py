@@ -217,3 +217,25 @@ def test_any_text_is_stored_cleaned_or_refused_with_a_message(text):
     assert not set(cleaned) & set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
     assert len(cleaned) <= services.TEXT_MAX_CHARS
     assert services.entry_text_clean(cleaned) == cleaned  # cleaning twice changes nothing
+
+
+def test_saving_over_a_draft_changed_elsewhere_is_refused(counsellor):
+    case = case_make(counsellor)
+    draft = draft_make(counsellor, case, "första")
+    seen = services.draft_version(draft)
+    services.entry_draft_update(user=counsellor, case=case, entry_id=draft.pk, text="A", version=seen)
+    with pytest.raises(services.DraftChangedMeanwhile):
+        services.entry_draft_update(user=counsellor, case=case, entry_id=draft.pk, text="B", version=seen)
+    assert JournalEntry.objects.get(pk=draft.pk).text == "A"
+
+
+def test_signing_a_draft_changed_since_it_was_read_is_refused(counsellor):
+    case = case_make(counsellor)
+    draft = draft_make(counsellor, case, "läst text")
+    read = services.draft_version(draft)
+    services.entry_draft_update(user=counsellor, case=case, entry_id=draft.pk, text="ändrad i annan flik")
+    with pytest.raises(services.DraftChangedMeanwhile):
+        services.entry_sign(user=counsellor, case=case, entry_id=draft.pk, version=read)
+    assert JournalEntry.objects.get(pk=draft.pk).signed_at is None
+    current = services.draft_version(JournalEntry.objects.get(pk=draft.pk))
+    assert services.entry_sign(user=counsellor, case=case, entry_id=draft.pk, version=current).signed_at

@@ -228,3 +228,34 @@ def test_the_link_to_a_correction_pages_apart_leads_to_its_page(signed_in, couns
     assert to_old["Location"] == _url("list", case) + f"?page=2#entry-{old.pk}"
     # A draft or an unknown id is no destination: the first page shows.
     assert client.get(_url("list", case) + "?entry=999999").status_code == 200
+
+
+def test_saving_a_stale_edit_page_keeps_both_texts_and_a_second_save_wins(signed_in, counsellor):
+    case = case_make(counsellor)
+    draft = draft_make(counsellor, case, "original")
+    client = signed_in(counsellor)
+    stale_version = services.draft_version(draft)
+    client.post(_url("edit", case, draft), {"text": "från flik A", "version": stale_version})
+    response = client.post(_url("edit", case, draft), {"text": "från flik B", "version": stale_version})
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "från flik A" in body and "från flik B" in body and "another window" in body
+    assert JournalEntry.objects.get(pk=draft.pk).text == "från flik A"
+    fresh = response.context["form"]["version"].value()
+    second = client.post(_url("edit", case, draft), {"text": "från flik B", "version": fresh})
+    assert second.status_code == 302
+    assert JournalEntry.objects.get(pk=draft.pk).text == "från flik B"
+
+
+def test_signing_from_a_stale_confirmation_page_shows_the_new_text_instead(signed_in, counsellor):
+    case = case_make(counsellor)
+    draft = draft_make(counsellor, case, "läst")
+    client = signed_in(counsellor)
+    page = client.get(_url("sign", case, draft))
+    shown = page.context["form"]["version"].value()
+    assert f'value="{shown}"' in page.content.decode()
+    services.entry_draft_update(user=counsellor, case=case, entry_id=draft.pk, text="ändrad")
+    response = client.post(_url("sign", case, draft), {"version": shown}, follow=True)
+    assert JournalEntry.objects.get(pk=draft.pk).signed_at is None
+    body = response.content.decode()
+    assert "another window" in body and "ändrad" in body
