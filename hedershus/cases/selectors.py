@@ -178,9 +178,11 @@ def case_rows_for(user: Any, filters: CaseFilters, *, search: bool) -> list[Case
     ``search`` also the other cases they may find (``cases_searchable_by``: no protected
     case of others), as ``outside`` rows. At most ``LIST_LIMIT`` rows."""
     mine = _filtered(user, cases_visible_to(user), filters)
-    mine_ids = set(mine.values_list("pk", flat=True)[: LIST_LIMIT * 5])
     found = _filtered(user, cases_searchable_by(user), filters) if search else mine
     cases = list(found.order_by("-opened_at", "-id")[:LIST_LIMIT])
+    mine_ids = set(
+        cases_visible_to(user).filter(pk__in=[case.pk for case in cases]).values_list("pk", flat=True)
+    )
     inside = [case.pk for case in cases if case.pk in mine_ids]
     aliases: dict[int, list[str]] = {}
     for case_id, alias in Person.objects.filter(case_id__in=inside).values_list("case_id", "alias"):
