@@ -40,7 +40,7 @@ from hedershus.cases.forms import (
     SupervisorForm,
     UrgencyForm,
 )
-from hedershus.cases.models import Case, ProblemType
+from hedershus.cases.models import Case, CaseAssignment, ProblemType
 from hedershus.cases.selectors import CaseFilters, case_get_for_user, case_page, case_rows_for
 from hedershus.core.access import Capability, capability_required
 from hedershus.core.exceptions import AccessDenied, ApplicationError, Conflict, InvalidInput
@@ -302,7 +302,7 @@ def assign(request: HttpRequest, case_id: int) -> HttpResponse:
 @_case_action
 def unassign(request: HttpRequest, case_id: int, user_id: int) -> HttpResponse:
     form = forms.Form(request.POST)
-    return _act(
+    response = _act(
         request,
         case_id,
         form,
@@ -311,6 +311,10 @@ def unassign(request: HttpRequest, case_id: int, user_id: int) -> HttpResponse:
         _("Colleague removed from the case."),
         "#staff",
     )
+    removed = not CaseAssignment.objects.filter(case_id=case_id, user_id=user_id).exists()
+    if response.status_code == 302 and user_id == request.user.pk and removed:
+        return redirect("cases:list")  # off the case: its page would now ask them for a reason
+    return response
 
 
 @_case_action

@@ -294,3 +294,12 @@ def test_a_person_is_identified_from_the_case_page(client, counsellor):
     client.post(url, {f"{prefix}-name": "Nour Riktig", f"{prefix}-identity_number": "121212-1212"})
     text = client.get(detail(case)).content.decode()
     assert "Nour Riktig" in text and "20121212-****" in text
+
+
+def test_removing_oneself_leads_back_to_the_list(client, counsellor, colleague):
+    case = case_make(counsellor)
+    sign_in(client, counsellor)
+    client.post(reverse("cases:assign", kwargs={"case_id": case.pk}), {"user": colleague.pk})
+    response = client.post(reverse("cases:unassign", kwargs={"case_id": case.pk, "user_id": counsellor.pk}))
+    assert response["Location"] == reverse("cases:list")
+    assert list(case.assignments.values_list("user_id", flat=True)) == [colleague.pk]
