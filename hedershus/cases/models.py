@@ -313,7 +313,7 @@ class Person(models.Model):
     only when needed. Several perpetrators per case are allowed (collective honour violence).
 
     Identity (``name_encrypted``, ``identity_number_encrypted``) and location
-    (``municipality``, ``district``) are shown only to those ``user_may_see_protected_fields``
+    (``municipality``, ``district_encrypted``) are shown only to those ``user_may_see_protected_fields``
     allows. Both identity fields are encrypted at rest; the number is shown masked.
     """
 
@@ -325,7 +325,9 @@ class Person(models.Model):
     )
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, default=Gender.UNKNOWN)
     municipality = models.CharField(_("municipality"), max_length=40, blank=True)
-    district = models.CharField(_("district"), max_length=80, blank=True)
+    # Free text narrower than the municipality (a street, a school's area): encrypted like the
+    # identity, so a copy of the database does not say where a protected person lives.
+    district_encrypted = models.TextField(blank=True)
     name_encrypted = models.TextField(blank=True)
     identity_number_encrypted = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -206,12 +206,14 @@ def supervisors() -> models.QuerySet[Any]:
 
 @dataclass(frozen=True)
 class PersonView:
-    """A person as the page shows them: identity and location only when ``shown``."""
+    """A person as the page shows them: name, masked number and district decrypted, or all
+    blank with ``protected_hidden`` (the template then hides the municipality too)."""
 
     person: Person
     protected_hidden: bool
     name: str = ""
     identity_number_masked: str = ""
+    district: str = ""
     relations: list[PersonRelation] = field(default_factory=list)
 
 
@@ -274,6 +276,7 @@ def case_page(user: Any, case: Case) -> CasePage:
                     False,
                     decrypt_text(person.name_encrypted) if person.name_encrypted else "",
                     identity_number_mask(decrypt_text(number)) if number else "",
+                    decrypt_text(person.district_encrypted) if person.district_encrypted else "",
                     relations.get(person.pk, []),
                 )
             )

@@ -408,6 +408,7 @@ def person_add(*, actor: Any, case_id: int, person: PersonInput) -> Person:
             raise InvalidInput(_("That is not a valid personal identity number or coordination number."))
         number = normalised
     name = _text_check(person.name, limit=200, required=False)
+    district = _text_check(person.district, limit=80, required=False)
     with transaction.atomic():
         case = _case_locked(actor, case_id)
         created = Person.objects.create(
@@ -417,7 +418,7 @@ def person_add(*, actor: Any, case_id: int, person: PersonInput) -> Person:
             age_group=person.age_group,
             gender=person.gender,
             municipality=person.municipality,
-            district=_text_check(person.district, limit=80, required=False),
+            district_encrypted=encrypt_text(district) if district else "",
             name_encrypted=encrypt_text(name) if name else "",
             identity_number_encrypted=encrypt_text(number) if number else "",
             created_by=actor,

@@ -411,3 +411,15 @@ def test_a_pseudonymous_person_is_identified_later_and_only_by_assigned_staff_if
             actor=supervisor, case_id=case.pk, person_id=person.pk, name="X", identity_number=""
         )
     assert Person.objects.get(pk=person.pk).name_encrypted == ""
+
+
+def test_the_district_is_encrypted_at_rest(counsellor):
+    case = case_make(counsellor)
+    person = services.person_add(
+        actor=counsellor,
+        case_id=case.pk,
+        person=PersonInput("A", "exposed", "unknown", "unknown", "Solna", "Hagalund"),
+    )
+    stored = Person.objects.get(pk=person.pk)
+    assert "Hagalund" not in stored.district_encrypted
+    assert decrypt_text(stored.district_encrypted) == "Hagalund"
