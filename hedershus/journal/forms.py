@@ -24,6 +24,8 @@ class EntryForm(forms.Form):
     )
     # The draft's version the page showed (services.draft_version); empty for a new entry.
     version = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Picked when a new entry's page is shown, so the same post sent twice stores one draft.
+    client_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
 
 class ConfirmForm(forms.Form):

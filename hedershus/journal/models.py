@@ -44,6 +44,9 @@ class JournalEntry(models.Model):
     signed_at = models.DateTimeField(_("signed"), null=True, blank=True)
     author_role = models.CharField(_("role when signed"), max_length=32, blank=True, default="")
     author_name = models.CharField(_("signed by"), max_length=300, blank=True, default="")
+    # Picked by the form that wrote the draft, so a post sent twice (a double click, a
+    # retry on a slow connection) stores one draft (Zulip's idempotent sends).
+    client_id = models.UUIDField(null=True, blank=True, editable=False)
     corrects = models.ForeignKey(
         "self",
         verbose_name=_("corrects"),
@@ -76,6 +79,11 @@ class JournalEntry(models.Model):
                 fields=["corrects"],
                 condition=Q(signed_at__isnull=False),
                 name="journal_entry_corrected_once",
+            ),
+            models.UniqueConstraint(
+                fields=["author", "client_id"],
+                condition=Q(client_id__isnull=False),
+                name="journal_entry_written_once",
             ),
         ]
         indexes = [

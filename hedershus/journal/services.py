@@ -18,9 +18,10 @@ No audit event carries the text.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -132,29 +133,47 @@ def _correction_refused_if_corrected(entry: JournalEntry) -> None:
         )
 
 
-def entry_draft_create(*, user: Any, case: Case, text: str, corrects_id: int | None = None) -> JournalEntry:
+def entry_draft_create(
+    *, user: Any, case: Case, text: str, corrects_id: int | None = None, client_id: uuid.UUID | None = None
+) -> JournalEntry:
     """A new draft in ``case`` by ``user``; with ``corrects_id``, a draft correction of that
     signed entry of the same case.
 
-    Raises ``EntryTextInvalid``; with ``corrects_id`` also ``NotFound`` (no such entry in
-    this case), ``CorrectionOfDraft`` and ``AlreadyCorrected``. Records
-    ``journal.draft_created`` (entry, case, the entry corrected).
+    ``client_id``: the id the form picked. A post that arrives twice with it (a double
+    click, a retry) returns the entry the first one stored, draft or signed since, and
+    records nothing more; the unique index (author, client_id) decides between two that
+    arrive at once. Raises ``EntryTextInvalid``; with ``corrects_id`` also ``NotFound`` (no
+    such entry in this case), ``CorrectionOfDraft`` and ``AlreadyCorrected``; ``NotFound`` if
+    ``client_id`` names an entry of another case. Records ``journal.draft_created`` (entry,
+    case, the entry corrected).
     """
     cleaned = entry_text_clean(text)
     with transaction.atomic():
+        stored = _written_before(user, case, client_id)
+        if stored is not None:
+            return stored
         corrected = None
         if corrects_id is not None:
             corrected = _signed_entry_locked(case, corrects_id)
             _correction_refused_if_corrected(corrected)
         now = timezone.now()
-        entry = JournalEntry.objects.create(
-            case=case,
-            author=user,
-            text_encrypted=encrypt_text(cleaned),
-            created_at=now,
-            updated_at=now,
-            corrects=corrected,
-        )
+        try:
+            # A savepoint: a twin that won the race leaves this transaction usable.
+            with transaction.atomic():
+                entry = JournalEntry.objects.create(
+                    case=case,
+                    author=user,
+                    text_encrypted=encrypt_text(cleaned),
+                    created_at=now,
+                    updated_at=now,
+                    corrects=corrected,
+                    client_id=client_id,
+                )
+        except IntegrityError:
+            stored = _written_before(user, case, client_id)
+            if stored is None:
+                raise
+            return stored
         audit_record(
             "journal.draft_created",
             actor=user,
@@ -162,6 +181,16 @@ def entry_draft_create(*, user: Any, case: Case, text: str, corrects_id: int | N
             data={"case": case.pk, "corrects": corrects_id},
         )
     return entry
+
+
+def _written_before(user: Any, case: Case, client_id: uuid.UUID | None) -> JournalEntry | None:
+    """The entry ``user`` already stored from the form ``client_id`` (None if none)."""
+    if client_id is None:
+        return None
+    stored = JournalEntry.objects.filter(author_id=user.pk, client_id=client_id).first()
+    if stored is not None and stored.case_id != case.pk:
+        raise NotFound(_("No such draft."))
+    return stored
 
 
 def entry_draft_update(

@@ -9,6 +9,8 @@ read, every write its own event (services).
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -21,6 +23,7 @@ from hedershus.core.access import Capability, capability_required
 from hedershus.core.exceptions import ApplicationError
 from hedershus.journal import selectors, services
 from hedershus.journal.forms import ConfirmForm, EntryForm
+from hedershus.journal.models import JournalEntry
 
 # Signed entries per page of the journal.
 PAGE_SIZE = 25
@@ -51,17 +54,22 @@ def journal_list(request: HttpRequest, case_id: int) -> HttpResponse:
 def entry_new(request: HttpRequest, case_id: int) -> HttpResponse:
     """Writes a new draft; then back to the journal, where the draft waits to be signed."""
     case = case_get_for_user(request.user, case_id)
-    form = EntryForm(request.POST or None)
+    form = EntryForm(request.POST or None, initial={"client_id": uuid.uuid4()})
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            entry = services.entry_draft_create(user=request.user, case=case, text=form.cleaned_data["text"])
+            entry = services.entry_draft_create(
+                user=request.user,
+                case=case,
+                text=form.cleaned_data["text"],
+                client_id=form.cleaned_data["client_id"],
+            )
         except ApplicationError as error:
             form.add_error("text", str(error))
             status = error.status
         else:
             messages.success(request, _("The draft was saved. Only you can see it until you sign it."))
-            return redirect("journal:sign", case_id=case.pk, entry_id=entry.pk)
+            return _to_entry(entry)
     return render(
         request,
         "journal/entry_form.html",
@@ -177,12 +185,16 @@ def entry_correct(request: HttpRequest, case_id: int, entry_id: int) -> HttpResp
     """Writes a correction of a signed entry: a draft that names it, signed next."""
     case = case_get_for_user(request.user, case_id)
     corrected = selectors.journal_signed_entry_get(case, entry_id)
-    form = EntryForm(request.POST or None, initial={"text": corrected.text})
+    form = EntryForm(request.POST or None, initial={"text": corrected.text, "client_id": uuid.uuid4()})
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.entry_draft_create(
-                user=request.user, case=case, text=form.cleaned_data["text"], corrects_id=corrected.pk
+                user=request.user,
+                case=case,
+                text=form.cleaned_data["text"],
+                corrects_id=corrected.pk,
+                client_id=form.cleaned_data["client_id"],
             )
         except ApplicationError as error:
             form.add_error("text", str(error))
@@ -200,6 +212,14 @@ def entry_correct(request: HttpRequest, case_id: int, entry_id: int) -> HttpResp
         {"case": case, "form": form, "corrected": corrected, "mode": "correct"},
         status=max(status, 400) if form.errors else 200,
     )
+
+
+def _to_entry(entry: JournalEntry) -> HttpResponse:
+    """To a new draft's signing page; or, when a repeated post found it signed already, to
+    the entry in the journal."""
+    if entry.is_signed:
+        return redirect(f"{_list_url(entry.case_id)}?entry={entry.pk}")
+    return redirect("journal:sign", case_id=entry.case_id, entry_id=entry.pk)
 
 
 def _list_url(case_id: int) -> str:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from hedershus.audit.models import AuditEvent
 from hedershus.cases.models import Case
+from hedershus.journal import services
 from hedershus.journal.models import CullingPermit, JournalEntry
 from hedershus.journal.retention import culling_permitted
 from hedershus.journal.tests.helpers import case_make, correction_make, draft_make, signed_make
@@ -153,6 +154,23 @@ def test_sqlite_refuses_replacing_the_signed_correction_of_an_entry(counsellor):
         [case.pk, counsellor.pk, now, now, now, old.pk],
     )
     assert JournalEntry.objects.get(pk=correction.pk).text == "rätt"
+
+
+@on_sqlite
+def test_sqlite_refuses_replacing_a_signed_entry_through_its_form_id(counsellor):
+    import uuid
+
+    case = case_make(counsellor)
+    form_id = uuid.uuid4()
+    draft = services.entry_draft_create(user=counsellor, case=case, text="signerad", client_id=form_id)
+    services.entry_sign(user=counsellor, case=case, entry_id=draft.pk)
+    now = timezone.now().isoformat()
+    _refused(
+        f"INSERT OR REPLACE INTO {TABLE} (case_id, author_id, text_encrypted, created_at, updated_at,"  # noqa: S608
+        " signed_at, author_role, author_name, client_id) VALUES (%s, %s, 'x', %s, %s, NULL, '', '', %s)",
+        [case.pk, counsellor.pk, now, now, form_id.hex],
+    )
+    assert JournalEntry.objects.get(pk=draft.pk).text == "signerad"
 
 
 @on_sqlite

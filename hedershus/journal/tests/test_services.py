@@ -239,3 +239,28 @@ def test_signing_a_draft_changed_since_it_was_read_is_refused(counsellor):
     assert JournalEntry.objects.get(pk=draft.pk).signed_at is None
     current = services.draft_version(JournalEntry.objects.get(pk=draft.pk))
     assert services.entry_sign(user=counsellor, case=case, entry_id=draft.pk, version=current).signed_at
+
+
+def test_the_same_form_posted_twice_stores_one_draft(counsellor):
+    import uuid
+
+    case = case_make(counsellor)
+    form_id = uuid.uuid4()
+    first = services.entry_draft_create(user=counsellor, case=case, text="en gång", client_id=form_id)
+    again = services.entry_draft_create(user=counsellor, case=case, text="en gång", client_id=form_id)
+    assert again.pk == first.pk and JournalEntry.objects.count() == 1
+    assert len(_events("journal.draft_created")) == 1
+    # Another form of the same author stores its own draft.
+    services.entry_draft_create(user=counsellor, case=case, text="en gång", client_id=uuid.uuid4())
+    assert JournalEntry.objects.count() == 2
+
+
+def test_a_form_id_of_another_case_is_refused(counsellor):
+    import uuid
+
+    case, other = case_make(counsellor), case_make(counsellor)
+    form_id = uuid.uuid4()
+    services.entry_draft_create(user=counsellor, case=case, text="här", client_id=form_id)
+    with pytest.raises(NotFound):
+        services.entry_draft_create(user=counsellor, case=other, text="där", client_id=form_id)
+    assert not JournalEntry.objects.filter(case=other).exists()

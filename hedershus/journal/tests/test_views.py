@@ -259,3 +259,18 @@ def test_signing_from_a_stale_confirmation_page_shows_the_new_text_instead(signe
     assert JournalEntry.objects.get(pk=draft.pk).signed_at is None
     body = response.content.decode()
     assert "another window" in body and "ändrad" in body
+
+
+def test_a_double_click_on_save_stores_one_draft(signed_in, counsellor):
+    case = case_make(counsellor)
+    client = signed_in(counsellor)
+    form_id = client.get(_url("new", case)).context["form"]["client_id"].value()
+    first = client.post(_url("new", case), {"text": "en gång", "client_id": str(form_id)})
+    second = client.post(_url("new", case), {"text": "en gång", "client_id": str(form_id)})
+    entry = JournalEntry.objects.get()
+    assert first["Location"] == second["Location"] == _url("sign", case, entry)
+    # Sent again after signing (the back button): to the entry in the journal, nothing new.
+    client.post(_url("sign", case, entry))
+    third = client.post(_url("new", case), {"text": "en gång", "client_id": str(form_id)})
+    assert third["Location"] == _url("list", case) + f"?entry={entry.pk}"
+    assert JournalEntry.objects.count() == 1
