@@ -91,6 +91,28 @@ def test_a_chat_becomes_a_case_and_a_colleague_gives_a_reason(
     assert "Phone call" in rows.nth(0).inner_text()  # newest first
     assert "Pappan ringde om resan" in rows.nth(0).inner_text()
     assert "Chat (room conversation)" in rows.nth(1).inner_text()
+
+    # A person with a checked identity number, a flag and a decision; all forms open for the
+    # checkers (a closed <details> hides its form from them).
+    page.get_by_text("Add a person").click()
+    page.fill("#id_alias", "Nour")
+    page.select_option("#id_role", "exposed")
+    page.fill("#id_identity_number", "121212-1212")
+    page.get_by_role("button", name="Add the person").click()
+    page.get_by_text("Person added.").wait_for()
+    assert page.get_by_text("20121212-****").is_visible()
+    page.get_by_text("Raise a flag").click()
+    page.fill("#id_message", "Kontakta inte familjen")
+    page.get_by_role("button", name="Raise the flag").click()
+    page.get_by_text("Flag raised.").wait_for()
+    page.get_by_text("Record a decision").click()
+    page.get_by_label("Handle together with partners").check()
+    page.fill("#id_reason", "Tillsammans med skolan")
+    page.get_by_role("button", name="Record the decision").click()
+    page.get_by_text("Decision recorded.").wait_for()
+    page.reload()
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    assert violations(page) == [], "case with everything open"
     _checked(page, "case")
 
     page.goto(server.url("/staff/cases/"))
