@@ -20,6 +20,12 @@ pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 3, 2)
 
 
+@pytest.fixture(autouse=True)
+def _english(client):
+    """The staff pages answer in the browser's language (Swedish by default); these read English."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 @pytest.fixture
 def counsellor(cast):
     return cast[Role.COUNSELLOR]
@@ -89,9 +95,12 @@ def test_recording_a_follow_up_through_the_form(client, counsellor, case):
 
 def test_a_follow_up_without_any_rating_is_refused_with_a_message(client, counsellor, case):
     sign_in(client, counsellor)
-    response = client.post(reverse("followup:new", kwargs={"case_id": case.pk}), {"held_on": "2026-03-02"})
+    url = reverse("followup:new", kwargs={"case_id": case.pk})
+    response = client.post(url, {"held_on": "2026-03-02"})
     assert response.status_code == 400
     assert "Rate at least one life domain." in response.content.decode()
+    swedish = client.post(url, {"held_on": "2026-03-02"}, HTTP_ACCEPT_LANGUAGE="sv")
+    assert "Bedöm minst ett livsområde." in swedish.content.decode()
     assert not FollowUp.objects.exists()
 
 
