@@ -181,6 +181,9 @@ MIDDLEWARE = [
     "hedershus.cms.middleware.CmsAdminMiddleware",
     # A service's ApplicationError becomes a 4xx with its message, not a 500 (core/exceptions.py).
     "hedershus.core.middleware.ApplicationErrorMiddleware",
+    # After it, so it sees first: a colleague outside a case is sent to the reason form
+    # (R20) from every case app's pages (cases/access.py).
+    "hedershus.cases.access.CaseReasonRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "hedershus.urls"
@@ -325,6 +328,9 @@ ABSENCE_RETENTION_DAYS = env.integer("ABSENCE_RETENTION_DAYS", 90, minimum=1)
 # an installation run as a health care provider sets 10 (patientdatalagen 2008:355, 3 kap.
 # 17 §: at least ten years after the last entry). docs/operations.md, "Retention".
 CASE_RETENTION_YEARS = env.integer("CASE_RETENTION_YEARS", 5, minimum=1)
+# An unsigned journal draft older than this many days is listed on its author's start page
+# (R21: what is written should be signed; journal/templatetags).
+JOURNAL_DRAFT_STALE_DAYS = env.integer("JOURNAL_DRAFT_STALE_DAYS", 3, minimum=0)
 # Rows deleted per transaction, so a large backlog never holds one long transaction.
 RETENTION_BATCH_SIZE = env.integer("RETENTION_BATCH_SIZE", 200, minimum=1)
 
