@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
@@ -15,7 +17,7 @@ BEFORE = [("cases", "0003_problem_types_seed")]
 AFTER = [("cases", "0004_person_district_encrypted")]
 
 
-def _migrate(targets: list[tuple[str, str]]) -> object:
+def _migrate(targets: list[tuple[str, str]]) -> Any:
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(targets)
@@ -27,17 +29,17 @@ def test_existing_districts_are_encrypted_and_back():
     user = _make_user(Role.COUNSELLOR, "migrator@example.org")
     old_apps = _migrate(BEFORE)
     try:
-        Case = old_apps.get_model("cases", "Case")  # type: ignore[attr-defined]
-        Person = old_apps.get_model("cases", "Person")  # type: ignore[attr-defined]
+        Case = old_apps.get_model("cases", "Case")
+        Person = old_apps.get_model("cases", "Person")
         case = Case.objects.create(reference="M-1", opened_by_id=user.pk, opened_at=timezone.now())
         Person.objects.create(
             case=case, alias="A", role="exposed", district="Hagalund", created_by_id=user.pk
         )
         new_apps = _migrate(AFTER)
-        stored = new_apps.get_model("cases", "Person").objects.get(case_id=case.pk)  # type: ignore[attr-defined]
+        stored = new_apps.get_model("cases", "Person").objects.get(case_id=case.pk)
         assert "Hagalund" not in stored.district_encrypted
         assert decrypt_text(stored.district_encrypted) == "Hagalund"
-        back = _migrate(BEFORE).get_model("cases", "Person").objects.get(case_id=case.pk)  # type: ignore[attr-defined]
+        back = _migrate(BEFORE).get_model("cases", "Person").objects.get(case_id=case.pk)
         assert back.district == "Hagalund"
     finally:
         _migrate(AFTER)
