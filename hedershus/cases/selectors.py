@@ -30,6 +30,7 @@ from hedershus.core.crypto import decrypt_text
 from hedershus.core.exceptions import ApplicationError, NotFound
 from hedershus.messaging.models import Conversation
 from hedershus.messaging.selectors import messages_after
+from hedershus.messaging.staff_selectors import conversations_visible_to
 
 
 class CaseReasonRequired(ApplicationError):
@@ -253,6 +254,7 @@ class CasePage:
     decisions: list[DecisionView]
     problem_types: list[ProblemType]
     conversation_id: int | None
+    conversation_open_to_user: bool
     thread: list[dict[str, Any]]
     thread_deleted: bool
 
@@ -322,6 +324,9 @@ def case_page(user: Any, case: Case) -> CasePage:
         decisions=decisions,
         problem_types=problem_types,
         conversation_id=conversation.pk if conversation is not None else None,
+        # Messaging's own rule: a counsellor may read the thread here yet not open it there.
+        conversation_open_to_user=conversation is not None
+        and conversations_visible_to(user).filter(pk=conversation.pk).exists(),
         thread=thread,
         thread_deleted=first_link is not None and conversation is None,
     )

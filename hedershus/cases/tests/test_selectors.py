@@ -150,3 +150,15 @@ def test_a_supervisor_does_not_see_cases_they_do_not_supervise(counsellor):
     other_supervisor = _make_user(Role.SUPERVISOR, "other-supervisor@example.org")
     with pytest.raises(CaseReasonRequired):
         case_get_for_user(other_supervisor, case.pk)
+
+
+def test_the_conversation_link_shows_only_to_those_messaging_lets_in(counsellor, colleague):
+    from hedershus.messaging.services.queue import conversation_claim
+
+    conversation = conversation_make()
+    conversation_claim(user=counsellor, conversation=conversation)
+    case = services.case_open_from_conversation(actor=counsellor, conversation=conversation)
+    services.case_access_grant(actor=colleague, case_id=case.pk, reason="Jour: hon ringer nu")
+    assert case_page(counsellor, case).conversation_open_to_user
+    page = case_page(colleague, case)
+    assert page.thread and not page.conversation_open_to_user
