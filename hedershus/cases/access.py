@@ -46,6 +46,9 @@ def safe_next(request: HttpRequest, case_id: int, value: str | None) -> str:
         value
         and value.startswith(prefix)
         and ".." not in value
+        and value.isascii()
+        and value.isprintable()
+        and " " not in value  # no control character or space can reach the Location header
         and "\\" not in value
         and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}, require_https=False)
     ):
