@@ -332,6 +332,19 @@ def case_page(user: Any, case: Case) -> CasePage:
     )
 
 
+def room_case(conversation: Conversation) -> Case | None:
+    """The case an earlier conversation of the same room was taken into (the newest), if any:
+    a visitor who writes again is offered to the same case. No access check (see below)."""
+    contact = (
+        Contact.objects.filter(conversation__room_id=conversation.room_id)
+        .exclude(conversation=conversation)
+        .select_related("case")
+        .order_by("-occurred_at", "-id")
+        .first()
+    )
+    return contact.case if contact is not None else None
+
+
 def conversation_case(conversation: Conversation) -> Case | None:
     """The case a room conversation was taken into, if any. No access check: the caller has
     checked the conversation, and the case page checks the case."""

@@ -206,6 +206,32 @@ def case_open_from_conversation(
     return case_open(actor=actor, contact=contact, urgency=urgency, conversation=conversation)
 
 
+def conversation_join_case(*, actor: Any, conversation: Conversation, case_id: int) -> Contact:
+    """A later room conversation joins an existing case as a chat contact (R14: later
+    contacts join the same case). ``conversation`` comes from the caller's access check
+    (messaging's); the case must open for ``actor``. A conversation already in a case is a
+    ``Conflict`` (``extra["case_id"]``). Audit: ``case.contact_added`` (channel chat,
+    conversation id)."""
+    with transaction.atomic():
+        case = _case_locked(actor, case_id)
+        existing = conversation_case(conversation)
+        if existing is not None:
+            raise Conflict(
+                _("This conversation already has a case: %(reference)s.") % {"reference": existing.reference},
+                extra={"case_id": existing.pk},
+            )
+        created = _contact_create(
+            case, actor, ContactInput(channel=Channel.CHAT, occurred_at=conversation.created_at), conversation
+        )
+        audit_record(
+            "case.contact_added",
+            actor=actor,
+            target=case,
+            data={"contact_id": created.pk, "channel": Channel.CHAT, "conversation_id": conversation.pk},
+        )
+    return created
+
+
 def contact_add(*, actor: Any, case_id: int, contact: ContactInput) -> Contact:
     """A later contact joins the case. Audit: ``case.contact_added`` (channel, minutes)."""
     with transaction.atomic():

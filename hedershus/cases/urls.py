@@ -17,6 +17,11 @@ urlpatterns = [
         views.case_open_from_conversation,
         name="open_from_conversation",
     ),
+    path(
+        "from-conversation/<id:conversation_id>/join/",
+        views.case_join_from_conversation,
+        name="join_from_conversation",
+    ),
     path("<id:case_id>/", views.case_detail, name="detail"),
     path("<id:case_id>/reason/", views.case_reason, name="reason"),
     path("<id:case_id>/contacts/", views.contact_add, name="contact_add"),

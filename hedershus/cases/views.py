@@ -118,6 +118,26 @@ def case_open_from_conversation(request: HttpRequest, conversation_id: int) -> H
     return redirect(_detail_url(case))
 
 
+@require_POST
+@capability_required(HANDLE, hide=True)
+@case_view
+def case_join_from_conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    """Adds a later conversation of a room to the case an earlier one is in (``case`` in the
+    form: the id the conversation page offered)."""
+    conversation = get_object_or_404(conversations_visible_to(request.user), pk=conversation_id)
+    try:
+        case_id = int(request.POST.get("case", ""))
+    except ValueError:
+        raise InvalidInput(_("Choose the case.")) from None
+    try:
+        services.conversation_join_case(actor=request.user, conversation=conversation, case_id=case_id)
+    except Conflict as error:
+        messages.info(request, str(error.message))
+        return redirect(_detail_url(int(error.extra["case_id"])))
+    messages.success(request, _("The conversation was added to the case."))
+    return redirect(_detail_url(case_id) + "#contacts")
+
+
 # --- the case page -----------------------------------------------------------------------
 
 

@@ -84,6 +84,13 @@ def entries() -> dict[str, dict[str, Any]]:
             "object_kwargs": waiting_conversation,
             "ok_statuses": MOVED,
         },
+        # Posted without a case: the refusal (400) shows the view was reached.
+        "cases:join_from_conversation": {
+            "allowed": HANDLERS,
+            "method": "post",
+            "object_kwargs": waiting_conversation,
+            "ok_statuses": REFUSED,
+        },
         "cases:detail": {"allowed": HANDLERS, "object_kwargs": case_for_every_handler},
         # Assigned already: the reason form sends them on to the case page.
         "cases:reason": {"allowed": HANDLERS, "object_kwargs": case_for_every_handler, "ok_statuses": MOVED},

@@ -91,4 +91,15 @@ def _open_from_conversation(request: pytest.FixtureRequest) -> Scenario:
     )
 
 
+@object_url("cases:join_from_conversation", method="post")
+def _join_from_conversation(request: pytest.FixtureRequest) -> Scenario:
+    cast: dict[Role, Any] = request.getfixturevalue("cast")
+    conversation = conversation_make()
+    return Scenario(
+        kwargs={"conversation_id": conversation.pk},
+        outsiders=_outsiders(cast),
+        control_user=cast[Role.COUNSELLOR],
+    )
+
+
 test_an_outsider_gets_404 = outsider_test(__name__)

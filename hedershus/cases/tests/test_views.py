@@ -303,3 +303,27 @@ def test_removing_oneself_leads_back_to_the_list(client, counsellor, colleague):
     response = client.post(reverse("cases:unassign", kwargs={"case_id": case.pk, "user_id": counsellor.pk}))
     assert response["Location"] == reverse("cases:list")
     assert list(case.assignments.values_list("user_id", flat=True)) == [colleague.pk]
+
+
+def test_a_later_conversation_of_the_room_joins_the_same_case(client, counsellor):
+    from hedershus.messaging.models import Conversation
+
+    first = conversation_make()
+    sign_in(client, counsellor)
+    client.post(reverse("cases:open_from_conversation", kwargs={"conversation_id": first.pk}))
+    case = Case.objects.get()
+    Conversation.objects.filter(pk=first.pk).update(status="closed")
+    later = Conversation.objects.create(room=first.room, status="waiting", waiting_since=timezone.now())
+    page = client.get(reverse("messaging_staff:conversation", kwargs={"pk": later.pk})).content.decode()
+    join_url = reverse("cases:join_from_conversation", kwargs={"conversation_id": later.pk})
+    assert join_url in page
+    response = client.post(join_url, {"case": case.pk})
+    assert response["Location"] == detail(case) + "#contacts"
+    assert Case.objects.count() == 1
+    assert list(case.contacts.filter(channel="chat").values_list("conversation_id", flat=True)) in (
+        [later.pk, first.pk],
+        [first.pk, later.pk],
+    )
+    again = client.post(join_url, {"case": case.pk})
+    assert again["Location"] == detail(case) and case.contacts.count() == 2
+    assert client.post(join_url, {"case": "x"}).status_code == 400
