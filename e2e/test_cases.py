@@ -68,7 +68,7 @@ def test_a_chat_becomes_a_case_and_a_colleague_gives_a_reason(
     staff_sign_in(page, server, email, PASSWORD, secret)
     page.goto(server.url(f"/staff/conversations/{conversation_id}/"))
     page.get_by_role("button", name="Open a case from this conversation").click()
-    page.get_by_role("heading", name="The room conversation").wait_for()
+    page.get_by_role("heading", name="Room conversations").wait_for()
     case_url = page.url
     assert page.get_by_text("Min bror kontrollerar min telefon").is_visible()
     assert page.locator("h1").inner_text().startswith("Case ")

@@ -238,11 +238,24 @@ class ContactView:
 
 
 @dataclass(frozen=True)
+class ThreadView:
+    """One room conversation linked to the case, oldest first. ``messages``: messaging's
+    payloads with ``when`` (a datetime for the template); empty and ``deleted`` when the
+    visitor has since deleted their room. ``open_to_user``: messaging lets the user open the
+    conversation itself (they may read the thread here and still not there)."""
+
+    contact: Contact
+    conversation_id: int | None
+    messages: list[dict[str, Any]]
+    deleted: bool
+    open_to_user: bool
+
+
+@dataclass(frozen=True)
 class CasePage:
     """Everything the case page shows, decrypted, for a user who may open the case
-    (``case_get_for_user`` first: this selector does not check access). ``thread``: the
-    linked conversation's messages (oldest first, messaging's payloads); ``thread_deleted``
-    when the case came from a conversation its visitor has since deleted."""
+    (``case_get_for_user`` first: this selector does not check access). ``threads``: the
+    room conversations linked to it, oldest first (``ThreadView``)."""
 
     case: Case
     is_assigned: bool
@@ -253,10 +266,7 @@ class CasePage:
     flags: list[FlagView]
     decisions: list[DecisionView]
     problem_types: list[ProblemType]
-    conversation_id: int | None
-    conversation_open_to_user: bool
-    thread: list[dict[str, Any]]
-    thread_deleted: bool
+    threads: list[ThreadView]
 
 
 def case_page(user: Any, case: Case) -> CasePage:
@@ -288,15 +298,27 @@ def case_page(user: Any, case: Case) -> CasePage:
         ContactView(c, decrypt_text(c.note_encrypted) if c.note_encrypted else "")
         for c in case.contacts.select_related("taken_by").order_by("-occurred_at", "-id")
     ]
-    first_link = next((c.contact for c in reversed(contacts) if c.contact.from_conversation), None)
-    conversation = (
-        Conversation.objects.filter(pk=first_link.conversation_id).first()
-        if first_link is not None and first_link.conversation_id is not None
-        else None
+    links = [c.contact for c in reversed(contacts) if c.contact.from_conversation]
+    conversations = {
+        conversation.pk: conversation
+        for conversation in Conversation.objects.filter(
+            pk__in=[c.conversation_id for c in links if c.conversation_id]
+        )
+    }
+    openable = set(
+        conversations_visible_to(user).filter(pk__in=list(conversations)).values_list("pk", flat=True)
     )
-    thread = messages_after(conversation, 0, limit=10_000) if conversation is not None else []
-    for message in thread:  # shown in the centre's time by the template's date filter
-        message["when"] = dt.datetime.fromisoformat(message["created_at"])
+    threads = []
+    for link in links:
+        conversation = conversations.get(link.conversation_id or 0)
+        messages = messages_after(conversation, 0, limit=10_000) if conversation is not None else []
+        for message in messages:  # shown in the centre's time by the template's date filter
+            message["when"] = dt.datetime.fromisoformat(message["created_at"])
+        threads.append(
+            ThreadView(
+                link, link.conversation_id, messages, conversation is None, link.conversation_id in openable
+            )
+        )
     flags = [
         FlagView(
             f,
@@ -323,12 +345,7 @@ def case_page(user: Any, case: Case) -> CasePage:
         flags=flags,
         decisions=decisions,
         problem_types=problem_types,
-        conversation_id=conversation.pk if conversation is not None else None,
-        # Messaging's own rule: a counsellor may read the thread here yet not open it there.
-        conversation_open_to_user=conversation is not None
-        and conversations_visible_to(user).filter(pk=conversation.pk).exists(),
-        thread=thread,
-        thread_deleted=first_link is not None and conversation is None,
+        threads=threads,
     )
 
 

@@ -128,13 +128,15 @@ def test_the_case_page_shows_the_linked_thread_and_then_its_deletion(counsellor)
     conversation = conversation_make("Min bror följer efter mig")
     case = services.case_open_from_conversation(actor=counsellor, conversation=conversation)
     page = case_page(counsellor, case)
-    assert page.thread[0]["text"] == "Min bror följer efter mig"
-    assert page.thread[0]["sender"] == "visitor"
-    assert not page.thread_deleted
+    [thread] = page.threads
+    assert thread.messages[0]["text"] == "Min bror följer efter mig"
+    assert thread.messages[0]["sender"] == "visitor"
+    assert not thread.deleted
     conversation.room.delete()
     case.refresh_from_db()
     page = case_page(counsellor, case)
-    assert page.thread == [] and page.thread_deleted
+    [thread] = page.threads
+    assert thread.messages == [] and thread.deleted and thread.conversation_id is None
 
 
 def test_contacts_are_listed_newest_first(counsellor):
@@ -159,6 +161,19 @@ def test_the_conversation_link_shows_only_to_those_messaging_lets_in(counsellor,
     conversation_claim(user=counsellor, conversation=conversation)
     case = services.case_open_from_conversation(actor=counsellor, conversation=conversation)
     services.case_access_grant(actor=colleague, case_id=case.pk, reason="Jour: hon ringer nu")
-    assert case_page(counsellor, case).conversation_open_to_user
-    page = case_page(colleague, case)
-    assert page.thread and not page.conversation_open_to_user
+    assert case_page(counsellor, case).threads[0].open_to_user
+    [thread] = case_page(colleague, case).threads
+    assert thread.messages and not thread.open_to_user
+
+
+def test_every_linked_conversation_shows_oldest_first(counsellor):
+    from hedershus.messaging.models import Conversation
+
+    first = conversation_make("Första gången")
+    case = services.case_open_from_conversation(actor=counsellor, conversation=first)
+    Conversation.objects.filter(pk=first.pk).update(status="closed")
+    later = conversation_make("Andra gången")
+    Conversation.objects.filter(pk=later.pk).update(room=first.room)
+    services.conversation_join_case(actor=counsellor, conversation=later, case_id=case.pk)
+    texts = [thread.messages[0]["text"] for thread in case_page(counsellor, case).threads]
+    assert texts == ["Första gången", "Andra gången"]
