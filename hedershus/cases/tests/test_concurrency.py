@@ -20,7 +20,7 @@ OPENERS = 6
 
 
 @committed_db
-def test_simultaneous_openings_get_distinct_consecutive_numbers():
+def test_simultaneous_openings_get_distinct_consecutive_numbers() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("SQLite runs one writer at a time (and its shared in-memory test database locks tables)")
     users = [_make_user(Role.COUNSELLOR, f"opener-{n}@example.org") for n in range(OPENERS)]
