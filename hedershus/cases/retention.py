@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from hedershus.audit.services import audit_record
@@ -35,7 +36,7 @@ from hedershus.cases.models import Case, CaseStatus, Contact, Decision, Flag
 from hedershus.messaging.models import Conversation
 
 CULLED_EVENT = "case.culled"
-RETENTION_EVENT_TYPES = {CULLED_EVENT: _("Retention: a closed case culled")}
+RETENTION_EVENT_TYPES: dict[str, Promise] = {CULLED_EVENT: _("Retention: a closed case culled")}
 
 # ``source(case_ids)`` → {case id: the newest moment something was recorded in that case}
 # (cases with nothing recorded are left out).
