@@ -41,7 +41,7 @@ from hedershus.cases.forms import (
     UrgencyForm,
 )
 from hedershus.cases.models import Case, CaseAssignment, ProblemType
-from hedershus.cases.selectors import CaseFilters, case_get_for_user, case_page, case_rows_for
+from hedershus.cases.selectors import LIST_LIMIT, CaseFilters, case_get_for_user, case_page, case_rows_for
 from hedershus.core.access import Capability, capability_required
 from hedershus.core.exceptions import AccessDenied, ApplicationError, Conflict, InvalidInput
 from hedershus.messaging.staff_selectors import conversations_visible_to
@@ -71,7 +71,17 @@ def case_list(request: HttpRequest) -> HttpResponse:
     services.case_list_record(
         actor=request.user, filters=filters.used() + (["all"] if search else []), count=len(rows)
     )
-    return render(request, "cases/list.html", {"form": form, "rows": rows, "search": search})
+    return render(
+        request,
+        "cases/list.html",
+        {
+            "form": form,
+            "rows": rows,
+            "search": search,
+            "limited": len(rows) >= LIST_LIMIT,
+            "limit": LIST_LIMIT,
+        },
+    )
 
 
 # --- opening a case ----------------------------------------------------------------------

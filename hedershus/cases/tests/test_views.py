@@ -252,6 +252,22 @@ def test_the_list_shows_my_cases_and_search_shows_others_without_content(client,
     assert AuditEvent.objects.filter(event_type="case.listed").count() == 2
 
 
+def test_a_list_cut_at_its_limit_says_so(client, counsellor, monkeypatch):
+    from hedershus.cases import selectors, views
+
+    for _ in range(3):
+        case_make(counsellor)
+    monkeypatch.setattr(selectors, "LIST_LIMIT", 2)
+    monkeypatch.setattr(views, "LIST_LIMIT", 2)
+    sign_in(client, counsellor)
+    cut = client.get(reverse("cases:list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Only the newest 2 are shown" in cut
+    monkeypatch.setattr(selectors, "LIST_LIMIT", 10)
+    monkeypatch.setattr(views, "LIST_LIMIT", 10)
+    whole = client.get(reverse("cases:list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Only the newest" not in whole
+
+
 def test_a_bad_date_range_is_refused(client, counsellor):
     sign_in(client, counsellor)
     response = client.get(reverse("cases:list"), {"opened_from": "2026-05-02", "opened_to": "2026-05-01"})
