@@ -25,6 +25,7 @@ from hedershus.cases.models import (
     PersonRelation,
     ProblemType,
 )
+from hedershus.cases.retention import case_cull_date
 from hedershus.core.access import Capability, roles_with, user_has_capability
 from hedershus.core.crypto import decrypt_text
 from hedershus.core.exceptions import ApplicationError, NotFound
@@ -267,6 +268,8 @@ class CasePage:
     decisions: list[DecisionView]
     problem_types: list[ProblemType]
     threads: list[ThreadView]
+    # The day a closed case will be culled (retention, R22); None while it is open.
+    cull_date: dt.date | None = None
 
 
 def case_page(user: Any, case: Case) -> CasePage:
@@ -346,6 +349,7 @@ def case_page(user: Any, case: Case) -> CasePage:
         decisions=decisions,
         problem_types=problem_types,
         threads=threads,
+        cull_date=case_cull_date(case),
     )
 
 

@@ -151,3 +151,18 @@ def test_every_case_app_reports_its_entries_to_retention():
         )
     }
     assert written_on_a_case <= registered, written_on_a_case - registered
+
+
+def test_a_closed_case_shows_when_it_will_be_culled(client, counsellor):
+    from django.urls import reverse
+
+    from conftest import sign_in
+
+    case = case_make(counsellor)
+    sign_in(client, counsellor)
+    url = reverse("cases:detail", kwargs={"case_id": case.pk})
+    assert "Will be culled" not in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    case_status_set(actor=counsellor, case_id=case.pk, status=CaseStatus.CLOSED, outcome=_an_outcome())
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    day = retention._years_later(timezone.localdate(), 5)
+    assert "Will be culled" in page and day.isoformat() in page
