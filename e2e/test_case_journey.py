@@ -80,7 +80,7 @@ def test_a_chat_becomes_a_case_worked_through_every_app_and_an_outsiders_read_is
     # The chat becomes a case; a phone call joins it.
     page.goto(server.url(f"/staff/conversations/{conversation_id}/"))
     page.get_by_role("button", name="Open a case from this conversation").click()
-    page.get_by_role("heading", name="The room conversation").wait_for()
+    page.get_by_role("heading", name="Room conversations").wait_for()
     case_url = page.url
     assert page.get_by_text("Jag får inte gå ut efter skolan").is_visible()
     page.get_by_text("Add a contact").click()
@@ -137,7 +137,11 @@ def test_a_chat_becomes_a_case_worked_through_every_app_and_an_outsiders_read_is
     page.get_by_role("button", name="Save the assessment").click()
     page.get_by_text("Acute risk: High; Future risk: Medium; Severity: Medium").wait_for()
 
-    # Two follow-ups a month apart; the timeline shows them with the risk judgement.
+    # Two follow-ups a month apart, reached from the case page; the timeline shows them with
+    # the risk judgement.
+    page.goto(case_url)
+    page.get_by_role("link", name="Follow-up", exact=True).click()
+    page.get_by_role("heading", name=re.compile("^Follow-up of case")).wait_for()
     for day, safety in (
         (dt.date.today() - dt.timedelta(days=30), "1 In crisis"),
         (dt.date.today(), "3 Stable"),
