@@ -73,6 +73,16 @@ def journal_signed_entry_get(case: Case, entry_id: int) -> JournalEntry:
     return entry
 
 
+def journal_signed_correction_id(entry: JournalEntry) -> int | None:
+    """The id of the signed correction of ``entry`` (None if it has none): an entry is
+    corrected once, so its correction form is refused before anything is written."""
+    return (
+        JournalEntry.objects.filter(corrects=entry, signed_at__isnull=False)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
 def journal_stale_drafts(user: Any, *, now: dt.datetime | None = None) -> QuerySet[JournalEntry]:
     """``user``'s unsigned drafts written more than ``draft_stale_days()`` days ago, oldest
     first, with their case (for its number). No text is read."""

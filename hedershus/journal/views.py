@@ -182,9 +182,19 @@ def entry_sign_confirm(request: HttpRequest, case_id: int, entry_id: int) -> Htt
 
 @capability_required(Capability.HANDLE_CASES, hide=True)
 def entry_correct(request: HttpRequest, case_id: int, entry_id: int) -> HttpResponse:
-    """Writes a correction of a signed entry: a draft that names it, signed next."""
+    """Writes a correction of a signed entry: a draft that names it, signed next. An entry
+    already corrected is refused when the page is asked for (a message, and the journal at
+    its correction), not after the person has written the text."""
     case = case_get_for_user(request.user, case_id)
     corrected = selectors.journal_signed_entry_get(case, entry_id)
+    if request.method != "POST":
+        correction_id = selectors.journal_signed_correction_id(corrected)
+        if correction_id is not None:
+            # Refused before anything is written: the person corrects the newest version.
+            messages.error(
+                request, _("This entry has already been corrected. Correct the newest version instead.")
+            )
+            return redirect(f"{_list_url(case.pk)}?entry={correction_id}")
     form = EntryForm(request.POST or None, initial={"text": corrected.text, "client_id": uuid.uuid4()})
     status = 200
     if request.method == "POST" and form.is_valid():

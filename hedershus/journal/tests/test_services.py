@@ -37,7 +37,10 @@ def test_a_draft_is_stored_encrypted_and_audited_without_its_text(counsellor):
     assert SECRET not in str(event.data)
 
 
-@pytest.mark.parametrize("text", ["", "   \n\t ", "\u202e\u2066"])
+@pytest.mark.parametrize(
+    "text",
+    ["", "   \n\t ", "\u202e\u2066", "\u200b\u200b", "\u200c \u200d\n\u2060\ufeff", "\u200b\u202e\u200b"],
+)
 def test_an_empty_text_is_refused_and_nothing_is_saved(counsellor, text):
     case = case_make(counsellor)
     with pytest.raises(services.EntryTextInvalid):
@@ -52,6 +55,12 @@ def test_a_text_over_the_limit_is_refused_with_its_length(counsellor):
         services.entry_draft_create(user=counsellor, case=case, text="x" * (services.TEXT_MAX_CHARS + 1))
     assert str(services.TEXT_MAX_CHARS + 1) in str(refused.value)
     assert not JournalEntry.objects.exists()
+
+
+def test_zero_width_characters_stay_inside_a_visible_text(counsellor):
+    case = case_make(counsellor)
+    entry = draft_make(counsellor, case, "\u200bمی\u200cخواهم")
+    assert JournalEntry.objects.get(pk=entry.pk).text == "\u200bمی\u200cخواهم"
 
 
 def test_text_is_cleaned_of_bidi_controls_and_windows_line_ends(counsellor):

@@ -175,6 +175,52 @@ def test_correcting_an_already_corrected_entry_is_refused_in_the_form(signed_in,
     assert JournalEntry.objects.filter(corrects=old).count() == 1
 
 
+def test_the_correction_form_of_an_already_corrected_entry_is_refused_when_asked_for(signed_in, counsellor):
+    case = case_make(counsellor)
+    old = signed_make(counsellor, case, "första versionen")
+    correction = correction_make(counsellor, case, old)
+    client = signed_in(counsellor)
+    response = client.get(_url("correct", case, old))
+    # No form to write in: to the journal at the correction, with the reason.
+    assert response.status_code == 302
+    assert response["Location"] == _url("list", case) + f"?entry={correction.pk}"
+    page = client.get(response["Location"], follow=True).content.decode()
+    assert "already been corrected" in page and 'name="text"' not in page
+    assert not AuditEvent.objects.filter(event_type="journal.entry_viewed").exists()
+
+
+def test_an_unsigned_correction_leaves_the_correction_form_open(signed_in, counsellor, colleague):
+    case = case_make(counsellor, colleague)
+    old = signed_make(counsellor, case)
+    services.entry_draft_create(user=colleague, case=case, text="utkast", corrects_id=old.pk)
+    assert signed_in(counsellor).get(_url("correct", case, old)).status_code == 200
+
+
+def test_a_draft_of_only_zero_width_spaces_is_refused_in_the_form(signed_in, counsellor):
+    case = case_make(counsellor)
+    response = signed_in(counsellor).post(_url("new", case), {"text": "\u200b\u200b\ufeff"})
+    assert response.status_code == 400 and "Write the entry" in response.content.decode()
+    assert not JournalEntry.objects.exists()
+
+
+def test_dates_in_the_journal_read_year_month_day(signed_in, counsellor):
+    case = case_make(counsellor)
+    entry = signed_make(counsellor, case)
+    draft_make(counsellor, case)
+    body = signed_in(counsellor).get(_url("list", case)).content.decode()
+    from django.utils import timezone
+
+    assert timezone.localtime(entry.signed_at).strftime("%Y-%m-%d %H:%M") in body
+    assert "a.m." not in body and "p.m." not in body
+
+
+def test_the_drafts_table_scrolls_in_a_labelled_region(signed_in, counsellor):
+    case = case_make(counsellor)
+    draft_make(counsellor, case)
+    body = signed_in(counsellor).get(_url("list", case)).content.decode()
+    assert 'class="table-scroll" role="region" aria-labelledby="drafts-heading" tabindex="0"' in body
+
+
 def test_a_draft_cannot_be_corrected_through_the_page(signed_in, counsellor):
     case = case_make(counsellor)
     draft = draft_make(counsellor, case)
