@@ -25,11 +25,20 @@ from hedershus.followup.models import (
 
 # How far ahead a follow-up or a measure may be dated: a typing mistake, not a plan.
 FUTURE_DAYS_ALLOWED = 0
+# How far back: older than this is a typing mistake (0001-01-01 from a date field, or 1800),
+# which would also stretch the timeline's chart until nothing else could be read.
+PAST_YEARS_ALLOWED = 20
 
 
 def _not_in_future(day: dt.date, message: Any) -> None:
     if day > timezone.localdate() + dt.timedelta(days=FUTURE_DAYS_ALLOWED):
         raise InvalidInput(message)
+    today = timezone.localdate()
+    if day < today.replace(year=today.year - PAST_YEARS_ALLOWED, day=min(today.day, 28)):
+        raise InvalidInput(
+            _("The date cannot be more than %(years)s years ago: check the year.")
+            % {"years": PAST_YEARS_ALLOWED}
+        )
 
 
 def follow_up_record(

@@ -51,8 +51,10 @@ def test_a_follow_up_keeps_its_ratings_and_an_encrypted_note_and_is_audited_with
         ({"safety": 6}, DAY),
         ({"religion": 3}, DAY),
         ({"safety": 3}, dt.date.today() + dt.timedelta(days=2)),
+        ({"safety": 3}, dt.date(1, 1, 1)),
+        ({"safety": 3}, dt.date(1800, 1, 1)),
     ],
-    ids=["no-rating", "below-scale", "above-scale", "unknown-domain", "future"],
+    ids=["no-rating", "below-scale", "above-scale", "unknown-domain", "future", "year-1", "year-1800"],
 )
 def test_bad_input_is_refused_and_saves_nothing(counsellor, case, ratings, held_on):
     with pytest.raises(InvalidInput):
@@ -95,6 +97,13 @@ def test_a_measure_is_recorded_ended_once_and_audited(counsellor, case):
         )
     )
     assert sorted(kinds) == ["followup.measure_added", "followup.measure_ended"]
+
+
+@pytest.mark.parametrize("started_on", [dt.date(1, 1, 1), dt.date(1900, 1, 1)])
+def test_a_measure_from_an_implausible_past_is_refused(counsellor, case, started_on):
+    with pytest.raises(InvalidInput):
+        services.measure_add(user=counsellor, case=case, kind="alarm", started_on=started_on)
+    assert not ProtectiveMeasure.objects.exists()
 
 
 def test_a_measure_cannot_end_before_it_starts(counsellor, case):
