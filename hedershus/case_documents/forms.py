@@ -43,7 +43,12 @@ class UploadForm(forms.Form):
         help_text=_(
             "What the document is, for example “Decision from social services”. Shown in the case's list."
         ),
-        error_messages={"required": _("Give the document a title.")},
+        error_messages={
+            "required": _("Give the document a title."),
+            "max_length": _(
+                "The title is too long: at most %(limit_value)d characters; this one has %(show_value)d."
+            ),
+        },
     )
     file = forms.FileField()
 

@@ -81,15 +81,22 @@ def _case_for(actor: Any, case_id: int) -> Case:
     return case
 
 
+# Characters that show nothing: zero-width space, non-joiner and joiner (U+200B-U+200D), word
+# joiner (U+2060) and the byte order mark (U+FEFF). A title of only these reads as no title.
+_INVISIBLE_TABLE = dict.fromkeys([0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF])
+
+
 def _title_clean(title: str) -> str:
     """The title as stored: without bidi controls (they can make a title read as another)
-    and surrounding space; ``InvalidInput`` if empty or longer than ``TITLE_MAX_LENGTH``."""
+    and surrounding space; ``InvalidInput`` if nothing visible is left (white space and
+    zero-width characters only) or it is longer than ``TITLE_MAX_LENGTH``."""
     cleaned = bidi_controls_strip(title).strip()
-    if not cleaned:
+    if not cleaned.translate(_INVISIBLE_TABLE).strip():
         raise InvalidInput(_("Give the document a title."), extra={"field": "title"})
     if len(cleaned) > TITLE_MAX_LENGTH:
         raise InvalidInput(
-            _("The title is too long: at most %(max)d characters.") % {"max": TITLE_MAX_LENGTH},
+            _("The title is too long: at most %(limit_value)d characters; this one has %(show_value)d.")
+            % {"limit_value": TITLE_MAX_LENGTH, "show_value": len(cleaned)},
             extra={"field": "title"},
         )
     return cleaned

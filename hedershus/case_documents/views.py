@@ -43,7 +43,10 @@ def document_list(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 def _too_large(request: HttpRequest, form: Any) -> None:
+    """Says a file was too large, and only that: reading stopped at the limit, so the form
+    found no file, and "Choose a file" beside it would send the person looking for one."""
     if getattr(request, "upload_too_large", False):
+        form.errors.pop("file", None)
         form.add_error("file", _("The file is too large to upload here. Split it or make it smaller."))
 
 

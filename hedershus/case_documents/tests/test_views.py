@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from hedershus.audit.models import AuditEvent
 from hedershus.case_documents.models import CaseDocument, CaseDocumentVersion
@@ -225,3 +225,41 @@ def test_many_files_in_one_post_cannot_hold_more_than_the_limit_in_memory(counse
     response = signed_in(counsellor).post(_url("upload", case), {"title": "Rapport", "file": files})
     assert response.status_code == 400 and "too large" in response.content.decode()
     assert not CaseDocument.objects.exists()
+
+
+def test_a_title_over_the_limit_is_refused_with_a_clear_message(counsellor, signed_in):
+    case = case_make(counsellor)
+    response = _post_upload(signed_in(counsellor), case, "a.pdf", pdf(), title="Lång" * 1250)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "The title is too long: at most 200 characters; this one has 5000." in html
+    assert not CaseDocument.objects.exists()
+
+
+def test_a_title_of_only_invisible_characters_is_refused(counsellor, signed_in):
+    case = case_make(counsellor)
+    response = _post_upload(signed_in(counsellor), case, "a.pdf", pdf(), title="\u200b\u202e\ufeff")
+    assert response.status_code == 400 and "Give the document a title." in response.content.decode()
+    assert not CaseDocument.objects.exists()
+
+
+def test_an_oversized_upload_says_only_that_it_is_too_large(counsellor, signed_in, settings):
+    settings.DOCUMENT_MAX_BYTES = 2000
+    case = case_make(counsellor)
+    response = _post_upload(signed_in(counsellor), case, "a.pdf", pdf() + b"%" * 5000)
+    html = response.content.decode()
+    assert response.status_code == 400 and "too large" in html
+    assert "Choose a file to upload." not in html
+
+
+def test_document_dates_read_year_month_day_and_long_titles_wrap(counsellor, signed_in):
+    case = case_make(counsellor)
+    client = signed_in(counsellor)
+    _post_upload(client, case, "a.pdf", pdf())
+    version = CaseDocumentVersion.objects.get()
+    when = timezone.localtime(version.uploaded_at).strftime("%Y-%m-%d %H:%M")
+    document = CaseDocument.objects.get()
+    for page in (client.get(_url("list", case)), client.get(_url("document", case, document_id=document.pk))):
+        html = page.content.decode()
+        assert when in html
+        assert "case_documents/case_documents.css" in html and "document-title" in html
