@@ -169,6 +169,27 @@ class PersonForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
     )
 
+    def __init__(self, *args: Any, identity: bool = True, **kwargs: Any) -> None:
+        """``identity``: whether the user may record name, identity number and district
+        (``selectors.user_may_see_protected_fields``); without it those fields are left out."""
+        super().__init__(*args, **kwargs)
+        self.identity = identity
+        if not identity:
+            for name in ("name", "identity_number", "district"):
+                del self.fields[name]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        sent = any((self.data.get(name) or "").strip() for name in ("name", "identity_number", "district"))
+        if not self.identity and sent:
+            raise forms.ValidationError(
+                _(
+                    "This case has protected identity: only staff assigned to it may record a"
+                    " name, identity number or district. Add the person by alias only."
+                )
+            )
+        return data
+
     def clean_identity_number(self) -> str:
         value: str = self.cleaned_data["identity_number"].strip()
         if value and identity_number_normalise(value) is None:

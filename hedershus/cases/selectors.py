@@ -261,6 +261,7 @@ class CasePage:
     case: Case
     is_assigned: bool
     may_see_protected: bool
+    is_insider: bool
     assignees: list[CaseAssignment]
     persons: list[PersonView]
     contacts: list[ContactView]
@@ -342,6 +343,8 @@ def case_page(user: Any, case: Case) -> CasePage:
         case=case,
         is_assigned=any(a.user_id == user.pk for a in assignees),
         may_see_protected=may_see,
+        # Assigned staff and the supervisor: they change who works on the case (services).
+        is_insider=case.supervisor_id == user.pk or any(a.user_id == user.pk for a in assignees),
         assignees=assignees,
         persons=persons,
         contacts=contacts,

@@ -38,7 +38,12 @@ from hedershus.cases.models import (
     RelationKind,
     Urgency,
 )
-from hedershus.cases.selectors import case_get_for_user, conversation_case, user_may_see_protected_fields
+from hedershus.cases.selectors import (
+    case_get_for_user,
+    conversation_case,
+    user_is_case_insider,
+    user_may_see_protected_fields,
+)
 from hedershus.core.access import Capability, user_has_capability
 from hedershus.core.crypto import encrypt_text
 from hedershus.core.exceptions import AccessDenied, Conflict, InvalidInput, NotFound
@@ -63,6 +68,24 @@ def _case_locked(actor: Any, case_id: int) -> Case:
     """The case, checked as ``actor`` may open it now, its row locked for this transaction."""
     case_get_for_user(actor, case_id)
     return Case.objects.select_for_update().get(pk=case_id)
+
+
+class CaseInsidersOnly(AccessDenied):
+    """Who works on a case (assignment, supervisor) and its protected-identity mark are for
+    its insiders (assigned staff, its supervisor): a colleague let in with a reason reads the
+    case but cannot make themselves part of it (403)."""
+
+    code = "case_insiders_only"
+
+
+def _insider_required(actor: Any, case: Case) -> None:
+    if not user_is_case_insider(actor, case):
+        raise CaseInsidersOnly(
+            _(
+                "Only the staff assigned to the case and its supervisor may change who works on it."
+                " You opened it with a reason: ask one of them."
+            )
+        )
 
 
 def _supervisor_check(user: Any | None) -> None:
@@ -209,9 +232,10 @@ def case_open_from_conversation(
 def conversation_join_case(*, actor: Any, conversation: Conversation, case_id: int) -> Contact:
     """A later room conversation joins an existing case as a chat contact (R14: later
     contacts join the same case). ``conversation`` comes from the caller's access check
-    (messaging's); the case must open for ``actor``. A conversation already in a case is a
-    ``Conflict`` (``extra["case_id"]``). Audit: ``case.contact_added`` (channel chat,
-    conversation id)."""
+    (messaging's); the case must open for ``actor`` and already hold an earlier conversation
+    of the same room (``NotFound`` otherwise: a stranger's chat never joins another case). A
+    conversation already in a case is a ``Conflict`` (``extra["case_id"]``). Audit:
+    ``case.contact_added`` (channel chat, conversation id)."""
     with transaction.atomic():
         case = _case_locked(actor, case_id)
         existing = conversation_case(conversation)
@@ -220,6 +244,16 @@ def conversation_join_case(*, actor: Any, conversation: Conversation, case_id: i
                 _("This conversation already has a case: %(reference)s.") % {"reference": existing.reference},
                 extra={"case_id": existing.pk},
             )
+        same_room = (
+            Contact.objects.filter(  # the room as the database has it now
+                case=case,
+                conversation__room_id__in=Conversation.objects.filter(pk=conversation.pk).values("room_id"),
+            )
+            .exclude(conversation=conversation)
+            .exists()
+        )
+        if not same_room:  # only what the conversation page offers: its room's earlier case
+            raise NotFound(_("No earlier conversation of this room is in that case."))
         created = _contact_create(
             case, actor, ContactInput(channel=Channel.CHAT, occurred_at=conversation.created_at), conversation
         )
@@ -300,6 +334,7 @@ def case_assign(*, actor: Any, case_id: int, user: Any) -> CaseAssignment:
         raise InvalidInput(_("Only staff who handle cases can be assigned."))
     with transaction.atomic():
         case = _case_locked(actor, case_id)
+        _insider_required(actor, case)
         assignment, created = CaseAssignment.objects.get_or_create(
             case=case, user=user, defaults={"assigned_by": actor, "assigned_at": timezone.now()}
         )
@@ -313,6 +348,7 @@ def case_unassign(*, actor: Any, case_id: int, user_id: int) -> None:
     one but its supervisor): ``Conflict``. Audit: ``case.unassigned`` (user id)."""
     with transaction.atomic():
         case = _case_locked(actor, case_id)
+        _insider_required(actor, case)
         assignments = list(CaseAssignment.objects.select_for_update().filter(case=case))
         target = next((a for a in assignments if a.user_id == user_id), None)
         if target is None:
@@ -329,6 +365,7 @@ def case_supervisor_set(*, actor: Any, case_id: int, supervisor: Any | None) -> 
     _supervisor_check(supervisor)
     with transaction.atomic():
         case = _case_locked(actor, case_id)
+        _insider_required(actor, case)
         new_id = supervisor.pk if supervisor is not None else None
         if case.supervisor_id == new_id:
             return case
@@ -346,7 +383,7 @@ def case_protected_identity_set(*, actor: Any, case_id: int, protected: bool) ->
     with transaction.atomic():
         case = _case_locked(actor, case_id)
         if not CaseAssignment.objects.filter(case=case, user_id=actor.pk).exists():
-            raise AccessDenied(_("Only staff assigned to the case may change its protected identity."))
+            raise CaseInsidersOnly(_("Only staff assigned to the case may change its protected identity."))
         if case.protected_identity == protected:
             return case
         case.protected_identity = protected
@@ -437,6 +474,13 @@ def person_add(*, actor: Any, case_id: int, person: PersonInput) -> Person:
     district = _text_check(person.district, limit=80, required=False)
     with transaction.atomic():
         case = _case_locked(actor, case_id)
+        if (name or number or district) and not user_may_see_protected_fields(actor, case):
+            raise AccessDenied(
+                _(
+                    "This case has protected identity: only staff assigned to it may record a"
+                    " name, identity number or district. Add the person by alias only."
+                )
+            )
         created = Person.objects.create(
             case=case,
             alias=alias,

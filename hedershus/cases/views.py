@@ -41,9 +41,16 @@ from hedershus.cases.forms import (
     UrgencyForm,
 )
 from hedershus.cases.models import Case, CaseAssignment, ProblemType
-from hedershus.cases.selectors import LIST_LIMIT, CaseFilters, case_get_for_user, case_page, case_rows_for
+from hedershus.cases.selectors import (
+    LIST_LIMIT,
+    CaseFilters,
+    case_get_for_user,
+    case_page,
+    case_rows_for,
+    user_may_see_protected_fields,
+)
 from hedershus.core.access import Capability, capability_required
-from hedershus.core.exceptions import AccessDenied, ApplicationError, Conflict, InvalidInput
+from hedershus.core.exceptions import ApplicationError, Conflict, InvalidInput
 from hedershus.messaging.staff_selectors import conversations_visible_to
 
 HANDLE = Capability.HANDLE_CASES
@@ -166,7 +173,7 @@ def _render_detail(
         "supervisor_form": SupervisorForm(initial={"supervisor": case.supervisor_id}),
         "protected_form": ProtectedIdentityForm(initial={"protected": case.protected_identity}),
         "contact_form": ContactForm(),
-        "person_form": PersonForm(),
+        "person_form": PersonForm(identity=page.may_see_protected),
         "relation_form": RelationForm(persons=persons),
         "problem_types_form": ProblemTypesForm(initial={"problem_types": [p.pk for p in page.problem_types]}),
         "flag_form": FlagForm(),
@@ -245,14 +252,15 @@ def _act(
 ) -> HttpResponse:
     """Validates ``form``, runs the service, and redirects to the case page with ``done``;
     a refused form (or service ``InvalidInput``) shows the case page again with the errors
-    (400, nothing saved); a ``Conflict`` is a message on the case page."""
+    (400, nothing saved); a ``Conflict`` is a message on the case page; ``AccessDenied``
+    goes on to the middleware (403 with its message)."""
     case = case_get_for_user(request.user, case_id)
     if form.is_valid():
         try:
             run(case)
         except InvalidInput as error:
             form.add_error(None, str(error.message))
-        except (Conflict, AccessDenied) as error:
+        except Conflict as error:
             messages.error(request, str(error.message))
             return redirect(_detail_url(case) + anchor)
         else:
@@ -381,7 +389,8 @@ def protected_identity_set(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @_case_action
 def person_add(request: HttpRequest, case_id: int) -> HttpResponse:
-    form = PersonForm(request.POST)
+    case = case_get_for_user(request.user, case_id)
+    form = PersonForm(request.POST, identity=user_may_see_protected_fields(request.user, case))
     return _act(
         request,
         case_id,
