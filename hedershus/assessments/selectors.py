@@ -285,6 +285,8 @@ class RiskJudgement:
     severity: str
     instrument: str
     version: str
+    # The frame's title in the current language: what a page shows (``instrument`` is its key).
+    title: str
 
     @property
     def date(self) -> dt.date:
@@ -295,7 +297,9 @@ class RiskJudgement:
 class AssessmentResult:
     """One completed assessment's result for the timeline: ``score``/``max_score`` for summed
     instruments (else None), ``band`` or ``outcome`` key, ``label`` (in the current language),
-    ``level`` (rules outcomes: none/low/medium/high/acute; judgements: the acute-risk level)."""
+    ``level`` (rules outcomes: none/low/medium/high/acute; judgements: the acute-risk level),
+    ``title``: the instrument's title in the current language, for a page or a timeline label
+    (``instrument`` is its key, an internal code such as ``phq9``: for links, never shown)."""
 
     assessment_id: int
     performed_at: dt.datetime
@@ -308,6 +312,7 @@ class AssessmentResult:
     band: str | None
     outcome: str | None
     level: str
+    title: str
 
 
 def risk_judgements_for_case(user: Any, case: Case) -> list[RiskJudgement]:
@@ -327,6 +332,7 @@ def risk_judgements_for_case(user: Any, case: Case) -> list[RiskJudgement]:
                 severity=levels["severity"],
                 instrument=view.assessment.instrument.key,
                 version=view.assessment.instrument.version,
+                title=view.title,
             )
         )
     return found
@@ -353,6 +359,7 @@ def assessment_results_for_case(user: Any, case: Case) -> list[AssessmentResult]
                 level=view.result["judgements"]["acute"]
                 if view.is_judgement
                 else view.result.get("level", "none"),
+                title=view.title,
             )
         )
     return found

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from hedershus.assessments import engine, selectors
 from hedershus.assessments.services import assessment_complete, frame_load
@@ -92,6 +92,17 @@ def test_assessment_results_give_score_band_and_levels(counsellor, supervisor, m
         ("phq9", 15, "moderately_severe", None, "none"),
         ("asq", None, None, "positive", "high"),
     ]
+    # What a page or the timeline shows: the title in the page's language, never the code.
+    assert [r.title for r in found] == [
+        "Example frame (not a real instrument)",
+        "PHQ-9 (depression)",
+        "ASQ \u2013 suicide risk screening",
+    ]
+    with translation.override("sv"):
+        swedish = selectors.assessment_results_for_case(counsellor, case)
+        judged = selectors.risk_judgements_for_case(counsellor, case)
+    assert swedish[2].title == "ASQ \u2013 screening av självmordsrisk"
+    assert judged[0].title == swedish[0].title
 
 
 def test_only_the_newest_version_of_a_frame_is_offered(supervisor):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -213,3 +214,32 @@ def test_a_bad_frame_upload_names_the_problems_and_loads_nothing(signed_in, supe
 @pytest.mark.urls("hedershus.assessments.tests.urls_with_frames")
 def test_a_counsellor_may_not_open_the_frame_page(signed_in, counsellor):
     assert signed_in(counsellor).get(reverse("assessment_frames:upload")).status_code == 403
+
+
+def _visible(html: str) -> str:
+    """The page's text as read: tags and their attributes (links, names) removed."""
+    return re.sub(r"<[^>]*>", " ", html)
+
+
+@pytest.mark.parametrize("language", ["en", "sv"])
+def test_pages_name_an_instrument_by_its_title_never_its_code(signed_in, counsellor, language):
+    case = case_make(counsellor)
+    first = assessment_complete(
+        actor=counsellor, case=case, instrument_key="phq9", version="1", raw=phq9(1, 0, 0, 0, 0, 0, 0, 0, 1)
+    )
+    second = assessment_complete(
+        actor=counsellor, case=case, instrument_key="asq", version="1", raw=asq(q1=1, q5=0)
+    )
+    client = signed_in(counsellor)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    pages = [reverse("assessments:list", kwargs={"case_id": case.pk})] + [
+        reverse("assessments:detail", kwargs={"case_id": case.pk, "assessment_id": a.pk})
+        for a in (first, second)
+    ]
+    pages += [_new(case, "phq9"), _new(case, "asq")]
+    for url in pages:
+        text = _visible(client.get(url).content.decode())
+        # Codes as words (the ASQ's source address has "asq-toolkit" in it: not a name).
+        assert not re.search(r"(?<![\w/-])(phq9|asq)(?![\w/-])", text), url
+    detail = _visible(client.get(pages[2]).content.decode())
+    assert engine.shipped_definitions()["asq"].title.get(language) in detail
