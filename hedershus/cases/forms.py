@@ -8,7 +8,9 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hedershus.cases.identity import identity_number_normalise
 from hedershus.cases.models import (
@@ -25,7 +27,14 @@ from hedershus.cases.models import (
 )
 from hedershus.cases.municipalities import municipality_choices
 from hedershus.cases.selectors import CaseFilters, handlers, supervisors
-from hedershus.cases.services import NOTE_MAX, REASON_MAX, ContactInput, PersonInput
+from hedershus.cases.services import (
+    CONTACT_MAX_AGE_YEARS,
+    NOTE_MAX,
+    REASON_MAX,
+    ContactInput,
+    PersonInput,
+    contact_earliest,
+)
 
 
 def _textarea(rows: int) -> forms.Textarea:
@@ -54,6 +63,10 @@ class ContactForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         initial=_now_local,
+        help_text=format_lazy(
+            _("The centre's time. At most {years} years ago, never in the future."),
+            years=CONTACT_MAX_AGE_YEARS,
+        ),
     )
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"), required=False, min_value=0, max_value=24 * 60
@@ -64,6 +77,11 @@ class ContactForm(forms.Form):
         value: dt.datetime = self.cleaned_data["occurred_at"]
         if value > timezone.now() + dt.timedelta(minutes=5):
             raise forms.ValidationError(_("A contact cannot be in the future."))
+        if value < contact_earliest():
+            raise forms.ValidationError(
+                _("A contact is at most %(years)s years ago: check the year.")
+                % {"years": CONTACT_MAX_AGE_YEARS}
+            )
         return value
 
     def contact(self) -> ContactInput:
@@ -142,7 +160,11 @@ class ReasonForm(forms.Form):
         min_length=10,
         max_length=REASON_MAX,
         widget=_textarea(4),
-        help_text=_("Recorded in the audit log with your name. Opens the case for 8 hours."),
+        help_text=format_lazy(
+            "{} {}",
+            _("Say why you need the case, not who the person is."),
+            _("Recorded in the audit log with your name. Opens the case for 8 hours."),
+        ),
     )
 
 
@@ -258,9 +280,30 @@ class RelationForm(forms.Form):
         return data
 
 
+class ProblemTypeChoices(forms.ModelMultipleChoiceField):
+    """Problem types by id: anything but a plausible id (digits, within the database's integer)
+    is refused with one plain message before it reaches the database (a 20-digit id overflowed
+    it: a 500)."""
+
+    def _check_values(self, value: Any) -> Any:
+        for item in value:
+            text = str(item).strip()
+            if not text.isascii() or not text.isdigit() or int(text) > 2**31 - 1:
+                raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super()._check_values(value)
+
+
+PROBLEM_TYPE_ERRORS = {
+    "invalid_choice": _("Choose problem types from the list."),
+    "invalid_pk_value": _("Choose problem types from the list."),
+    "list": _("Choose problem types from the list."),
+}
+
+
 class ProblemTypesForm(forms.Form):
-    problem_types = forms.ModelMultipleChoiceField(
+    problem_types = ProblemTypeChoices(
         label=_("Problem types"),
+        error_messages=PROBLEM_TYPE_ERRORS,
         queryset=ProblemType.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -297,20 +340,24 @@ class DecisionForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=REASON_MAX, widget=_textarea(3))
 
 
+# "Any" alone is translated by another app's catalogue first ("Alla typer"): a context of our own.
+ANY = pgettext_lazy("case search filter: no restriction", "Any")
+
+
 class SearchForm(forms.Form):
     """The list's filters (GET). Every field optional; ``filters()`` after ``is_valid()``."""
 
     alias = forms.CharField(label=_("Alias"), max_length=80, required=False)
-    status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("Any")), *CaseStatus.choices], required=False
-    )
+    status = forms.ChoiceField(label=_("Status"), choices=[("", ANY), *CaseStatus.choices], required=False)
     problem_type = forms.TypedChoiceField(
-        label=_("Problem type"), coerce=int, required=False, empty_value=None
+        label=_("Problem type"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": _("Choose a problem type from the list.")},
     )
     municipality = forms.ChoiceField(label=_("Municipality"), required=False)
-    urgency = forms.ChoiceField(
-        label=_("Urgency"), choices=[("", _("Any")), *Urgency.choices], required=False
-    )
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=[("", ANY), *Urgency.choices], required=False)
     opened_from = forms.DateField(
         label=_("Opened from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -327,10 +374,10 @@ class SearchForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["problem_type"].choices = [  # type: ignore[attr-defined]
-            ("", _("Any")),
+            ("", ANY),
             *((p.pk, p.name) for p in ProblemType.objects.order_by("id")),
         ]
-        self.fields["municipality"].choices = [("", _("Any")), *municipality_choices()[1:]]  # type: ignore[attr-defined]
+        self.fields["municipality"].choices = [("", ANY), *municipality_choices()[1:]]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

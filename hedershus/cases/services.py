@@ -9,6 +9,7 @@ first (``_case_locked``), as Zulip's ``do_change_user_role`` does.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +55,17 @@ from hedershus.messaging.models import Conversation
 ACCESS_GRANT_HOURS = 8
 NOTE_MAX = 2000  # characters: a contact's note is short; the journal holds the long text
 REASON_MAX = 4000
+# A contact is at most this many years back: older is a typing slip (0001, 1900), and a date
+# far back also overflows the database's conversion to UTC.
+CONTACT_MAX_AGE_YEARS = 10
+# Something shaped like a personal identity or coordination number: 10 or 12 digits, with or
+# without '-' or '+' before the last four. A reason says why, never who (it stays in the log).
+IDENTITY_NUMBER_SHAPE = re.compile(r"(?<!\d)(?:\d{2})?\d{6}[-+]?\d{4}(?!\d)")
+
+
+def contact_earliest() -> dt.datetime:
+    """The earliest time a contact may have (``CONTACT_MAX_AGE_YEARS`` back from now)."""
+    return timezone.now() - dt.timedelta(days=round(365.25 * CONTACT_MAX_AGE_YEARS))
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -139,6 +151,10 @@ def _contact_create(
         raise InvalidInput(_("The duration is in minutes, at most 1,440 (a day)."))
     if contact.occurred_at > timezone.now() + dt.timedelta(minutes=5):
         raise InvalidInput(_("A contact cannot be in the future."))
+    if contact.occurred_at < contact_earliest():
+        raise InvalidInput(
+            _("A contact is at most %(years)s years ago: check the year.") % {"years": CONTACT_MAX_AGE_YEARS}
+        )
     note = _text_check(contact.note, limit=NOTE_MAX, required=False)
     return Contact.objects.create(
         case=case,
@@ -399,11 +415,19 @@ def case_protected_identity_set(*, actor: Any, case_id: int, protected: bool) ->
 
 def case_access_grant(*, actor: Any, case_id: int, reason: str) -> CaseAccessGrant:
     """A colleague outside the case gives a reason to open it (R20): a grant valid for
-    ``ACCESS_GRANT_HOURS`` hours. Raises ``InvalidInput`` for an empty or too long reason.
+    ``ACCESS_GRANT_HOURS`` hours. Raises ``InvalidInput`` for an empty or too long reason,
+    or one holding something shaped like an identity number (``IDENTITY_NUMBER_SHAPE``).
     Audit: ``case.opened_with_reason`` with the reason in the event's ``reason``."""
     reason = _text_check(reason, limit=REASON_MAX)
     if len(reason) < 10:
         raise InvalidInput(_("Say why you need to open this case (at least 10 characters)."))
+    if IDENTITY_NUMBER_SHAPE.search(reason):
+        raise InvalidInput(
+            _(
+                "Take out the number that looks like a personal identity number: the reason stays"
+                " in the audit log. Say why you need the case, not who the person is."
+            )
+        )
     case = case_get_for_user(actor, case_id, allow_without_reason=True)
     now = timezone.now()
     with transaction.atomic():

@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import sign_in
 from hedershus.cases import services
-from hedershus.cases.models import Case, CaseAssignment, Contact, Person, PersonRole
-from hedershus.cases.services import PersonInput
+from hedershus.cases.models import Case, CaseAccessGrant, CaseAssignment, Channel, Contact, Person, PersonRole
+from hedershus.cases.services import ContactInput, PersonInput
 from hedershus.cases.tests.helpers import case_make, conversation_make
-from hedershus.core.exceptions import AccessDenied, NotFound
+from hedershus.core.exceptions import AccessDenied, InvalidInput, NotFound
 
 pytestmark = pytest.mark.django_db
 
 REASON = "Följer upp ett samtal med mamman i ärendet"
+
+
+def sv(text: str) -> str:
+    """``text`` as the staff pages show it (Swedish), HTML-escaped as a template does."""
+    from django.utils.html import escape
+    from django.utils.translation import gettext, override
+
+    with override("sv"):
+        return escape(gettext(text))
 
 
 def detail(case: Case) -> str:
@@ -125,3 +137,88 @@ def test_a_conversation_joins_only_a_case_holding_an_earlier_conversation_of_its
     assert client.post(url, {"case": other_case.pk}).status_code == 404
     assert not Contact.objects.filter(conversation=stranger).exists()
     assert other_case.contacts.count() == 1
+
+
+# --- 4. contacts dated far in the past ----------------------------------------------------
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00", "1900-01-01T10:00", "2001-05-05T10:00"])
+def test_an_implausibly_old_contact_is_refused_with_a_message(client, counsellor, when):
+    case = case_make(counsellor)
+    sign_in(client, counsellor)
+    response = client.post(
+        reverse("cases:contact_add", kwargs={"case_id": case.pk}), {"channel": "phone", "occurred_at": when}
+    )
+    assert response.status_code == 400
+    assert sv("A contact is at most %(years)s years ago: check the year.") % {"years": 10} in (
+        response.content.decode()
+    )
+    assert case.contacts.count() == 1
+    old = timezone.now() - dt.timedelta(days=365 * 11)
+    with pytest.raises(InvalidInput):
+        services.contact_add(actor=counsellor, case_id=case.pk, contact=ContactInput(Channel.PHONE, old))
+    assert case.contacts.count() == 1
+
+
+# --- 6. a reason never holds an identity number ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "Sara Ahmed 19121212-1212 bor på Storgatan 1",
+        "Gäller 121212-1212 som ringde",
+        "Gäller 1212121212 som ringde",
+        "Gäller 191212121212 som ringde",
+        "Gäller 121212+1212 som ringde",
+    ],
+)
+def test_a_reason_with_an_identity_number_is_refused(client, counsellor, colleague, reason):
+    case = case_make(counsellor)
+    with pytest.raises(InvalidInput):
+        services.case_access_grant(actor=colleague, case_id=case.pk, reason=reason)
+    sign_in(client, colleague)
+    url = reverse("cases:reason", kwargs={"case_id": case.pk})
+    response = client.post(url, {"reason": reason})
+    assert response.status_code == 400
+    assert not CaseAccessGrant.objects.exists()
+    assert sv("Say why you need the case, not who the person is.") in client.get(url).content.decode()
+
+
+def test_a_reason_with_a_date_or_phone_length_number_is_accepted(counsellor, colleague):
+    case = case_make(counsellor)
+    services.case_access_grant(actor=colleague, case_id=case.pk, reason="Samtal 2026-11-30, ärende 2026-0001")
+    assert CaseAccessGrant.objects.count() == 1
+
+
+# --- 7. a huge problem type id ----------------------------------------------------------------
+
+
+def test_a_huge_or_bad_problem_type_id_is_a_clear_400(client, counsellor):
+    case = case_make(counsellor)
+    sign_in(client, counsellor)
+    url = reverse("cases:problem_types_set", kwargs={"case_id": case.pk})
+    for value in ("99999999999999999999", "abc", "999", "-1"):
+        response = client.post(url, {"problem_types": value})
+        assert response.status_code == 400, value
+        assert sv("Choose problem types from the list.") in response.content.decode()
+        assert "giltigt värde" not in response.content.decode()
+    for value in ("99999999999999999999", "abc", "999"):
+        response = client.get(reverse("cases:list"), {"problem_type": value})
+        assert response.status_code == 400, value
+
+
+# --- 11. wording ---------------------------------------------------------------------------
+
+
+def test_swedish_filters_default_to_any_not_any_type(client, counsellor):
+    sign_in(client, counsellor)
+    client.cookies["django_language"] = "sv"
+    from django.utils import translation
+
+    with translation.override("sv"):
+        from hedershus.cases.forms import SearchForm
+
+        form = SearchForm()
+        for name in ("status", "municipality", "urgency"):
+            assert str(form.fields[name].choices[0][1]) == "Alla", name
