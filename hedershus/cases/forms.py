@@ -48,6 +48,12 @@ class StaffChoiceField(forms.ModelChoiceField):
         return str(obj.get_full_name() or obj.email)
 
 
+def _client_id_field() -> forms.UUIDField:
+    """The id picked when the form is shown (the view's ``initial``): the service returns the
+    first row for a repeat of it (a double click, a retry), as the journal does."""
+    return forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+
 def _now_local() -> str:
     return timezone.localtime().strftime("%Y-%m-%dT%H:%M")
 
@@ -72,6 +78,7 @@ class ContactForm(forms.Form):
         label=_("Duration (minutes)"), required=False, min_value=0, max_value=24 * 60
     )
     note = forms.CharField(label=_("Short note"), required=False, max_length=NOTE_MAX, widget=_textarea(3))
+    client_id = _client_id_field()
 
     def clean_occurred_at(self) -> dt.datetime:
         value: dt.datetime = self.cleaned_data["occurred_at"]
@@ -86,7 +93,13 @@ class ContactForm(forms.Form):
 
     def contact(self) -> ContactInput:
         data = self.cleaned_data
-        return ContactInput(data["channel"], data["occurred_at"], data["duration_minutes"], data["note"])
+        return ContactInput(
+            data["channel"],
+            data["occurred_at"],
+            data["duration_minutes"],
+            data["note"],
+            data.get("client_id"),
+        )
 
 
 class CaseOpenForm(ContactForm):
@@ -190,6 +203,7 @@ class PersonForm(forms.Form):
         help_text=_("YYYYMMDD-NNNN or YYMMDD-NNNN. Stored encrypted and shown masked."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
     )
+    client_id = _client_id_field()
 
     def __init__(self, *args: Any, identity: bool = True, **kwargs: Any) -> None:
         """``identity``: whether the user may record name, identity number and district
@@ -290,7 +304,7 @@ class ProblemTypeChoices(forms.ModelMultipleChoiceField):
             text = str(item).strip()
             if not text.isascii() or not text.isdigit() or int(text) > 2**31 - 1:
                 raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]
 
 
 PROBLEM_TYPE_ERRORS = {
@@ -329,6 +343,7 @@ class FlagForm(forms.Form):
         widget=_textarea(2),
         help_text=_("For example: do not contact the family."),
     )
+    client_id = _client_id_field()
 
 
 class FlagLiftForm(forms.Form):
@@ -338,6 +353,7 @@ class FlagLiftForm(forms.Form):
 class DecisionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Decision"), choices=DecisionKind.choices, widget=forms.RadioSelect)
     reason = forms.CharField(label=_("Reason"), max_length=REASON_MAX, widget=_textarea(3))
+    client_id = _client_id_field()
 
 
 # "Any" alone is translated by another app's catalogue first ("Alla typer"): a context of our own.

@@ -172,6 +172,9 @@ class Contact(models.Model):
     )
     from_conversation = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The id the form picked when it was shown: a double submit or retry with it returns the
+    # first row (services); the partial UNIQUE settles two that arrive at once.
+    client_id = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ("-occurred_at", "-id")
@@ -188,6 +191,11 @@ class Contact(models.Model):
                 fields=["conversation"],
                 condition=models.Q(conversation__isnull=False),
                 name="cases_contact_one_case_per_conversation",
+            ),
+            models.UniqueConstraint(
+                fields=["taken_by", "client_id"],
+                condition=models.Q(client_id__isnull=False),
+                name="cases_contact_recorded_once",
             ),
         ]
         indexes = [models.Index(fields=["case", "-occurred_at"], name="cases_contact_case_time_idx")]
@@ -242,6 +250,9 @@ class Flag(models.Model):
     )
     lifted_at = models.DateTimeField(null=True, blank=True)
     lift_message_encrypted = models.TextField(blank=True)
+    # The id the form picked when it was shown: a double submit or retry with it returns the
+    # first row (services); the partial UNIQUE settles two that arrive at once.
+    client_id = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ("-raised_at", "-id")
@@ -255,6 +266,11 @@ class Flag(models.Model):
                     )
                 ),
                 name="cases_flag_lifted_complete",
+            ),
+            models.UniqueConstraint(
+                fields=["raised_by", "client_id"],
+                condition=models.Q(client_id__isnull=False),
+                name="cases_flag_raised_once",
             ),
         ]
 
@@ -278,12 +294,20 @@ class Decision(models.Model):
     reason_encrypted = models.TextField()
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField()
+    # The id the form picked when it was shown: a double submit or retry with it returns the
+    # first row (services); the partial UNIQUE settles two that arrive at once.
+    client_id = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ("-decided_at", "-id")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(kind__in=DecisionKind.values), name="cases_decision_kind_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["decided_by", "client_id"],
+                condition=models.Q(client_id__isnull=False),
+                name="cases_decision_recorded_once",
             ),
         ]
 
@@ -338,6 +362,9 @@ class Person(models.Model):
     identity_number_encrypted = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The id the form picked when it was shown: a double submit or retry with it returns the
+    # first row (services); the partial UNIQUE settles two that arrive at once.
+    client_id = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ("id",)
@@ -350,6 +377,11 @@ class Person(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(gender__in=Gender.values), name="cases_person_gender_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["created_by", "client_id"],
+                condition=models.Q(client_id__isnull=False),
+                name="cases_person_added_once",
             ),
         ]
         indexes = [

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -114,6 +116,41 @@ def _text_check(text: str, *, limit: int, required: bool = True) -> str:
     return text
 
 
+def _stored_before(model: Any, author_field: str, actor: Any, case: Case, client_id: uuid.UUID | None) -> Any:
+    """The row ``actor`` already stored from the form ``client_id`` (None if none): a double
+    submit or a retry returns it. ``NotFound`` if that id names a row of another case."""
+    if client_id is None:
+        return None
+    stored = model.objects.filter(**{f"{author_field}_id": actor.pk, "client_id": client_id}).first()
+    if stored is not None and stored.case_id != case.pk:
+        raise NotFound(_("That form belongs to another case. Open the form again."))
+    return stored
+
+
+def _create_once(
+    model: Any,
+    author_field: str,
+    actor: Any,
+    case: Case,
+    client_id: uuid.UUID | None,
+    create: Callable[[], Any],
+) -> tuple[Any, bool]:
+    """``create()`` in a savepoint unless ``actor`` already stored a row from ``client_id``;
+    a twin that won the race (the partial UNIQUE per author and ``client_id``) is returned
+    instead. Returns the row and whether it is new (as the journal does)."""
+    stored = _stored_before(model, author_field, actor, case, client_id)
+    if stored is not None:
+        return stored, False
+    try:
+        with transaction.atomic():
+            return create(), True
+    except IntegrityError:
+        stored = _stored_before(model, author_field, actor, case, client_id)
+        if stored is None:
+            raise
+        return stored, False
+
+
 def _reference_next(now: dt.datetime) -> str:
     """The next "YYYY-NNNN" of the centre's year. Locks the year's row (created once, a race
     on creating it settled by its primary key), so concurrent openings queue for a number."""
@@ -140,6 +177,7 @@ class ContactInput:
     occurred_at: dt.datetime
     duration_minutes: int | None = None
     note: str = ""
+    client_id: uuid.UUID | None = None
 
 
 def _contact_create(
@@ -167,6 +205,7 @@ def _contact_create(
         note_encrypted=encrypt_text(note) if note else "",
         conversation=conversation,
         from_conversation=conversation is not None,
+        client_id=contact.client_id,
     )
 
 
@@ -283,10 +322,20 @@ def conversation_join_case(*, actor: Any, conversation: Conversation, case_id: i
 
 
 def contact_add(*, actor: Any, case_id: int, contact: ContactInput) -> Contact:
-    """A later contact joins the case. Audit: ``case.contact_added`` (channel, minutes)."""
+    """A later contact joins the case; the same ``contact.client_id`` again returns the first
+    (a double submit). Audit: ``case.contact_added`` (channel, minutes)."""
     with transaction.atomic():
         case = _case_locked(actor, case_id)
-        created = _contact_create(case, actor, contact, None)
+        created, new = _create_once(
+            Contact,
+            "taken_by",
+            actor,
+            case,
+            contact.client_id,
+            lambda: _contact_create(case, actor, contact, None),
+        )
+        if not new:
+            return created
         audit_record(
             "case.contact_added",
             actor=actor,
@@ -479,6 +528,7 @@ class PersonInput:
     district: str = ""
     name: str = ""
     identity_number: str = ""
+    client_id: uuid.UUID | None = None
 
 
 def person_add(*, actor: Any, case_id: int, person: PersonInput) -> Person:
@@ -505,18 +555,28 @@ def person_add(*, actor: Any, case_id: int, person: PersonInput) -> Person:
                     " name, identity number or district. Add the person by alias only."
                 )
             )
-        created = Person.objects.create(
-            case=case,
-            alias=alias,
-            role=person.role,
-            age_group=person.age_group,
-            gender=person.gender,
-            municipality=person.municipality,
-            district_encrypted=encrypt_text(district) if district else "",
-            name_encrypted=encrypt_text(name) if name else "",
-            identity_number_encrypted=encrypt_text(number) if number else "",
-            created_by=actor,
+        created, new = _create_once(
+            Person,
+            "created_by",
+            actor,
+            case,
+            person.client_id,
+            lambda: Person.objects.create(
+                case=case,
+                alias=alias,
+                role=person.role,
+                age_group=person.age_group,
+                gender=person.gender,
+                municipality=person.municipality,
+                district_encrypted=encrypt_text(district) if district else "",
+                name_encrypted=encrypt_text(name) if name else "",
+                identity_number_encrypted=encrypt_text(number) if number else "",
+                created_by=actor,
+                client_id=person.client_id,
+            ),
         )
+        if not new:
+            return created
         audit_record(
             "case.person_added",
             actor=actor,
@@ -632,14 +692,28 @@ def problem_type_create(*, actor: Any, name_sv: str, name_en: str) -> ProblemTyp
     return created
 
 
-def flag_raise(*, actor: Any, case_id: int, message: str) -> Flag:
-    """Raises a flag ("do not contact the family"), dated now. Audit: ``case.flag_raised``."""
+def flag_raise(*, actor: Any, case_id: int, message: str, client_id: uuid.UUID | None = None) -> Flag:
+    """Raises a flag ("do not contact the family"), dated now; the same ``client_id`` again
+    returns the first (a double click). Audit: ``case.flag_raised``."""
     message = _text_check(message, limit=500)
     with transaction.atomic():
         case = _case_locked(actor, case_id)
-        flag = Flag.objects.create(
-            case=case, message_encrypted=encrypt_text(message), raised_by=actor, raised_at=timezone.now()
+        flag, new = _create_once(
+            Flag,
+            "raised_by",
+            actor,
+            case,
+            client_id,
+            lambda: Flag.objects.create(
+                case=case,
+                message_encrypted=encrypt_text(message),
+                raised_by=actor,
+                raised_at=timezone.now(),
+                client_id=client_id,
+            ),
         )
+        if not new:
+            return flag
         audit_record("case.flag_raised", actor=actor, target=case, data={"flag_id": flag.pk})
     return flag
 
@@ -662,21 +736,34 @@ def flag_lift(*, actor: Any, case_id: int, flag_id: int, message: str) -> Flag:
     return flag
 
 
-def decision_record(*, actor: Any, case_id: int, kind: str, reason: str) -> Decision:
+def decision_record(
+    *, actor: Any, case_id: int, kind: str, reason: str, client_id: uuid.UUID | None = None
+) -> Decision:
     """Records the holistic decision (R14) with its reason (encrypted); earlier decisions stay
-    as its history. Audit: ``case.decision_recorded`` (kind)."""
+    as its history. The same ``client_id`` again returns the first. Audit:
+    ``case.decision_recorded`` (kind)."""
     if kind not in DecisionKind.values:
         raise InvalidInput(_("Choose a decision."))
     reason = _text_check(reason, limit=REASON_MAX)
     with transaction.atomic():
         case = _case_locked(actor, case_id)
-        decision = Decision.objects.create(
-            case=case,
-            kind=kind,
-            reason_encrypted=encrypt_text(reason),
-            decided_by=actor,
-            decided_at=timezone.now(),
+        decision, new = _create_once(
+            Decision,
+            "decided_by",
+            actor,
+            case,
+            client_id,
+            lambda: Decision.objects.create(
+                case=case,
+                kind=kind,
+                reason_encrypted=encrypt_text(reason),
+                decided_by=actor,
+                decided_at=timezone.now(),
+                client_id=client_id,
+            ),
         )
+        if not new:
+            return decision
         audit_record(
             "case.decision_recorded",
             actor=actor,

@@ -8,6 +8,7 @@ case page with its errors (400) and nothing changed.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -172,13 +173,14 @@ def _render_detail(
         "assign_form": AssignForm(exclude=assigned_ids),
         "supervisor_form": SupervisorForm(initial={"supervisor": case.supervisor_id}),
         "protected_form": ProtectedIdentityForm(initial={"protected": case.protected_identity}),
-        "contact_form": ContactForm(),
-        "person_form": PersonForm(identity=page.may_see_protected),
+        # Each form shown gets its id: a double submit of it stores one row (services).
+        "contact_form": ContactForm(initial={"client_id": uuid.uuid4()}),
+        "person_form": PersonForm(identity=page.may_see_protected, initial={"client_id": uuid.uuid4()}),
         "relation_form": RelationForm(persons=persons),
         "problem_types_form": ProblemTypesForm(initial={"problem_types": [p.pk for p in page.problem_types]}),
-        "flag_form": FlagForm(),
+        "flag_form": FlagForm(initial={"client_id": uuid.uuid4()}),
         "flag_lift_form": FlagLiftForm(),
-        "decision_form": DecisionForm(),
+        "decision_form": DecisionForm(initial={"client_id": uuid.uuid4()}),
     }
     bound_identify = bound.pop("identify_form", None)
     context["identify_rows"] = [
@@ -470,7 +472,10 @@ def flag_raise(request: HttpRequest, case_id: int) -> HttpResponse:
         form,
         "flag_form",
         lambda case: services.flag_raise(
-            actor=request.user, case_id=case.pk, message=form.cleaned_data["message"]
+            actor=request.user,
+            case_id=case.pk,
+            message=form.cleaned_data["message"],
+            client_id=form.cleaned_data["client_id"],
         ),
         _("Flag raised."),
         "#flags",
@@ -506,6 +511,7 @@ def decision_record(request: HttpRequest, case_id: int) -> HttpResponse:
             case_id=case.pk,
             kind=form.cleaned_data["kind"],
             reason=form.cleaned_data["reason"],
+            client_id=form.cleaned_data["client_id"],
         ),
         _("Decision recorded."),
         "#decision",

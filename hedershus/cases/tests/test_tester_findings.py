@@ -222,3 +222,43 @@ def test_swedish_filters_default_to_any_not_any_type(client, counsellor):
         form = SearchForm()
         for name in ("status", "municipality", "urgency"):
             assert str(form.fields[name].choices[0][1]) == "Alla", name
+
+
+# --- 5. double submits store one row --------------------------------------------------------
+
+
+def test_a_double_submit_of_a_flag_contact_person_or_decision_stores_one(client, counsellor):
+    import uuid
+
+    from hedershus.audit.models import AuditEvent
+    from hedershus.cases.models import Decision, Flag
+
+    case = case_make(counsellor)
+    sign_in(client, counsellor)
+    page = client.get(detail(case)).content.decode()
+    assert page.count('name="client_id"') >= 4
+    posts = {
+        "flag_raise": {"message": "Kontakta inte familjen"},
+        "contact_add": {"channel": "phone", "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")},
+        "person_add": {"alias": "A", "role": "exposed", "age_group": "unknown", "gender": "unknown"},
+        "decision": {"kind": "in_house", "reason": "Vi hanterar det själva"},
+    }
+    for name, data in posts.items():
+        data = {**data, "client_id": str(uuid.uuid4())}
+        url = reverse(f"cases:{name}", kwargs={"case_id": case.pk})
+        assert client.post(url, data).status_code == 302
+        assert client.post(url, data).status_code == 302
+    assert Flag.objects.count() == 1 and Person.objects.count() == 1 and Decision.objects.count() == 1
+    assert case.contacts.count() == 2  # the opening contact and one added
+    assert AuditEvent.objects.filter(event_type="case.flag_raised").count() == 1
+    assert AuditEvent.objects.filter(event_type="case.contact_added").count() == 1
+
+
+def test_a_client_id_of_another_case_is_refused(counsellor):
+    import uuid
+
+    first, second = case_make(counsellor), case_make(counsellor)
+    client_id = uuid.uuid4()
+    services.flag_raise(actor=counsellor, case_id=first.pk, message="Första", client_id=client_id)
+    with pytest.raises(NotFound):
+        services.flag_raise(actor=counsellor, case_id=second.pk, message="Andra", client_id=client_id)
