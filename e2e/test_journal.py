@@ -118,3 +118,49 @@ def test_a_counsellor_writes_signs_and_corrects_a_journal_entry(
     assert correction.get_by_role("link", name="Correct this entry").count() == 1
     assert corrected.get_by_role("link", name="Correct this entry").count() == 0
     _checked(page, "corrected")
+
+
+AUDITOR = ("journal-auditor@example.org", "JBSWY3DPEHPK3PXK")
+CREATE_AUDITOR = """
+from allauth.mfa.totp.internal.auth import TOTP
+from hedershus.accounts.models import User
+if not User.objects.filter(email={email!r}).exists():
+    user = User.objects.create_user(
+        email={email!r}, password={password!r}, role="auditor", first_name="Greta"
+    )
+    TOTP.activate(user, {secret!r})
+"""
+
+
+def _fits(page: Any, name: str) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], name
+
+
+def test_the_drafts_table_and_the_audit_log_fit_a_phone(
+    context_factory: Any, server: Any, case_id: int
+) -> None:
+    """Issue 10's tester: the English journal's drafts table was 370 px wide at 360, and the
+    audit log page, where the journal's reads are looked up, 699 px (its filter's fieldsets)."""
+    email, secret = COUNSELLOR
+    page = context_factory(locale="en-US", viewport=PHONE, bypass_csp=True).new_page()
+    staff_sign_in(page, server, email, PASSWORD, secret)
+    page.goto(server.url(f"/staff/cases/{case_id}/journal/new/"))
+    page.get_by_label("Text").fill("Ett utkast som väntar.")
+    page.get_by_role("button", name="Save the draft").click()
+    page.get_by_role("heading", name="Sign the entry").wait_for()
+    page.goto(server.url(f"/staff/cases/{case_id}/journal/"))
+    page.get_by_role("region", name="Your drafts, scrolls sideways").wait_for()
+    _fits(page, "journal with a draft")
+    _checked(page, "drafts")
+
+    auditor_email, auditor_secret = AUDITOR
+    server.manage(
+        "shell", "-c", CREATE_AUDITOR.format(email=auditor_email, password=PASSWORD, secret=auditor_secret)
+    )
+    auditor = context_factory(locale="sv-SE", viewport=PHONE).new_page()
+    staff_sign_in(auditor, server, auditor_email, PASSWORD, auditor_secret)
+    auditor.goto(server.url("/staff/audit/"))
+    _fits(auditor, "audit log")
+    auditor.goto(server.url("/staff/audit/?event_type=journal.viewed"))
+    assert auditor.locator("tbody tr").count() >= 1
+    _fits(auditor, "audit log with events")

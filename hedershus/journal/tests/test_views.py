@@ -218,7 +218,7 @@ def test_the_drafts_table_scrolls_in_a_labelled_region(signed_in, counsellor):
     case = case_make(counsellor)
     draft_make(counsellor, case)
     body = signed_in(counsellor).get(_url("list", case)).content.decode()
-    assert 'class="table-scroll" role="region" aria-labelledby="drafts-heading" tabindex="0"' in body
+    assert 'role="region" aria-label="Your drafts, scrolls sideways" tabindex="0"' in body
 
 
 def test_a_draft_cannot_be_corrected_through_the_page(signed_in, counsellor):
