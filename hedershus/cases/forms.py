@@ -183,13 +183,21 @@ class ReasonForm(forms.Form):
 
 class PersonForm(forms.Form):
     alias = forms.CharField(
-        label=_("Alias"), max_length=80, help_text=_("A made-up name, never the person's real name.")
+        label=_("Alias"),
+        max_length=80,
+        help_text=_("A made-up name, never the person's real name."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     role = forms.ChoiceField(label=_("Role in the case"), choices=PersonRole.choices)
     age_group = forms.ChoiceField(label=_("Age group"), choices=AgeGroup.choices, initial=AgeGroup.UNKNOWN)
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, initial=Gender.UNKNOWN)
     municipality = forms.ChoiceField(label=_("Municipality"), choices=municipality_choices, required=False)
-    district = forms.CharField(label=_("District"), max_length=80, required=False)
+    district = forms.CharField(
+        label=_("District"),
+        max_length=80,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     name = forms.CharField(
         label=_("Real name (only when needed)"),
         max_length=200,
@@ -361,9 +369,12 @@ ANY = pgettext_lazy("case search filter: no restriction", "Any")
 
 
 class SearchForm(forms.Form):
-    """The list's filters (GET). Every field optional; ``filters()`` after ``is_valid()``."""
+    """The list's filters (POST: never in an address). Every field optional; ``filters()``
+    after ``is_valid()``."""
 
-    alias = forms.CharField(label=_("Alias"), max_length=80, required=False)
+    alias = forms.CharField(
+        label=_("Alias"), max_length=80, required=False, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
     status = forms.ChoiceField(label=_("Status"), choices=[("", ANY), *CaseStatus.choices], required=False)
     problem_type = forms.TypedChoiceField(
         label=_("Problem type"),

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hedershus.cases import services
@@ -65,12 +66,17 @@ def _detail_url(case: Case | int) -> str:
 # --- list and search ---------------------------------------------------------------------
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @capability_required(HANDLE)
+@never_cache
 def case_list(request: HttpRequest) -> HttpResponse:
-    """The user's cases, or a search (``scope=all``) over every case they may find; outside
-    rows show reference, status and urgency only. Audited as ``case.listed``."""
-    form = SearchForm(request.GET or None)
+    """The user's cases (GET), or a search (POST; ``scope=all`` over every case they may
+    find); outside rows show reference, status and urgency only. Audited as ``case.listed``.
+
+    Filters come by POST only, as the public search's terms do: an alias typed on a shared
+    computer never lands in an address, the browser's history or the sign-in's ``next``. A
+    GET's query string is ignored. The answer is the page itself, never stored (no-store)."""
+    form = SearchForm(request.POST if request.method == "POST" else None)
     if form.is_bound and not form.is_valid():
         return render(request, "cases/list.html", {"form": form, "rows": []}, status=400)
     filters = form.filters() if form.is_bound else CaseFilters()

@@ -204,7 +204,7 @@ def test_a_huge_or_bad_problem_type_id_is_a_clear_400(client, counsellor):
         assert sv("Choose problem types from the list.") in response.content.decode()
         assert "giltigt värde" not in response.content.decode()
     for value in ("99999999999999999999", "abc", "999"):
-        response = client.get(reverse("cases:list"), {"problem_type": value})
+        response = client.post(reverse("cases:list"), {"problem_type": value})
         assert response.status_code == 400, value
 
 
@@ -262,3 +262,75 @@ def test_a_client_id_of_another_case_is_refused(counsellor):
     services.flag_raise(actor=counsellor, case_id=first.pk, message="Första", client_id=client_id)
     with pytest.raises(NotFound):
         services.flag_raise(actor=counsellor, case_id=second.pk, message="Andra", client_id=client_id)
+
+
+# --- 9. the search keeps the alias out of addresses ------------------------------------------
+
+
+def test_the_case_search_is_a_post_and_an_address_never_carries_the_alias(client, counsellor):
+    case = case_make(counsellor)
+    services.person_add(
+        actor=counsellor,
+        case_id=case.pk,
+        person=PersonInput(alias="Hemlig", role=PersonRole.EXPOSED, age_group="unknown", gender="unknown"),
+    )
+    case_make(counsellor)
+    sign_in(client, counsellor)
+    page = client.get(reverse("cases:list")).content.decode()
+    assert 'method="post"' in page and 'method="get"' not in page
+    assert 'name="alias"' in page and 'autocomplete="off"' in page
+    found = client.post(reverse("cases:list"), {"alias": "Hemlig", "scope": "all"})
+    assert found.status_code == 200 and "no-store" in found["Cache-Control"]
+    assert found.content.decode().count("?from=search") == 1
+    # An address with filters shows the plain list: nothing typed is taken from a URL.
+    plain = client.get(reverse("cases:list"), {"alias": "Hemlig"}).content.decode()
+    assert plain.count('<th scope="row"><a href="/staff/cases/') == 2
+    detail_page = client.get(detail(case)).content.decode()
+    assert detail_page.count('autocomplete="off"') >= 2  # the person form's alias and district
+
+
+# --- 10. bidirectional controls -------------------------------------------------------------
+
+
+def test_bidi_controls_are_stripped_from_every_free_text(counsellor):
+    from hedershus.cases.models import Decision, Flag
+    from hedershus.core.crypto import decrypt_text
+
+    case = case_make(counsellor)
+    flag = services.flag_raise(actor=counsellor, case_id=case.pk, message="Flag \u202eevil")
+    assert decrypt_text(flag.message_encrypted) == "Flag evil"
+    services.flag_lift(actor=counsellor, case_id=case.pk, flag_id=flag.pk, message="Lyft \u2067nu\u2069")
+    flag.refresh_from_db()
+    assert decrypt_text(flag.lift_message_encrypted) == "Lyft nu"
+    contact = services.contact_add(
+        actor=counsellor,
+        case_id=case.pk,
+        contact=ContactInput(Channel.PHONE, timezone.now(), note="Ring \u202dtillbaka"),
+    )
+    assert decrypt_text(contact.note_encrypted) == "Ring tillbaka"
+    services.decision_record(actor=counsellor, case_id=case.pk, kind="refer", reason="Skolan \u202etar över")
+    assert decrypt_text(Decision.objects.get().reason_encrypted) == "Skolan tar över"
+    person = services.person_add(
+        actor=counsellor,
+        case_id=case.pk,
+        person=PersonInput(
+            alias="No\u202eur", role=PersonRole.EXPOSED, age_group="unknown", gender="unknown"
+        ),
+    )
+    assert person.alias == "Nour"
+    for invisible in ("\u202e", "\u202e\u200b \u2066", "\ufeff\u200d"):
+        with pytest.raises(InvalidInput):
+            services.flag_raise(actor=counsellor, case_id=case.pk, message=invisible)
+    assert Flag.objects.count() == 1
+
+
+def test_an_invisible_flag_from_the_page_is_refused(client, counsellor):
+    from hedershus.cases.models import Flag
+
+    case = case_make(counsellor)
+    sign_in(client, counsellor)
+    response = client.post(
+        reverse("cases:flag_raise", kwargs={"case_id": case.pk}), {"message": "\u202e\u200b"}
+    )
+    assert response.status_code == 400
+    assert not Flag.objects.exists()

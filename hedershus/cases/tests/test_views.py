@@ -247,7 +247,7 @@ def test_the_list_shows_my_cases_and_search_shows_others_without_content(client,
     sign_in(client, colleague)
     listing = client.get(reverse("cases:list")).content.decode()
     assert mine.reference in listing and theirs.reference not in listing
-    search = client.get(reverse("cases:list"), {"scope": "all", "alias": "hem"}).content.decode()
+    search = client.post(reverse("cases:list"), {"scope": "all", "alias": "hem"}).content.decode()
     assert theirs.reference in search and "Hemligt" not in search
     assert AuditEvent.objects.filter(event_type="case.listed").count() == 2
 
@@ -270,7 +270,7 @@ def test_a_list_cut_at_its_limit_says_so(client, counsellor, monkeypatch):
 
 def test_a_bad_date_range_is_refused(client, counsellor):
     sign_in(client, counsellor)
-    response = client.get(reverse("cases:list"), {"opened_from": "2026-05-02", "opened_to": "2026-05-01"})
+    response = client.post(reverse("cases:list"), {"opened_from": "2026-05-02", "opened_to": "2026-05-01"})
     assert response.status_code == 400
 
 
@@ -295,7 +295,7 @@ def test_marking_a_case_protected_hides_it_from_others_searches(client, counsell
     sign_in(client, counsellor)
     client.post(reverse("cases:protected_identity", kwargs={"case_id": case.pk}), {"protected": "on"})
     sign_in(client, colleague)
-    search = client.get(reverse("cases:list"), {"scope": "all"}).content.decode()
+    search = client.post(reverse("cases:list"), {"scope": "all"}).content.decode()
     assert case.reference not in search
 
 
