@@ -130,3 +130,18 @@ def test_a_counsellor_uploads_a_pdf_and_a_second_version_and_downloads_the_first
     )
     printed = server.manage("shell", "-c", code).strip().splitlines()[-1]
     assert printed == f"{document_id} 1 ['document', 'size', 'type', 'version']"
+
+    # A title of one long word (a pasted file name) wraps: the list and the document's page
+    # stay within the phone's width (issue 10's tester: 5,000 characters made it 2,479 px).
+    wide = context_factory(viewport=PHONE, locale="en-US").new_page()
+    staff_sign_in(wide, server, EMAIL, PASSWORD, SECRET)
+    wide.goto(server.url(f"{base}upload/"))
+    wide.get_by_label("Title").fill("Polisanmälan_" + "x" * 187)
+    wide.get_by_label("File").set_input_files(
+        {"name": "lang.pdf", "mimeType": "application/pdf", "buffer": _pdf("Long title")}
+    )
+    wide.get_by_role("button", name="Upload", exact=True).click()
+    wide.get_by_text("The document is uploaded and stored encrypted.").wait_for()
+    assert wide.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "document page"
+    wide.goto(server.url(base))
+    assert wide.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "documents list"
