@@ -155,7 +155,7 @@ def case_timeline(user: Any, case: Case) -> Timeline:
                 local(result.performed_at),
                 "assessment",
                 _("Assessment %(instrument)s: %(result)s")
-                % {"instrument": result.instrument, "result": result.label},
+                % {"instrument": result.title, "result": result.label},
             )
         )
     for decision in decisions:

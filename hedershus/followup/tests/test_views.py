@@ -123,3 +123,15 @@ def test_ending_a_measure_through_the_form(client, counsellor, case):
     assert client.post(url, {"ended_on": "2026-03-20"}).status_code == 302
     measure.refresh_from_db()
     assert measure.ended_on == dt.date(2026, 3, 20)
+
+
+def test_the_timeline_names_an_assessment_by_its_title_not_its_code(client, counsellor, case):
+    from hedershus.assessments.services import assessment_complete
+    from hedershus.assessments.tests.helpers import phq9
+
+    assessment_complete(actor=counsellor, case=case, instrument_key="phq9", version="1", raw=phq9(1, 1))
+    sign_in(client, counsellor)
+    events = client.get(reverse("followup:timeline", kwargs={"case_id": case.pk})).content.decode()
+    events = events.split('class="followup-events"', 1)[1]
+    assert "Assessment PHQ-9" in events
+    assert "Assessment phq9" not in events
