@@ -36,6 +36,11 @@ for email, secret, name in ({counsellor!r}, {colleague!r}):
             email=email, password={password!r}, role="counsellor", first_name=name, last_name="Test"
         )
         TOTP.activate(user, secret)
+# A supervisor with a long name: the new-case form's select must still fit a phone.
+User.objects.get_or_create(
+    email="cases-supervisor-with-a-long-address@example.org",
+    defaults={{"role": "supervisor", "first_name": "Maria-Christina", "last_name": "Andersson-Lindqvist"}},
+)
 room = Room.objects.create(code_digest=secrets.token_hex(32), language="sv")
 message = message_post_visitor(room=room, client_id=uuid.uuid4(), text="Min bror kontrollerar min telefon")
 print(message.conversation_id)
@@ -118,6 +123,19 @@ def test_a_chat_becomes_a_case_and_a_colleague_gives_a_reason(
     page.goto(server.url("/staff/cases/"))
     page.get_by_role("heading", name="My cases").wait_for()
     _checked(page, "list")
+
+    # The search is a POST: the alias typed never reaches the address (shared computers).
+    page.fill("#id_alias", "Nour")
+    page.select_option("#id_scope", "all")
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.get_by_role("heading", name="Search results").wait_for()
+    assert "Nour" not in page.url and page.url.endswith("/staff/cases/")
+    assert page.locator("tbody tr").count() == 1
+
+    # Opening a case fits a 360 px phone (it was 397 px wide).
+    page.goto(server.url("/staff/cases/new/"))
+    page.get_by_role("heading", name="Open a case").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     # A colleague outside the case gets the reason form, then the case.
     other, other_secret = COLLEAGUE

@@ -48,10 +48,11 @@ class StaffChoiceField(forms.ModelChoiceField):
         return str(obj.get_full_name() or obj.email)
 
 
-def _client_id_field() -> forms.UUIDField:
+def _client_id_field(form: str) -> forms.UUIDField:
     """The id picked when the form is shown (the view's ``initial``): the service returns the
-    first row for a repeat of it (a double click, a retry), as the journal does."""
-    return forms.UUIDField(widget=forms.HiddenInput, required=False)
+    first row for a repeat of it (a double click, a retry), as the journal does. ``form``
+    names its element id: several such forms share the case page."""
+    return forms.UUIDField(widget=forms.HiddenInput(attrs={"id": f"id_{form}_client_id"}), required=False)
 
 
 def _now_local() -> str:
@@ -78,7 +79,7 @@ class ContactForm(forms.Form):
         label=_("Duration (minutes)"), required=False, min_value=0, max_value=24 * 60
     )
     note = forms.CharField(label=_("Short note"), required=False, max_length=NOTE_MAX, widget=_textarea(3))
-    client_id = _client_id_field()
+    client_id = _client_id_field("contact")
 
     def clean_occurred_at(self) -> dt.datetime:
         value: dt.datetime = self.cleaned_data["occurred_at"]
@@ -211,7 +212,7 @@ class PersonForm(forms.Form):
         help_text=_("YYYYMMDD-NNNN or YYMMDD-NNNN. Stored encrypted and shown masked."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
     )
-    client_id = _client_id_field()
+    client_id = _client_id_field("person")
 
     def __init__(self, *args: Any, identity: bool = True, **kwargs: Any) -> None:
         """``identity``: whether the user may record name, identity number and district
@@ -351,7 +352,7 @@ class FlagForm(forms.Form):
         widget=_textarea(2),
         help_text=_("For example: do not contact the family."),
     )
-    client_id = _client_id_field()
+    client_id = _client_id_field("flag")
 
 
 class FlagLiftForm(forms.Form):
@@ -361,7 +362,7 @@ class FlagLiftForm(forms.Form):
 class DecisionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Decision"), choices=DecisionKind.choices, widget=forms.RadioSelect)
     reason = forms.CharField(label=_("Reason"), max_length=REASON_MAX, widget=_textarea(3))
-    client_id = _client_id_field()
+    client_id = _client_id_field("decision")
 
 
 # "Any" alone is translated by another app's catalogue first ("Alla typer"): a context of our own.
