@@ -334,3 +334,15 @@ def test_an_invisible_flag_from_the_page_is_refused(client, counsellor):
     )
     assert response.status_code == 400
     assert not Flag.objects.exists()
+
+
+# --- 12. a chat contact does not claim the opener took the chat -----------------------------
+
+
+def test_a_chat_contact_says_who_took_it_into_the_case_not_that_they_took_the_chat(client, counsellor):
+    conversation = conversation_make()
+    case = services.case_open_from_conversation(actor=counsellor, conversation=conversation)
+    sign_in(client, counsellor)
+    page = client.get(detail(case)).content.decode()
+    assert "Togs in i ärendet av" in page and "själva chatten kan ha besvarats av någon annan" in page
+    assert sv("Taken or recorded by") in page
