@@ -69,6 +69,18 @@ def test_a_conversation_page_offers_a_case_then_its_case(client, counsellor):
     assert "Jag behöver hjälp" in text
 
 
+def test_a_case_whose_room_is_gone_says_so_and_keeps_the_contact(client, counsellor):
+    conversation = conversation_make()
+    sign_in(client, counsellor)
+    client.post(reverse("cases:open_from_conversation", kwargs={"conversation_id": conversation.pk}))
+    case = Case.objects.get()
+    conversation.room.delete()  # the visitor deleted it, or room retention did
+    text = client.get(detail(case), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "This conversation is gone: the visitor deleted their room, or the room expired unused." in text
+    assert "Jag behöver hjälp" not in text
+    assert Contact.objects.filter(case=case, from_conversation=True, conversation__isnull=True).count() == 1
+
+
 def test_the_case_page_links_to_its_journal_assessments_and_documents(client, counsellor):
     case = case_make(counsellor)
     sign_in(client, counsellor)
