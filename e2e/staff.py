@@ -59,3 +59,11 @@ def latest_conversation(server: Any) -> int:
     """The number of the conversation opened last on ``server`` (read with manage.py shell)."""
     code = "from hedershus.messaging.models import Conversation; print(Conversation.objects.latest('pk').pk)"
     return int(server.manage("shell", "-c", code).strip().splitlines()[-1])
+
+
+def page_width(page: Any) -> int:
+    """The page's laid-out width in CSS pixels, once its stylesheets have loaded: measured
+    right after a navigation, the text can be in the DOM before the CSS that wraps it applies
+    (a long document title measured 3,201 px that way, once in several runs)."""
+    page.wait_for_load_state("load")
+    return int(page.evaluate("document.documentElement.scrollWidth"))

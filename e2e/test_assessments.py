@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from e2e.staff import staff_sign_in
+from e2e.staff import page_width, staff_sign_in
 from e2e.test_accessibility import violations
 
 pytestmark = pytest.mark.e2e
@@ -59,7 +59,7 @@ def _assessments(server: Any) -> int:
 def _checked(page: Any, name: str) -> None:
     assert violations(page) == [], name
     # Nothing wider than the phone: a long source line once pushed the frame's form to 425 px.
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], name
+    assert page_width(page) <= PHONE["width"], name
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"assessments-{name}.png"), full_page=True)
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from e2e.conftest import AXE
-from e2e.staff import staff_sign_in
+from e2e.staff import page_width, staff_sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -142,6 +142,6 @@ def test_a_counsellor_uploads_a_pdf_and_a_second_version_and_downloads_the_first
     )
     wide.get_by_role("button", name="Upload", exact=True).click()
     wide.get_by_text("The document is uploaded and stored encrypted.").wait_for()
-    assert wide.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "document page"
+    assert page_width(wide) <= PHONE["width"], "document page"
     wide.goto(server.url(base))
-    assert wide.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "documents list"
+    assert page_width(wide) <= PHONE["width"], "documents list"

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from e2e.staff import staff_sign_in
+from e2e.staff import page_width, staff_sign_in
 from e2e.test_accessibility import violations
 
 pytestmark = pytest.mark.e2e
@@ -135,7 +135,7 @@ def test_a_chat_becomes_a_case_and_a_colleague_gives_a_reason(
     # Opening a case fits a 360 px phone (it was 397 px wide).
     page.goto(server.url("/staff/cases/new/"))
     page.get_by_role("heading", name="Open a case").wait_for()
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page_width(page) <= PHONE["width"]
 
     # A colleague outside the case gets the reason form, then the case.
     other, other_secret = COLLEAGUE

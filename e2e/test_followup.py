@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from e2e.staff import staff_sign_in
+from e2e.staff import page_width, staff_sign_in
 from e2e.test_accessibility import violations
 
 pytestmark = pytest.mark.e2e
@@ -54,7 +54,7 @@ def _follow_ups(server: Any) -> int:
 
 def _checked(page: Any, name: str) -> None:
     assert violations(page) == [], name
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], name
+    assert page_width(page) <= PHONE["width"], name
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"followup-{name}.png"), full_page=True)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from e2e.staff import staff_sign_in
+from e2e.staff import page_width, staff_sign_in
 from e2e.test_accessibility import violations
 
 pytestmark = pytest.mark.e2e
@@ -133,7 +133,7 @@ if not User.objects.filter(email={email!r}).exists():
 
 
 def _fits(page: Any, name: str) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], name
+    assert page_width(page) <= PHONE["width"], name
 
 
 def test_the_drafts_table_and_the_audit_log_fit_a_phone(
