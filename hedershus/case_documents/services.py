@@ -36,7 +36,7 @@ from hedershus.cases.models import Case
 from hedershus.cases.selectors import case_get_for_user
 from hedershus.core.crypto import decrypt_bytes, encrypt_bytes, encrypt_text
 from hedershus.core.exceptions import AccessDenied, ApplicationError, Conflict, InvalidInput, NotFound
-from hedershus.core.text import bidi_controls_strip
+from hedershus.core.text import bidi_controls_strip, has_visible_text
 
 logger = logging.getLogger(__name__)
 
@@ -81,17 +81,12 @@ def _case_for(actor: Any, case_id: int) -> Case:
     return case
 
 
-# Characters that show nothing: zero-width space, non-joiner and joiner (U+200B-U+200D), word
-# joiner (U+2060) and the byte order mark (U+FEFF). A title of only these reads as no title.
-_INVISIBLE_TABLE = dict.fromkeys([0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF])
-
-
 def _title_clean(title: str) -> str:
     """The title as stored: without bidi controls (they can make a title read as another)
     and surrounding space; ``InvalidInput`` if nothing visible is left (white space and
     zero-width characters only) or it is longer than ``TITLE_MAX_LENGTH``."""
     cleaned = bidi_controls_strip(title).strip()
-    if not cleaned.translate(_INVISIBLE_TABLE).strip():
+    if not has_visible_text(cleaned):
         raise InvalidInput(_("Give the document a title."), extra={"field": "title"})
     if len(cleaned) > TITLE_MAX_LENGTH:
         raise InvalidInput(

@@ -50,7 +50,7 @@ from hedershus.cases.selectors import (
 from hedershus.core.access import Capability, user_has_capability
 from hedershus.core.crypto import encrypt_text
 from hedershus.core.exceptions import AccessDenied, Conflict, InvalidInput, NotFound
-from hedershus.core.text import bidi_controls_strip
+from hedershus.core.text import bidi_controls_strip, has_visible_text
 from hedershus.messaging.models import Conversation
 
 # How long a reason opens a case for its giver (R20): one working day's shift. After that
@@ -108,17 +108,12 @@ def _supervisor_check(user: Any | None) -> None:
         raise InvalidInput(_("The supervisor must be someone who supervises cases."))
 
 
-# Characters that show nothing: a text made only of them (and spaces) is empty. Kept inside
-# a text with content (the direction marks matter in mixed Arabic and Latin).
-_INVISIBLE = dict.fromkeys([0x00AD, 0x061C, 0x180E, *range(0x200B, 0x2010), *range(0x2060, 0x2065), 0xFEFF])
-
-
 def _text_check(text: str, *, limit: int, required: bool = True) -> str:
     """Every free text of the case app: without bidi embedding, override and isolate
     controls (``core.text.bidi_controls_strip``: "Flag \u202eevil" showed as "Flag live"),
     trimmed, empty if nothing visible is left, at most ``limit`` characters."""
     text = bidi_controls_strip(text or "").strip()
-    if not text.translate(_INVISIBLE).strip():
+    if not has_visible_text(text):
         text = ""
     if required and not text:
         raise InvalidInput(_("Write a text."))

@@ -17,3 +17,18 @@ def bidi_controls_strip(text: str) -> str:
     """``text`` without the bidi embedding, override and isolate controls (``BIDI_CONTROLS``);
     everything else, direction marks included, as it was."""
     return text.translate(_BIDI_TABLE)
+
+
+# Characters that show nothing on their own: soft hyphen, Arabic letter mark, Mongolian vowel
+# separator, zero-width space/non-joiner/joiner and the direction marks (U+200B-U+200F), word
+# joiner and invisible operators (U+2060-U+2064), byte order mark, and the bidi controls.
+_INVISIBLE_TABLE = dict.fromkeys(
+    [0x00AD, 0x061C, 0x180E, *range(0x200B, 0x2010), *range(0x2060, 0x2065), 0xFEFF, *BIDI_CONTROLS]
+)
+
+
+def has_visible_text(text: str) -> bool:
+    """Whether ``text`` shows anything: False when it is only white space and invisible
+    characters (``_INVISIBLE_TABLE``), which a form must treat as empty. The characters stay
+    in a text that has content (the non-joiner belongs in Persian words)."""
+    return bool(text.translate(_INVISIBLE_TABLE).strip())

@@ -30,23 +30,12 @@ from hedershus.audit.services import audit_record
 from hedershus.cases.models import Case
 from hedershus.core.crypto import encrypt_text
 from hedershus.core.exceptions import Conflict, InvalidInput, NotFound
-from hedershus.core.text import BIDI_CONTROLS, bidi_controls_strip
+from hedershus.core.text import bidi_controls_strip, has_visible_text
 from hedershus.journal.models import JournalEntry
 
 # About ten printed pages: a journal entry is a note of one contact or decision, and a
 # bound keeps one post from filling the database or the page.
 TEXT_MAX_CHARS = 20_000
-
-
-# Characters that show nothing: zero-width space, non-joiner and joiner (U+200B-U+200D), word
-# joiner (U+2060) and the byte order mark (U+FEFF), with the bidi controls. A text of only
-# these (and white space) reads as empty, so it is refused as empty. They stay inside a text
-# that has something visible (the non-joiner belongs in Persian words).
-_INVISIBLE_TABLE = dict.fromkeys([0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, *BIDI_CONTROLS])
-
-
-def _invisible_strip(text: str) -> str:
-    return text.translate(_INVISIBLE_TABLE)
 
 
 class EntryTextInvalid(InvalidInput):
@@ -84,7 +73,7 @@ def entry_text_clean(text: str) -> str:
     characters and bidi controls only) or it exceeds ``TEXT_MAX_CHARS``.
     """
     cleaned = bidi_controls_strip(text.replace("\r\n", "\n").replace("\r", "\n")).strip()
-    if not _invisible_strip(cleaned).strip():
+    if not has_visible_text(cleaned):
         raise EntryTextInvalid(_("Write the entry's text."))
     if len(cleaned) > TEXT_MAX_CHARS:
         raise EntryTextInvalid(
