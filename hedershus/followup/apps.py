@@ -12,10 +12,11 @@ class FollowUpConfig(AppConfig):
 
     def ready(self) -> None:
         from hedershus.audit.events import register_event_types
-        from hedershus.cases.retention import register_last_entry_source
+        from hedershus.cases.retention import last_entry_source_for, register_last_entry_source
         from hedershus.followup.events import FOLLOWUP_EVENT_TYPES
-        from hedershus.followup.selectors import followup_last_entries
+        from hedershus.followup.models import FollowUp, ProtectiveMeasure
 
         register_event_types(FOLLOWUP_EVENT_TYPES)
         # A follow-up is an entry in the case: it moves the day the case may be culled.
-        register_last_entry_source("followup", followup_last_entries)
+        register_last_entry_source("followup", last_entry_source_for(FollowUp, "recorded_at"))
+        register_last_entry_source("measures", last_entry_source_for(ProtectiveMeasure, "recorded_at"))

@@ -189,18 +189,3 @@ def _domain_pairs() -> list[tuple[str, str]]:
 def measure_get(case: Case, measure_id: int) -> ProtectiveMeasure | None:
     """Measure ``measure_id`` if it belongs to ``case`` (the caller opened the case)."""
     return ProtectiveMeasure.objects.filter(case=case, pk=measure_id).first()
-
-
-def followup_last_entries(case_ids: list[int]) -> dict[int, dt.datetime]:
-    """{case id: when a follow-up or measure was last recorded or ended in it}, for case
-    retention's "last entry" (``cases.retention.register_last_entry_source``)."""
-    from django.db.models import Max
-
-    newest: dict[int, dt.datetime] = {}
-    for model in (FollowUp, ProtectiveMeasure):
-        for row in (
-            model.objects.filter(case_id__in=case_ids).values("case_id").annotate(newest=Max("recorded_at"))
-        ):
-            if row["case_id"] not in newest or row["newest"] > newest[row["case_id"]]:
-                newest[row["case_id"]] = row["newest"]
-    return newest
