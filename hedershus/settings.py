@@ -129,7 +129,12 @@ INSTALLED_APPS = [
     "hedershus.journal",
     "hedershus.assessments",
     "hedershus.case_documents",
+    "hedershus.partners",
+    "hedershus.referrals",
+    "hedershus.consultations",
     "hedershus.followup",
+    "hedershus.partner_portal",
+    "hedershus.costs",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
     "wagtail.sites",

@@ -1,0 +1,7 @@
+"""Staff pages under /staff/consultations/: consultations from partner professionals (namespace ``consultations_staff``)."""
+
+from django.urls import URLPattern
+
+app_name = "consultations_staff"
+
+urlpatterns: list[URLPattern] = []

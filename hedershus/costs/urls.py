@@ -1,0 +1,7 @@
+"""Staff pages under /staff/costs/: cost sharing between the partners (namespace ``costs``)."""
+
+from django.urls import URLPattern
+
+app_name = "costs"
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,7 @@
+"""Partner pages under /staff/partner/: the home page and the unit's own administration (namespace ``partner_portal``)."""
+
+from django.urls import URLPattern
+
+app_name = "partner_portal"
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PartnersConfig(AppConfig):
+    """Partner network register (R19): partner organisations and their units, the services
+    they offer, the areas and languages they cover, and their professionals' memberships."""
+
+    name = "hedershus.partners"
+    label = "partners"
+    verbose_name = _("Partner register")

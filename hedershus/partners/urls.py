@@ -1,0 +1,7 @@
+"""Staff pages under /staff/network/: the register of partner organisations and units (namespace ``partners``)."""
+
+from django.urls import URLPattern
+
+app_name = "partners"
+
+urlpatterns: list[URLPattern] = []

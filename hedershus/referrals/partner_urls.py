@@ -1,0 +1,7 @@
+"""Partner pages under /staff/partner/referrals/: the unit's inbox of referrals (namespace ``referrals_partner``)."""
+
+from django.urls import URLPattern
+
+app_name = "referrals_partner"
+
+urlpatterns: list[URLPattern] = []

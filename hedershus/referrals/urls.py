@@ -1,0 +1,7 @@
+"""Staff pages under /staff/cases/<case>/referrals/: a case's referrals (namespace ``referrals``)."""
+
+from django.urls import URLPattern
+
+app_name = "referrals"
+
+urlpatterns: list[URLPattern] = []
