@@ -1,4 +1,7 @@
-"""Staff pages under /staff/cases/<case>/assessments/ (namespace ``assessments``)."""
+"""Staff pages under /staff/cases/<case>/assessments/.
+
+Namespace ``assessments``.
+"""
 
 from django.urls import path
 

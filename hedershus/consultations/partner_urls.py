@@ -1,4 +1,7 @@
-"""Partner pages under /staff/partner/consultations/: a unit's consultations (namespace ``consultations_partner``)."""
+"""Partner pages under /staff/partner/consultations/: a unit's consultations.
+
+Namespace ``consultations_partner``.
+"""
 
 from django.urls import URLPattern
 

@@ -1,4 +1,7 @@
-"""Staff pages under /staff/consultations/: consultations from partner professionals (namespace ``consultations_staff``)."""
+"""Staff pages under /staff/consultations/: consultations from partner professionals.
+
+Namespace ``consultations_staff``.
+"""
 
 from django.urls import URLPattern
 

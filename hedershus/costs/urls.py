@@ -1,4 +1,7 @@
-"""Staff pages under /staff/costs/: cost sharing between the partners (namespace ``costs``)."""
+"""Staff pages under /staff/costs/: cost sharing between the partners.
+
+Namespace ``costs``.
+"""
 
 from django.urls import URLPattern
 

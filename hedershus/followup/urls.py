@@ -1,4 +1,7 @@
-"""Staff pages under /staff/cases/<case>/follow-up/ (namespace ``followup``)."""
+"""Staff pages under /staff/cases/<case>/follow-up/.
+
+Namespace ``followup``.
+"""
 
 from django.urls import path
 

@@ -1,4 +1,7 @@
-"""The counsellors' pages under /staff/conversations/ (namespace ``messaging_staff``)."""
+"""The counsellors' pages under /staff/conversations/.
+
+Namespace ``messaging_staff``.
+"""
 
 from django.urls import path
 

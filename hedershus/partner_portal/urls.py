@@ -1,4 +1,7 @@
-"""Partner pages under /staff/partner/: the home page and the unit's own administration (namespace ``partner_portal``)."""
+"""Partner pages under /staff/partner/: the home page and the unit's own administration.
+
+Namespace ``partner_portal``.
+"""
 
 from django.urls import URLPattern
 

@@ -1,4 +1,7 @@
-"""Staff pages under /staff/network/: the register of partner organisations and units (namespace ``partners``)."""
+"""Staff pages under /staff/network/: the register of partner organisations and units.
+
+Namespace ``partners``.
+"""
 
 from django.urls import URLPattern
 

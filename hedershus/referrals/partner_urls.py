@@ -1,4 +1,7 @@
-"""Partner pages under /staff/partner/referrals/: the unit's inbox of referrals (namespace ``referrals_partner``)."""
+"""Partner pages under /staff/partner/referrals/: the unit's inbox of referrals.
+
+Namespace ``referrals_partner``.
+"""
 
 from django.urls import URLPattern
 

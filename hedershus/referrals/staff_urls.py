@@ -1,4 +1,7 @@
-"""Staff pages under /staff/referrals/: referrals across cases (sent, overdue, escalated) (namespace ``referrals_staff``)."""
+"""Staff pages under /staff/referrals/: referrals across cases (sent, overdue, escalated).
+
+Namespace ``referrals_staff``.
+"""
 
 from django.urls import URLPattern
 

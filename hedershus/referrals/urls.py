@@ -1,4 +1,7 @@
-"""Staff pages under /staff/cases/<case>/referrals/: a case's referrals (namespace ``referrals``)."""
+"""Staff pages under /staff/cases/<case>/referrals/: a case's referrals.
+
+Namespace ``referrals``.
+"""
 
 from django.urls import URLPattern
 
