@@ -1,17 +1,16 @@
-"""The county's municipalities (Stockholm County, 26 kommuner), from
-/work/shared/data/kommuner-2010.csv. A person's municipality is one of these (R24 counts per
-municipality); "" is unknown, and "outside" is outside the county."""
+"""The county's municipalities (Stockholm County, 26 kommuner) as a case records them.
+
+The list itself lives in ``hedershus.core.places`` (the partner register needs it too) and is
+re-exported here. A person's municipality is one of these (R24 counts per municipality); ""
+is unknown, and "outside" is outside the county."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-MUNICIPALITIES: tuple[str, ...] = (
-    "Botkyrka", "Danderyd", "Ekerö", "Haninge", "Huddinge", "Järfälla", "Lidingö", "Nacka",
-    "Norrtälje", "Nykvarn", "Nynäshamn", "Salem", "Sigtuna", "Sollentuna", "Solna", "Stockholm",
-    "Sundbyberg", "Södertälje", "Tyresö", "Täby", "Upplands Väsby", "Upplands-Bro", "Vallentuna",
-    "Vaxholm", "Värmdö", "Österåker",
-)  # fmt: skip
+from hedershus.core.places import MUNICIPALITIES, STOCKHOLM_DISTRICTS
+
+__all__ = ["MUNICIPALITIES", "OUTSIDE", "STOCKHOLM_DISTRICTS", "municipality_choices"]
 
 OUTSIDE = "outside"
 

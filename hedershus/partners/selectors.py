@@ -1,0 +1,129 @@
+"""Reads of the partner register that other apps call (referrals, consultations, the partner
+portal) and that the register's own pages use. Outsiders get an empty result, never an error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+
+from hedershus.core.access import Role
+from hedershus.partners.models import PartnerUnit, UnitMembership
+
+
+def _active_partner(user: Any) -> bool:
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and user.is_active
+        and getattr(user, "role", None) == Role.PARTNER
+    )
+
+
+def _unit_score(
+    unit: PartnerUnit, *, municipality: str, district: str, service: str, language: str
+) -> int | None:
+    """How well ``unit`` matches a referral's needs: ``None`` when it does not cover the
+    place or lacks the service; otherwise higher is better (see ``units_for_referral``)."""
+    if unit.municipalities and municipality not in unit.municipalities:
+        return None
+    if service and service not in unit.services:
+        return None
+    score = 0
+    if unit.municipalities:
+        # A local unit beats a county-wide one.
+        score += 4
+        if district and unit.districts:
+            if district not in unit.districts:
+                return None
+            # A district's own unit beats the whole city's.
+            score += 4
+    if language and language in unit.languages:
+        score += 2
+    if unit.on_platform:
+        score += 1
+    return score
+
+
+def units_for_referral(
+    *,
+    municipality: str,
+    district: str = "",
+    service: str = "",
+    language: str = "",
+    needs_free_places: bool = False,
+) -> QuerySet[PartnerUnit]:
+    """Active units of active organisations that could take a referral, best match first.
+
+    A unit matches when it covers ``municipality`` (it names it, or names none: the whole
+    county), offers ``service`` when one is given (a ``ServiceKind`` value), and covers
+    ``district`` when it names districts and one is given (a unit that names no district
+    covers all of its municipalities'). With ``needs_free_places`` only units with at least
+    one free place (``capacity_free >= 1``) match. ``language`` (ISO 639-1) never excludes a
+    unit, it ranks those that speak it higher.
+
+    Order: a unit naming the district, then one naming the municipality, then county-wide
+    ones; within each, speaking the language, then being on the platform; then by name.
+    Returns a QuerySet (with ``organisation`` joined); the filter on the JSON lists runs in
+    Python so it works the same on SQLite and PostgreSQL (the register has hundreds of units).
+    """
+    base = PartnerUnit.objects.filter(active=True, organisation__active=True).select_related("organisation")
+    if needs_free_places:
+        base = base.filter(capacity_free__gte=1)
+    scored: list[tuple[int, int]] = []
+    for unit in base:
+        score = _unit_score(
+            unit, municipality=municipality, district=district, service=service, language=language
+        )
+        if score is not None:
+            scored.append((score, unit.pk))
+    if not scored:
+        return base.none()
+    rank = Case(*(When(pk=pk, then=Value(score)) for score, pk in scored), output_field=IntegerField())
+    return (
+        base.filter(pk__in=[pk for _, pk in scored])
+        .annotate(match_score=rank)
+        .order_by("-match_score", "organisation__name", "name", "id")
+    )
+
+
+def units_of_professional(user: Any) -> QuerySet[PartnerUnit]:
+    """The active units ``user`` is a member of: empty for anyone but an active partner
+    professional (role ``partner``)."""
+    if not _active_partner(user):
+        return PartnerUnit.objects.none()
+    return (
+        PartnerUnit.objects.filter(memberships__user=user, active=True)
+        .select_related("organisation")
+        .order_by("organisation__name", "name", "id")
+    )
+
+
+def unit_admin_units(user: Any) -> QuerySet[PartnerUnit]:
+    """The active units where ``user`` (an active partner professional) is unit admin."""
+    if not _active_partner(user):
+        return PartnerUnit.objects.none()
+    return (
+        PartnerUnit.objects.filter(memberships__user=user, memberships__is_unit_admin=True, active=True)
+        .select_related("organisation")
+        .order_by("organisation__name", "name", "id")
+    )
+
+
+def unit_get(unit_id: int) -> PartnerUnit | None:
+    """The unit with that id (active or not), with its organisation, or ``None``."""
+    return PartnerUnit.objects.select_related("organisation").filter(pk=unit_id).first()
+
+
+def notify_addresses_for_unit(unit: PartnerUnit) -> list[str]:
+    """Where a new item for ``unit`` is announced: its active members' e-mail addresses, or
+    the unit's own functional inbox (``unit.email``) when it has none; [] when neither."""
+    addresses = list(
+        UnitMembership.objects.filter(unit=unit, user__is_active=True, user__role=Role.PARTNER)
+        .order_by("user__email")
+        .values_list("user__email", flat=True)
+    )
+    if addresses:
+        return addresses
+    return [unit.email] if unit.email else []
