@@ -42,6 +42,8 @@ class Capability(models.TextChoices):
     SUPERVISE_CASES = "supervise_cases"
     ANSWER_REFERRALS = "answer_referrals"
     MANAGE_SITE_SETTINGS = "manage_site_settings"
+    # Maintain the partner register (R19): organisations, units, imports, the help directory feed.
+    MANAGE_PARTNER_REGISTER = "manage_partner_register"
 
 
 # Separation of duties: administrators manage accounts but cannot read the audit log,
@@ -50,7 +52,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.COUNSELLOR: frozenset({Capability.HANDLE_CASES}),
     Role.SUPERVISOR: frozenset({Capability.HANDLE_CASES, Capability.SUPERVISE_CASES}),
     Role.EDITOR: frozenset({Capability.EDIT_CONTENT}),
-    Role.ADMINISTRATOR: frozenset({Capability.MANAGE_USERS, Capability.MANAGE_SITE_SETTINGS}),
+    Role.ADMINISTRATOR: frozenset(
+        {Capability.MANAGE_USERS, Capability.MANAGE_SITE_SETTINGS, Capability.MANAGE_PARTNER_REGISTER}
+    ),
     Role.AUDITOR: frozenset({Capability.REVIEW_AUDIT_LOG}),
     Role.PARTNER: frozenset({Capability.ANSWER_REFERRALS}),
 }
