@@ -44,19 +44,28 @@ class Capability(models.TextChoices):
     MANAGE_SITE_SETTINGS = "manage_site_settings"
     # Maintain the partner register (R19): organisations, units, imports, the help directory feed.
     MANAGE_PARTNER_REGISTER = "manage_partner_register"
+    # Read the partners' cost sharing (R25, hedershus.costs): agreements and population tables.
+    VIEW_COST_SHARING = "view_cost_sharing"
 
 
 # Separation of duties: administrators manage accounts but cannot read the audit log,
 # and auditors read the log but cannot change accounts.
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.COUNSELLOR: frozenset({Capability.HANDLE_CASES}),
-    Role.SUPERVISOR: frozenset({Capability.HANDLE_CASES, Capability.SUPERVISE_CASES}),
+    Role.SUPERVISOR: frozenset(
+        {Capability.HANDLE_CASES, Capability.SUPERVISE_CASES, Capability.VIEW_COST_SHARING}
+    ),
     Role.EDITOR: frozenset({Capability.EDIT_CONTENT}),
     Role.ADMINISTRATOR: frozenset(
-        {Capability.MANAGE_USERS, Capability.MANAGE_SITE_SETTINGS, Capability.MANAGE_PARTNER_REGISTER}
+        {
+            Capability.MANAGE_USERS,
+            Capability.MANAGE_SITE_SETTINGS,
+            Capability.MANAGE_PARTNER_REGISTER,
+            Capability.VIEW_COST_SHARING,
+        }
     ),
     Role.AUDITOR: frozenset({Capability.REVIEW_AUDIT_LOG}),
-    Role.PARTNER: frozenset({Capability.ANSWER_REFERRALS}),
+    Role.PARTNER: frozenset({Capability.ANSWER_REFERRALS, Capability.VIEW_COST_SHARING}),
 }
 
 # Roles whose second factor one administrator alone may not reset: an administrator's account
