@@ -13,13 +13,22 @@ each writer repeats one small realistic write for --seconds:
 - ``after-commit`` (with ``--after-commit``): audited, without the dedicated sealer: each
   writer seals after its own commit (what happens when the sealer is not running).
 
-Each writer has its own row, so the plain writes do not contend with each other: what the
-audited writes lose against them is the audit log's cost. Plain and audited runs alternate
+Two workloads (``--workload``; both by default), each writer with its own row or case, so
+the plain writes do not contend with each other: what the audited writes lose against them is
+the audit log's cost.
+
+- ``minimal``: one UPDATE of the writer's own user row (``user.updated``). The smallest write
+  there is: its transaction is BEGIN, UPDATE, COMMIT, and the event's INSERT is a fourth
+  statement, so this is the floor of the ratio, not what staff do.
+- ``contact``: the platform's own service ``cases.services.contact_add`` (a counsellor records
+  a phone call on a case assigned to them: access check, row lock, idempotency check,
+  encrypted note, ``case.contact_added``); ``plain`` is the same service with its
+  ``audit_record`` call replaced by nothing. Plain and audited runs alternate
 per writer count, so drift on a shared machine touches both alike. Prints writes/s for each,
 and the audited/plain ratio. Loopback only; every loop is bounded in time.
 
     .venv/bin/python bench/audit_throughput.py [--seconds 6] [--writers 1,8,32] [--rounds 1]
-        [--after-commit]
+        [--after-commit] [--workload minimal,contact]
         [--postgres postgres://postgres@127.0.0.1:5432/h_i_bench]
 """
 
@@ -42,6 +51,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/h_i_bench"
 KINDS = ("plain", "audited", "after-commit")
+WORKLOADS = ("minimal", "contact")
 
 
 def _server_url(url: str, database: str) -> str:
@@ -87,22 +97,60 @@ def _configure(url: str) -> None:
     django.setup()
 
 
-def _writer(kind: str, user_id: int, seconds: float, barrier: Barrier, results: Any) -> None:
-    """One writer process: repeats its write for ``seconds``; puts (count, elapsed s, latencies)."""
-    from django.db import connection, transaction
+def _write_function(workload: str, kind: str, user_id: int, case_id: int) -> Any:
+    """The write one writer repeats: a function of the write's number."""
+    import datetime as dt
+    from contextlib import nullcontext
+    from unittest import mock
+
+    from django.db import transaction
+    from django.utils import timezone
 
     from hedershus.accounts.models import User
     from hedershus.audit.services import audit_record
 
     user = User.objects.get(pk=user_id)
+    if workload == "minimal":
+
+        def minimal(n: int) -> None:
+            with transaction.atomic():
+                User.objects.filter(pk=user_id).update(first_name=f"w{n}")
+                if kind != "plain":
+                    audit_record("user.updated", target=user, data={"fields": ["first_name"]})
+
+        return minimal
+
+    from hedershus.cases.services import ContactInput, contact_add
+
+    # "The same writes without an audit event": the service with its one audit call removed.
+    without_audit = (
+        mock.patch("hedershus.cases.services.audit_record", lambda *args, **kwargs: None)
+        if kind == "plain"
+        else nullcontext()
+    )
+
+    def contact(n: int) -> None:
+        when = timezone.now() - dt.timedelta(minutes=1)
+        with without_audit:
+            contact_add(
+                actor=user,
+                case_id=case_id,
+                contact=ContactInput(
+                    channel="phone", occurred_at=when, duration_minutes=n % 60, note=f"Call {n}"
+                ),
+            )
+
+    return contact
+
+
+def _writer(
+    workload: str, kind: str, user_id: int, case_id: int, seconds: float, barrier: Barrier, results: Any
+) -> None:
+    """One writer process: repeats its write for ``seconds``; puts (count, elapsed s, latencies)."""
+    from django.db import connection
+
+    write = _write_function(workload, kind, user_id, case_id)
     latencies: list[float] = []
-
-    def write(n: int) -> None:
-        with transaction.atomic():
-            User.objects.filter(pk=user_id).update(first_name=f"w{n}")
-            if kind != "plain":
-                audit_record("user.updated", target=user, data={"fields": ["first_name"]})
-
     write(-1)  # the connection is open and warm before the clock starts
     barrier.wait(timeout=60)
     started = time.monotonic()
@@ -160,7 +208,9 @@ def _stop_sealer(process: Any, stop: Any) -> None:
     connections.close_all()
 
 
-def _run(kind: str, writers: int, user_ids: list[int], seconds: float) -> dict[str, Any]:
+def _run(
+    workload: str, kind: str, writers: int, user_ids: list[int], case_ids: list[int], seconds: float
+) -> dict[str, Any]:
     from django.db import connections
 
     connections.close_all()  # no connection may cross a fork
@@ -169,7 +219,9 @@ def _run(kind: str, writers: int, user_ids: list[int], seconds: float) -> dict[s
     barrier = context.Barrier(writers)
     results = context.Queue()
     processes = [
-        context.Process(target=_writer, args=(kind, user_ids[i], seconds, barrier, results))
+        context.Process(
+            target=_writer, args=(workload, kind, user_ids[i], case_ids[i], seconds, barrier, results)
+        )
         for i in range(writers)
     ]
     for process in processes:
@@ -213,6 +265,16 @@ def _after_audited_run() -> str:
     )
 
 
+def _case_for(user: Any) -> int:
+    """A case assigned to ``user`` (opened by them, as the service does), for the contact workload."""
+    from django.utils import timezone
+
+    from hedershus.cases.services import ContactInput, case_open
+
+    case = case_open(actor=user, contact=ContactInput(channel="phone", occurred_at=timezone.now()))
+    return case.pk
+
+
 def main() -> None:
     """Runs the benchmark and prints a Markdown table (writes/s, latency, ratio)."""
     parser = argparse.ArgumentParser(
@@ -234,8 +296,16 @@ def main() -> None:
         action="store_true",
         help="also measure audited writes without the dedicated sealer (each writer seals)",
     )
+    parser.add_argument(
+        "--workload",
+        default=",".join(WORKLOADS),
+        help="comma-separated: minimal (one UPDATE), contact (cases.services.contact_add)",
+    )
     args = parser.parse_args()
     writer_counts = [int(n) for n in args.writers.split(",")]
+    workloads = args.workload.split(",")
+    if not set(workloads) <= set(WORKLOADS):
+        parser.error(f"--workload takes {', '.join(WORKLOADS)}")
 
     _recreate_database(args.postgres)
     try:
@@ -251,6 +321,7 @@ def main() -> None:
             for n in range(max(writer_counts))
         ]
         user_ids = [user.pk for user in users]
+        case_ids = [_case_for(user) for user in users]
         with connection.cursor() as cursor:
             cursor.execute("SELECT version()")
             server = cursor.fetchone()[0].split(" on ")[0]
@@ -262,26 +333,26 @@ def main() -> None:
         )
         print()
         kinds = KINDS if args.after_commit else KINDS[:2]
-        print(
-            "| writers | kind | writes/s | / plain | p50 / p99 ms |",
-        )
-        print("|---:|---|---:|---:|---:|")
+        print("| workload | writers | kind | writes/s | / plain | p50 / p99 ms |")
+        print("|---|---:|---|---:|---:|---:|")
         notes = []
-        for writers in writer_counts:
-            runs: dict[str, list[dict[str, Any]]] = {kind: [] for kind in kinds}
-            for _round in range(args.rounds):
+        for workload in workloads:
+            for writers in writer_counts:
+                runs: dict[str, list[dict[str, Any]]] = {kind: [] for kind in kinds}
+                for _round in range(args.rounds):
+                    for kind in kinds:
+                        runs[kind].append(_run(workload, kind, writers, user_ids, case_ids, args.seconds))
+                        if kind != "plain":
+                            notes.append(f"{workload}, {writers} writers, {kind}: {_after_audited_run()}")
+                plain_rate = _summary(runs["plain"])["rate"]
                 for kind in kinds:
-                    runs[kind].append(_run(kind, writers, user_ids, args.seconds))
-                    if kind != "plain":
-                        notes.append(f"{writers} writers, {kind}: {_after_audited_run()}")
-            plain_rate = _summary(runs["plain"])["rate"]
-            for kind in kinds:
-                result = _summary(runs[kind])
-                print(
-                    f"| {writers} | {kind} | {result['rate']:.0f} | {result['rate'] / plain_rate:.2f} | "
-                    f"{result['p50_ms']:.1f} / {result['p99_ms']:.1f} |",
-                    flush=True,
-                )
+                    result = _summary(runs[kind])
+                    print(
+                        f"| {workload} | {writers} | {kind} | {result['rate']:.0f} | "
+                        f"{result['rate'] / plain_rate:.2f} | "
+                        f"{result['p50_ms']:.1f} / {result['p99_ms']:.1f} |",
+                        flush=True,
+                    )
         print()
         for note in notes:
             print(f"- after {note}")
