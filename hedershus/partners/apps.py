@@ -9,3 +9,9 @@ class PartnersConfig(AppConfig):
     name = "hedershus.partners"
     label = "partners"
     verbose_name = _("Partner register")
+
+    def ready(self) -> None:
+        from hedershus.audit.events import register_event_types
+        from hedershus.partners.events import PARTNERS_EVENT_TYPES
+
+        register_event_types(PARTNERS_EVENT_TYPES)

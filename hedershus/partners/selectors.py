@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
-from hedershus.core.access import Role
-from hedershus.partners.models import PartnerUnit, UnitMembership
+from hedershus.core.access import Capability, Role, user_has_capability
+from hedershus.partners.models import PartnerOrganisation, PartnerUnit, UnitMembership
 
 
 def _active_partner(user: Any) -> bool:
@@ -127,3 +127,72 @@ def notify_addresses_for_unit(unit: PartnerUnit) -> list[str]:
     if addresses:
         return addresses
     return [unit.email] if unit.email else []
+
+
+# --- The register's own pages ----------------------------------------------------------------
+
+
+def register_readable(user: Any) -> bool:
+    """Who may browse the register at /staff/network/: its administrators
+    (``MANAGE_PARTNER_REGISTER``) and whoever handles cases (they choose units to refer to)."""
+    return user_has_capability(user, Capability.MANAGE_PARTNER_REGISTER) or user_has_capability(
+        user, Capability.HANDLE_CASES
+    )
+
+
+def units_search(
+    *,
+    kind: str = "",
+    municipality: str = "",
+    service: str = "",
+    language: str = "",
+    text: str = "",
+    include_inactive: bool = False,
+) -> list[PartnerUnit]:
+    """Units for the register's list, by organisation name then unit name.
+
+    ``kind``: the organisation's ``OrganisationKind``; ``municipality``: units covering it
+    (naming it, or naming none: the whole county); ``service``, ``language``: units offering
+    that ``ServiceKind`` / speaking that ISO 639-1 code; ``text``: part of the organisation's
+    or the unit's name (case-insensitive). Inactive units (or of an inactive organisation)
+    only with ``include_inactive``. The JSON lists are filtered in Python (see
+    ``units_for_referral``)."""
+    units = PartnerUnit.objects.select_related("organisation").order_by("organisation__name", "name", "id")
+    if not include_inactive:
+        units = units.filter(active=True, organisation__active=True)
+    if kind:
+        units = units.filter(organisation__kind=kind)
+    if text:
+        units = units.filter(Q(name__icontains=text) | Q(organisation__name__icontains=text))
+    found = []
+    for unit in units:
+        if municipality and unit.municipalities and municipality not in unit.municipalities:
+            continue
+        if service and service not in unit.services:
+            continue
+        if language and language not in unit.languages:
+            continue
+        found.append(unit)
+    return found
+
+
+def organisations_list(*, include_inactive: bool = True) -> QuerySet[PartnerOrganisation]:
+    """Every organisation by name, with its number of units as ``unit_count``."""
+    organisations = PartnerOrganisation.objects.annotate(unit_count=Count("units")).order_by("name", "id")
+    if not include_inactive:
+        organisations = organisations.filter(active=True)
+    return organisations
+
+
+def organisation_get(organisation_id: int) -> PartnerOrganisation | None:
+    """The organisation with that id, or ``None``."""
+    return PartnerOrganisation.objects.filter(pk=organisation_id).first()
+
+
+def unit_members(unit: PartnerUnit) -> QuerySet[UnitMembership]:
+    """The unit's memberships with their users, unit admins first, then by name."""
+    return (
+        UnitMembership.objects.filter(unit=unit)
+        .select_related("user")
+        .order_by("-is_unit_admin", "user__last_name", "user__first_name", "id")
+    )

@@ -92,7 +92,7 @@ def case_management_urls() -> dict[str, Entry]:
     import importlib
 
     found: dict[str, Entry] = {}
-    for app in ("cases", "journal", "assessments", "case_documents", "followup"):
+    for app in ("cases", "journal", "assessments", "case_documents", "followup", "partners"):
         module = importlib.import_module(f"hedershus.{app}.tests.access_matrix")
         for name, arguments in module.entries().items():
             found[name] = Entry(**arguments)
