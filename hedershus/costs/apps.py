@@ -9,3 +9,9 @@ class CostsConfig(AppConfig):
     name = "hedershus.costs"
     label = "costs"
     verbose_name = _("Cost sharing")
+
+    def ready(self) -> None:
+        from hedershus.audit.events import register_event_types
+        from hedershus.costs.events import COSTS_EVENT_TYPES
+
+        register_event_types(COSTS_EVENT_TYPES)
