@@ -85,6 +85,13 @@ def messaging_staff_urls() -> dict[str, Entry]:
     }
 
 
+def cost_sharing_urls() -> dict[str, Entry]:
+    """Cost sharing's pages (issue 12): listed in ``hedershus/costs/tests/access_matrix.py``."""
+    from hedershus.costs.tests import access_matrix as costs
+
+    return {name: Entry(**arguments) for name, arguments in costs.entries().items()}
+
+
 def case_management_urls() -> dict[str, Entry]:
     """Case management's pages (issue 10). Each of its apps lists its own URLs in
     ``hedershus/<app>/tests/access_matrix.py``: ``entries()`` maps a URL name to ``Entry``'s
@@ -124,6 +131,7 @@ STAFF_URLS: dict[str, Entry] = {
     "audit:export": Entry(AUDITORS),
     "site_settings:safety": Entry(ADMINISTRATORS),
     **messaging_staff_urls(),
+    **cost_sharing_urls(),
     **case_management_urls(),
 }
 
