@@ -9,3 +9,22 @@ class ReferralsConfig(AppConfig):
     name = "hedershus.referrals"
     label = "referrals"
     verbose_name = _("Referrals")
+
+    def ready(self) -> None:
+        from hedershus.audit.events import register_event_types
+        from hedershus.cases.retention import (
+            last_entry_source_for,
+            register_cull_guard,
+            register_last_entry_source,
+        )
+        from hedershus.referrals.events import REFERRAL_EVENT_TYPES
+        from hedershus.referrals.models import Referral
+        from hedershus.referrals.retention import referrals_culled_with_cases
+
+        register_event_types(REFERRAL_EVENT_TYPES)
+        # A referral and each of its steps (which touch ``updated_at``) are entries in the case:
+        # they move the day a closed case may be culled.
+        register_last_entry_source("referrals", last_entry_source_for(Referral, "sent_at", "updated_at"))
+        # Referral.case is PROTECT (a referral is a record of what was disclosed to whom), so
+        # culling a case deletes its referrals first, explicitly.
+        register_cull_guard("referrals", referrals_culled_with_cases)

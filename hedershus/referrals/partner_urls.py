@@ -3,8 +3,16 @@
 Namespace ``referrals_partner``.
 """
 
-from django.urls import URLPattern
+from django.urls import path
+
+from hedershus.referrals import views
 
 app_name = "referrals_partner"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.partner_inbox, name="inbox"),
+    path("<id:referral_id>/", views.partner_detail, name="detail"),
+    path("<id:referral_id>/accept/", views.partner_accept, name="accept"),
+    path("<id:referral_id>/decline/", views.partner_decline, name="decline"),
+    path("<id:referral_id>/complete/", views.partner_complete, name="complete"),
+]

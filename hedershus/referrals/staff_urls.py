@@ -3,8 +3,12 @@
 Namespace ``referrals_staff``.
 """
 
-from django.urls import URLPattern
+from django.urls import path
+
+from hedershus.referrals import views
 
 app_name = "referrals_staff"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.staff_referrals, name="list"),
+]

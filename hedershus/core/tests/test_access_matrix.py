@@ -106,6 +106,13 @@ def case_management_urls() -> dict[str, Entry]:
     return found
 
 
+def referral_urls() -> dict[str, Entry]:
+    """Referrals' pages (issue 11): listed in ``hedershus/referrals/tests/access_matrix.py``."""
+    from hedershus.referrals.tests import access_matrix as referrals
+
+    return {name: Entry(**arguments) for name, arguments in referrals.entries().items()}
+
+
 STAFF_URLS: dict[str, Entry] = {
     "staff:dashboard": Entry(EVERY_ROLE),
     "staff:user_list": Entry(ADMINISTRATORS),
@@ -133,6 +140,7 @@ STAFF_URLS: dict[str, Entry] = {
     **messaging_staff_urls(),
     **cost_sharing_urls(),
     **case_management_urls(),
+    **referral_urls(),
 }
 
 # Prefixes whose URLs belong to libraries with their own access control and tests.
