@@ -15,15 +15,30 @@ def _agreement(target: Any) -> Any:
 
     from django.utils import timezone
 
-    from hedershus.costs.models import CostAgreement, CostPart, FixedShare, MunicipalityPopulation, PopulationTable
+    from hedershus.costs.models import (
+        CostAgreement,
+        CostPart,
+        FixedShare,
+        MunicipalityPopulation,
+        PopulationTable,
+    )
 
     now = timezone.now()
-    table = PopulationTable.objects.create(reference_date=dt.date(2010, 12, 31), imported_by=target, imported_at=now)
+    table = PopulationTable.objects.create(
+        reference_date=dt.date(2010, 12, 31), imported_by=target, imported_at=now
+    )
     MunicipalityPopulation.objects.create(table=table, number=1, name="Botkyrka", population=82608)
     agreement = CostAgreement.objects.create(
-        name="Matrix", first_year=2012, last_year=2014, population_table=table, created_by=target, created_at=now
+        name="Matrix",
+        first_year=2012,
+        last_year=2014,
+        population_table=table,
+        created_by=target,
+        created_at=now,
     )
-    CostPart.objects.create(agreement=agreement, name="Fysiskt hus", amount=5_000_000, first_year=2012, last_year=2014)
+    CostPart.objects.create(
+        agreement=agreement, name="Fysiskt hus", amount=5_000_000, first_year=2012, last_year=2014
+    )
     FixedShare.objects.create(agreement=agreement, name="Polisen", basis_points=2500)
     return agreement
 
