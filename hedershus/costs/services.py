@@ -236,7 +236,7 @@ def share_add(*, user: Any, agreement_id: int, name: str, basis_points: int) -> 
     _require_manager(user)
     clean = _clean_name(name)
     if not 1 <= basis_points <= WHOLE:
-        raise InvalidInput(_("A share lies between 0.01 % and 100 %."))
+        raise InvalidInput(_("A share lies between 0.01 and 100 per cent."))
     try:
         with transaction.atomic():
             agreement = _agreement_locked(agreement_id)
