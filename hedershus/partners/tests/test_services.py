@@ -1,0 +1,326 @@
+"""Writes of the partner register: who may make them, what they refuse, what they audit."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+
+from conftest import _make_user
+from hedershus.accounts.models import User
+from hedershus.audit.models import AuditEvent
+from hedershus.core.access import Role
+from hedershus.core.exceptions import AccessDenied, Conflict, InvalidInput, NotFound
+from hedershus.partners import services
+from hedershus.partners.models import PartnerOrganisation, PartnerUnit, UnitMembership
+from hedershus.partners.tests.helpers import member_make, unit_make
+from hedershus.partners.validation import OrganisationData, UnitData
+
+pytestmark = pytest.mark.django_db
+ORIGIN = "https://hedershus.example.se"
+
+
+def _events(event_type: str) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(event_type=event_type).order_by("id"))
+
+
+def test_an_administrator_adds_an_organisation_and_a_unit_audited(administrator):
+    organisation = services.organisation_create(
+        actor=administrator,
+        data=OrganisationData(name="Nacka kommun", kind="municipality", municipality="Nacka"),
+    )
+    unit = services.unit_create(
+        actor=administrator,
+        organisation_id=organisation.pk,
+        data=UnitData(
+            name="Socialtjänsten",
+            services=("social_services", "child_protection"),
+            municipalities=("Nacka",),
+            languages=("sv", "ar"),
+            capacity_free=3,
+        ),
+    )
+    assert unit.services == ["social_services", "child_protection"]
+    assert unit.capacity_updated_at is not None
+    assert [e.data for e in _events("partners.organisation_created")] == [{"kind": "municipality"}]
+    assert _events("partners.unit_created")[0].object_id == str(unit.pk)
+
+
+@pytest.mark.parametrize(
+    "role", [Role.COUNSELLOR, Role.SUPERVISOR, Role.EDITOR, Role.AUDITOR, Role.PARTNER], ids=str
+)
+def test_only_register_administrators_change_the_register(role):
+    actor = _make_user(role, "actor@example.org")
+    with pytest.raises(AccessDenied):
+        services.organisation_create(actor=actor, data=OrganisationData(name="X", kind="ngo"))
+    unit = unit_make()
+    with pytest.raises(AccessDenied):
+        services.unit_update(actor=actor, unit_id=unit.pk, data=UnitData(name="Y"))
+    assert PartnerOrganisation.objects.count() == 1
+
+
+def test_bad_unit_data_changes_nothing(administrator):
+    unit = unit_make()
+    with pytest.raises(InvalidInput) as refused:
+        services.unit_update(
+            actor=administrator,
+            unit_id=unit.pk,
+            data=UnitData(name="Ny", services=("magic",), municipalities=("Göteborg",), languages=("swe",)),
+        )
+    assert set(refused.value.extra["fields"]) == {"services", "municipalities", "languages"}
+    unit.refresh_from_db()
+    assert unit.name == "Socialtjänsten, barn och unga"
+    assert not _events("partners.unit_updated")
+
+
+def test_a_public_unit_needs_a_public_description_and_districts_need_stockholm(administrator):
+    unit = unit_make()
+    with pytest.raises(InvalidInput):
+        services.unit_update(actor=administrator, unit_id=unit.pk, data=UnitData(name="A", public=True))
+    with pytest.raises(InvalidInput):
+        services.unit_update(
+            actor=administrator,
+            unit_id=unit.pk,
+            data=UnitData(name="A", municipalities=("Botkyrka",), districts=("Bromma",)),
+        )
+
+
+def test_a_unit_name_used_twice_in_one_organisation_is_refused(administrator):
+    unit = unit_make()
+    with pytest.raises(InvalidInput):
+        services.unit_create(
+            actor=administrator, organisation_id=unit.organisation_id, data=UnitData(name=unit.name)
+        )
+
+
+def test_update_records_changed_field_names_and_nothing_when_unchanged(administrator):
+    unit = unit_make()
+    same = UnitData(name=unit.name, services=("social_services",), municipalities=("Botkyrka",))
+    services.unit_update(actor=administrator, unit_id=unit.pk, data=same)
+    assert not _events("partners.unit_updated")
+    services.unit_update(
+        actor=administrator,
+        unit_id=unit.pk,
+        data=UnitData(
+            name=unit.name, services=("social_services",), municipalities=("Botkyrka",), active=False
+        ),
+    )
+    assert _events("partners.unit_updated")[0].data == {"fields": ["active"]}
+
+
+def test_capacity_is_set_by_a_member_or_an_administrator_and_no_one_else(administrator):
+    unit = unit_make(capacity_free=1)
+    member = _make_user(Role.PARTNER, "member@example.org")
+    member_make(unit, member)
+    stranger = _make_user(Role.PARTNER, "stranger@example.org")
+    member_make(unit_make(name="Annan"), stranger)
+
+    services.unit_capacity_set(actor=member, unit_id=unit.pk, free_places=4)
+    services.unit_capacity_set(actor=administrator, unit_id=unit.pk, free_places=2)
+    with pytest.raises(NotFound):
+        services.unit_capacity_set(actor=stranger, unit_id=unit.pk, free_places=9)
+    with pytest.raises(NotFound):
+        services.unit_capacity_set(
+            actor=_make_user(Role.COUNSELLOR, "c@example.org"), unit_id=unit.pk, free_places=9
+        )
+    with pytest.raises(InvalidInput):
+        services.unit_capacity_set(actor=member, unit_id=unit.pk, free_places=-1)
+
+    unit.refresh_from_db()
+    assert unit.capacity_free == 2
+    assert [e.data for e in _events("partners.capacity_set")] == [{"from": 1, "to": 4}, {"from": 4, "to": 2}]
+
+
+def test_invite_creates_a_partner_account_and_mails_only_its_owner_a_setup_link(administrator):
+    unit = unit_make()
+    user = services.professional_invite(
+        actor=administrator,
+        unit_id=unit.pk,
+        email="ny@botkyrka.example",
+        first_name="Nora",
+        last_name="Nilsson",
+        is_unit_admin=True,
+        origin=ORIGIN,
+    )
+    assert user.role == Role.PARTNER
+    assert not user.has_usable_password()
+    assert UnitMembership.objects.get(unit=unit, user=user).is_unit_admin
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["ny@botkyrka.example"]
+    assert ORIGIN in mail.outbox[0].body
+    added = _events("partners.professional_added")[0]
+    assert added.data == {"user": user.pk, "is_unit_admin": True, "new_account": True}
+    assert "ny@botkyrka.example" not in str(added.data)
+
+
+def test_a_unit_admin_invites_to_their_own_unit_only(administrator):
+    unit, other = unit_make(), unit_make(name="Vuxenenheten")
+    unit_admin = _make_user(Role.PARTNER, "admin@botkyrka.example")
+    member_make(unit, unit_admin, is_unit_admin=True)
+    plain = _make_user(Role.PARTNER, "plain@botkyrka.example")
+    member_make(unit, plain)
+
+    services.professional_invite(
+        actor=unit_admin,
+        unit_id=unit.pk,
+        email="b@x.example",
+        first_name="B",
+        last_name="C",
+        is_unit_admin=False,
+        origin=ORIGIN,
+    )
+    for actor, unit_id in ((unit_admin, other.pk), (plain, unit.pk)):
+        with pytest.raises(NotFound):
+            services.professional_invite(
+                actor=actor,
+                unit_id=unit_id,
+                email="c@x.example",
+                first_name="C",
+                last_name="D",
+                is_unit_admin=False,
+                origin=ORIGIN,
+            )
+    assert not User.objects.filter(email="c@x.example").exists()
+
+
+def test_invite_of_an_existing_professional_adds_the_membership_without_a_new_account(administrator):
+    unit, other = unit_make(), unit_make(name="Vuxenenheten")
+    professional = _make_user(Role.PARTNER, "p@example.org")
+    member_make(other, professional)
+    user = services.professional_invite(
+        actor=administrator,
+        unit_id=unit.pk,
+        email="P@example.org",
+        first_name="P",
+        last_name="Q",
+        is_unit_admin=False,
+        origin=ORIGIN,
+    )
+    assert user == professional
+    assert not mail.outbox
+    with pytest.raises(Conflict):
+        services.professional_invite(
+            actor=administrator,
+            unit_id=unit.pk,
+            email="p@example.org",
+            first_name="P",
+            last_name="Q",
+            is_unit_admin=False,
+            origin=ORIGIN,
+        )
+
+
+def test_invite_refuses_a_staff_address_and_a_unit_admin_cannot_revive_a_deactivated_account(
+    administrator, counsellor
+):
+    unit = unit_make()
+    with pytest.raises(Conflict):
+        services.professional_invite(
+            actor=administrator,
+            unit_id=unit.pk,
+            email=counsellor.email,
+            first_name="A",
+            last_name="B",
+            is_unit_admin=False,
+            origin=ORIGIN,
+        )
+    counsellor.refresh_from_db()
+    assert counsellor.role == Role.COUNSELLOR
+    gone = _make_user(Role.PARTNER, "gone@example.org", is_active=False)
+    unit_admin = _make_user(Role.PARTNER, "ua@example.org")
+    member_make(unit, unit_admin, is_unit_admin=True)
+    with pytest.raises(Conflict):
+        services.professional_invite(
+            actor=unit_admin,
+            unit_id=unit.pk,
+            email=gone.email,
+            first_name="A",
+            last_name="B",
+            is_unit_admin=False,
+            origin=ORIGIN,
+        )
+    services.professional_invite(
+        actor=administrator,
+        unit_id=unit.pk,
+        email=gone.email,
+        first_name="A",
+        last_name="B",
+        is_unit_admin=False,
+        origin=ORIGIN,
+    )
+    gone.refresh_from_db()
+    assert gone.is_active
+
+
+def test_invite_with_mail_down_creates_nothing(administrator, settings):
+    settings.EMAIL_BACKEND = "hedershus.partners.tests.test_services.BrokenBackend"
+    unit = unit_make()
+    with pytest.raises(OSError):
+        services.professional_invite(
+            actor=administrator,
+            unit_id=unit.pk,
+            email="n@x.example",
+            first_name="N",
+            last_name="M",
+            is_unit_admin=True,
+            origin=ORIGIN,
+        )
+    assert not User.objects.filter(email="n@x.example").exists()
+    assert not UnitMembership.objects.exists()
+
+
+class BrokenBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise OSError("mail server down")
+
+
+def test_remove_deactivates_the_account_when_it_was_the_last_unit(administrator):
+    unit, other = unit_make(), unit_make(name="Vuxenenheten")
+    professional = _make_user(Role.PARTNER, "p@example.org")
+    member_make(unit, professional)
+    member_make(other, professional)
+
+    assert (
+        services.professional_remove(actor=administrator, unit_id=unit.pk, user_id=professional.pk) is False
+    )
+    professional.refresh_from_db()
+    assert professional.is_active
+    assert (
+        services.professional_remove(actor=administrator, unit_id=other.pk, user_id=professional.pk) is True
+    )
+    professional.refresh_from_db()
+    assert not professional.is_active
+    assert len(_events("partners.professional_removed")) == 2
+    assert len(_events("user.deactivated")) == 1
+    with pytest.raises(NotFound):
+        services.professional_remove(actor=administrator, unit_id=other.pk, user_id=professional.pk)
+
+
+def test_a_unit_admin_removes_from_their_own_unit_only():
+    unit, other = unit_make(), unit_make(name="Vuxenenheten")
+    unit_admin = _make_user(Role.PARTNER, "ua@example.org")
+    member_make(unit, unit_admin, is_unit_admin=True)
+    colleague = _make_user(Role.PARTNER, "col@example.org")
+    member_make(unit, colleague)
+    elsewhere = _make_user(Role.PARTNER, "else@example.org")
+    member_make(other, elsewhere)
+
+    with pytest.raises(NotFound):
+        services.professional_remove(actor=unit_admin, unit_id=other.pk, user_id=elsewhere.pk)
+    with pytest.raises(NotFound):
+        services.professional_remove(actor=unit_admin, unit_id=unit.pk, user_id=elsewhere.pk)
+    services.professional_remove(actor=unit_admin, unit_id=unit.pk, user_id=colleague.pk)
+    assert list(UnitMembership.objects.filter(unit=unit).values_list("user_id", flat=True)) == [unit_admin.pk]
+    assert PartnerUnit.objects.count() == 2
+
+
+def test_publish_is_for_register_administrators_and_needs_a_directory_page(counsellor, administrator):
+    """(No CMS page tree in this module: the site has no help directory page.)"""
+    from hedershus.partners.services import directory_publish
+
+    with pytest.raises(AccessDenied):
+        directory_publish(actor=counsellor)
+    with pytest.raises(Conflict):
+        directory_publish(actor=administrator)

@@ -1,0 +1,187 @@
+"""The register's staff pages, as an administrator and as a counsellor uses them."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+
+from conftest import _make_user
+from hedershus.audit.models import AuditEvent
+from hedershus.core.access import Role
+from hedershus.partners.models import PartnerOrganisation, PartnerUnit, UnitMembership
+from hedershus.partners.tests.helpers import member_make, organisation_make, unit_make
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_administrator_adds_an_organisation_then_a_unit_with_every_field(signed_in, administrator):
+    client = signed_in(administrator)
+    response = client.post(
+        "/staff/network/organisations/new/",
+        {"name": "Sollentuna kommun", "kind": "municipality", "municipality": "Sollentuna", "active": "on"},
+    )
+    organisation = PartnerOrganisation.objects.get(name="Sollentuna kommun")
+    assert response.status_code == 302
+    assert response["Location"] == f"/staff/network/organisations/{organisation.pk}/"
+
+    response = client.post(
+        f"/staff/network/organisations/{organisation.pk}/units/new/",
+        {
+            "name": "Socialtjänsten, barn och unga",
+            "services": ["social_services", "child_protection"],
+            "municipalities": ["Sollentuna"],
+            "languages": "sv, AR; so",
+            "audiences": ["children", "youth"],
+            "opening_hours": "Mån-fre 8-16",
+            "phone": "08-579 210 00",
+            "email": "barn@sollentuna.example",
+            "address": "Tingsvägen 4",
+            "web": "https://www.sollentuna.se",
+            "capacity_free": "",
+            "on_platform": "on",
+            "public": "on",
+            "public_description": "Stöd till barn och unga.",
+            "active": "on",
+        },
+    )
+    unit = PartnerUnit.objects.get(organisation=organisation)
+    assert response.status_code == 302
+    assert unit.languages == ["sv", "ar", "so"]
+    assert unit.services == ["social_services", "child_protection"]
+    assert unit.public and unit.on_platform and unit.active
+    page = client.get(f"/staff/network/units/{unit.pk}/").content.decode()
+    assert "Child protection" in page and "Arabic" in page
+
+
+def test_bad_input_shows_a_clear_message_and_changes_nothing(signed_in, administrator):
+    unit = unit_make(phone="08-1")
+    client = signed_in(administrator)
+    response = client.post(
+        f"/staff/network/units/{unit.pk}/edit/",
+        {
+            "name": "Nytt namn",
+            "languages": "svenska",
+            "email": "not-an-address",
+            "public": "on",
+            "active": "on",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Nothing was saved" in page
+    assert "svenska" in page and "ISO 639-1" in page
+    assert "public description" in page
+    unit.refresh_from_db()
+    assert unit.name == "Socialtjänsten, barn och unga"
+    assert not AuditEvent.objects.filter(event_type="partners.unit_updated").exists()
+
+
+def test_deactivating_a_unit_through_its_form_takes_it_off_the_list(signed_in, administrator):
+    unit = unit_make()
+    client = signed_in(administrator)
+    response = client.post(
+        f"/staff/network/units/{unit.pk}/edit/",
+        {"name": unit.name, "services": ["social_services"], "municipalities": ["Botkyrka"]},
+    )
+    assert response.status_code == 302
+    unit.refresh_from_db()
+    assert not unit.active
+    assert unit.name not in client.get("/staff/network/").content.decode()
+    assert unit.name in client.get("/staff/network/?inactive=on").content.decode()
+
+
+def test_the_list_filters_by_kind_municipality_service_and_language(signed_in, counsellor):
+    unit_make(languages=["so"])
+    unit_make(
+        organisation_make("Polisen", kind="police"),
+        "Polisregion Stockholm",
+        services=["police"],
+        municipalities=[],
+    )
+    client = signed_in(counsellor)
+    page = client.get("/staff/network/", {"service": "police", "municipality": "Botkyrka"}).content.decode()
+    assert "Polisregion Stockholm" in page and "Socialtjänsten, barn och unga" not in page
+    page = client.get("/staff/network/", {"language": "SO"}).content.decode()
+    assert "Socialtjänsten, barn och unga" in page and "Polisregion Stockholm" not in page
+    assert client.get("/staff/network/", {"kind": "casino"}).status_code == 400
+
+
+def test_a_counsellor_browses_but_sees_no_professionals_and_no_changes(signed_in, counsellor):
+    unit = unit_make()
+    member_make(unit, _make_user(Role.PARTNER, "named.person@botkyrka.example"))
+    page = signed_in(counsellor).get(f"/staff/network/units/{unit.pk}/").content.decode()
+    assert "named.person@botkyrka.example" not in page
+    assert f"/staff/network/units/{unit.pk}/edit/" not in page
+    assert "Publish to help directory" not in signed_in(counsellor).get("/staff/network/").content.decode()
+
+
+def test_an_administrator_invites_the_units_first_professional_as_unit_admin(signed_in, administrator):
+    unit = unit_make()
+    client = signed_in(administrator)
+    form = client.get(f"/staff/network/units/{unit.pk}/professionals/invite/").content.decode()
+    assert 'name="is_unit_admin" checked' in form or "checked" in form
+    response = client.post(
+        f"/staff/network/units/{unit.pk}/professionals/invite/",
+        {
+            "email": "first@botkyrka.example",
+            "first_name": "Första",
+            "last_name": "Person",
+            "is_unit_admin": "on",
+        },
+    )
+    assert response.status_code == 302
+    membership = UnitMembership.objects.get(unit=unit)
+    assert membership.is_unit_admin and membership.user.role == Role.PARTNER
+    assert mail.outbox[0].to == ["first@botkyrka.example"]
+    assert "/staff/auth/" in mail.outbox[0].body or "password" in mail.outbox[0].body.lower()
+    page = client.get(f"/staff/network/units/{unit.pk}/").content.decode()
+    assert "first@botkyrka.example" in page
+
+
+def test_an_invite_refused_shows_the_reason_with_400(signed_in, administrator, counsellor):
+    unit = unit_make()
+    response = signed_in(administrator).post(
+        f"/staff/network/units/{unit.pk}/professionals/invite/",
+        {"email": counsellor.email, "first_name": "A", "last_name": "B"},
+    )
+    assert response.status_code == 409
+    assert "not a partner professional" in response.content.decode()
+    assert not UnitMembership.objects.exists()
+
+
+def test_remove_and_capacity_from_the_unit_page(signed_in, administrator):
+    unit = unit_make()
+    professional = _make_user(Role.PARTNER, "p@example.org")
+    member_make(unit, professional)
+    client = signed_in(administrator)
+    assert client.post(f"/staff/network/units/{unit.pk}/capacity/", {"free_places": "4"}).status_code == 302
+    assert client.post(f"/staff/network/units/{unit.pk}/capacity/", {"free_places": "-2"}).status_code == 302
+    unit.refresh_from_db()
+    assert unit.capacity_free == 4
+    response = client.post(f"/staff/network/units/{unit.pk}/professionals/{professional.pk}/remove/")
+    assert response.status_code == 302
+    professional.refresh_from_db()
+    assert not professional.is_active
+    assert not UnitMembership.objects.exists()
+
+
+def test_the_import_page_reports_counts_and_offers_to_publish(signed_in, administrator):
+    from pathlib import Path
+
+    client = signed_in(administrator)
+    example = Path(__file__).resolve().parent.parent / "examples" / "partners-example.xlsx"
+    with example.open("rb") as upload:
+        response = client.post("/staff/network/import/", {"file": upload})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Units added: 3" in page
+    assert 'action="/staff/network/publish/"' in page
+
+
+def test_the_import_page_refuses_a_file_that_is_not_a_sheet(signed_in, administrator):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("register.csv", b"%PDF-1.4\x00\x00binary", content_type="text/csv")
+    response = signed_in(administrator).post("/staff/network/import/", {"file": upload})
+    assert response.status_code == 400
+    assert "Nothing was imported" in response.content.decode()
