@@ -19,6 +19,7 @@ from hedershus.cases.models import Case, Channel, Contact, Decision, DecisionKin
 from hedershus.core.crypto import decrypt_text
 from hedershus.followup.chart import Chart, chart_build
 from hedershus.followup.models import FollowUp, LifeDomain, MeasureKind, ProtectiveMeasure, Rating
+from hedershus.referrals.selectors import referral_steps_for_timeline
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def _decrypted(token: str) -> str:
 def case_timeline(user: Any, case: Case) -> Timeline:
     """``case``'s follow-up over time for ``user``, who may open it: the ratings of every
     follow-up (chart and table), protective measures, contacts, risk judgements and the
-    holistic decisions (referrals among them), as one chart and one chronological list,
+    holistic decisions, and the steps of the case's referrals, as one chart and one chronological list,
     oldest first. Notes are decrypted here for the page; nothing is recorded (the view
     records the read through ``services.timeline_viewed``)."""
     follow_ups = list(FollowUp.objects.filter(case=case).prefetch_related("ratings"))
@@ -172,6 +173,10 @@ def case_timeline(user: Any, case: Case) -> Timeline:
             events.append(
                 TimelineEvent(measure.ended_on, "measure", _("Measure ends: %(kind)s") % {"kind": label})
             )
+    # Each step of each referral (R16): sent, received, accepted or declined, done, withdrawn,
+    # escalated; the unit's name only, never a reason or what was shared.
+    for step in referral_steps_for_timeline(case):
+        events.append(TimelineEvent(local(step.at), "referral", step.text))
     events.sort(key=lambda event: event.day)
     return Timeline(
         case=case,

@@ -1,0 +1,268 @@
+"""Referrals' pages: the counsellor's way from a case to a unit's inbox, the partner's inbox
+and answers, withdrawal, a phone call recorded, the lists, the timeline and the case page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import _make_user
+from hedershus.audit.models import AuditEvent
+from hedershus.core.access import Role
+from hedershus.referrals import services
+from hedershus.referrals.models import Referral, ReferralStatus
+from hedershus.referrals.selectors import referral_get_for_partner, referrals_inbox_for
+from hedershus.referrals.tests.helpers import case_make, person_of, referral_input, unit_make
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(client: Any) -> None:
+    """The staff pages answer in the browser's language (Swedish by default); these read English."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
+@pytest.fixture
+def case(counsellor: Any, supervisor: Any) -> Any:
+    return case_make(counsellor, supervisor=supervisor)
+
+
+@pytest.fixture
+def unit(partner: Any) -> Any:
+    return unit_make(partner, name="Socialtjänsten Botkyrka")
+
+
+def _form(unit: Any, **changes: Any) -> dict[str, Any]:
+    data = {
+        "action": "send",
+        "client_id": str(uuid.uuid4()),
+        "find-municipality": "Botkyrka",
+        "find-service": "social_services",
+        "unit": str(unit.pk),
+        "channel": "platform",
+        "asked": "Kontakta Rosa i skolan.",
+        "urgency": "urgent",
+        "legal_basis": "exception",
+        "secrecy_exception": "necessary",
+    }
+    data.update(changes)
+    return data
+
+
+def test_finding_units_by_municipality_and_service_lists_them_without_saving(
+    signed_in, client, counsellor, case, unit
+):
+    other = unit_make(name="Enhet i Nacka", municipality="Nacka")
+    signed_in(counsellor)
+    url = reverse("referrals:new", kwargs={"case_id": case.pk})
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'value="Botkyrka" selected' in page.content.decode()  # the person's municipality
+    found = client.post(
+        url, {"action": "search", "find-municipality": "Botkyrka", "find-service": "social_services"}
+    )
+    body = found.content.decode()
+    assert found.status_code == 200
+    assert "Socialtjänsten Botkyrka" in body and other.name not in body
+    assert Referral.objects.count() == 0
+
+
+def test_a_counsellor_sends_a_referral_and_sees_its_page(signed_in, client, counsellor, case, unit):
+    signed_in(counsellor)
+    response = client.post(
+        reverse("referrals:new", kwargs={"case_id": case.pk}),
+        _form(unit, person=str(person_of(case).pk), shared_fields=["alias", "age_group"]),
+    )
+    referral = Referral.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "referrals:detail", kwargs={"case_id": case.pk, "referral_id": referral.pk}
+    )
+    page = client.get(response["Location"])
+    body = page.content.decode()
+    assert "Kontakta Rosa i skolan." in body and "Rosa" in body and "13 to 17" in body
+    assert AuditEvent.objects.filter(event_type="referral.viewed").count() == 1
+    listing = client.get(reverse("referrals:list", kwargs={"case_id": case.pk}))
+    assert "Socialtjänsten Botkyrka" in listing.content.decode()
+
+
+def test_a_bad_referral_comes_back_with_its_message_and_nothing_is_sent(
+    signed_in, client, counsellor, case, unit
+):
+    signed_in(counsellor)
+    response = client.post(
+        reverse("referrals:new", kwargs={"case_id": case.pk}), _form(unit, secrecy_exception="other")
+    )
+    assert response.status_code == 400
+    assert "Name the provision" in response.content.decode()
+    assert Referral.objects.count() == 0
+
+
+def test_a_colleague_outside_the_case_is_asked_for_a_reason(signed_in, client, colleague, case):
+    signed_in(colleague)
+    response = client.get(reverse("referrals:list", kwargs={"case_id": case.pk}))
+    assert response.status_code == 302 and "/reason/" in response["Location"]
+
+
+def test_a_phone_call_is_recorded_and_the_counsellor_records_the_answers(signed_in, client, counsellor, case):
+    unit = unit_make(on_platform=False, name="Kvinnojouren")
+    signed_in(counsellor)
+    called = (timezone.localtime() - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        reverse("referrals:new", kwargs={"case_id": case.pk}),
+        _form(
+            unit, channel="phone", offline_contact="Jouren, Sara", offline_at=called, **{"find-service": ""}
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()
+    referral = Referral.objects.get()
+    assert referral.channel == "phone"
+    answer = reverse("referrals:record_answer", kwargs={"case_id": case.pk, "referral_id": referral.pk})
+    assert client.post(answer, {"record-answer": "declined"}).status_code == 400  # a decline needs a reason
+    assert client.post(answer, {"record-answer": "accepted"}).status_code == 302
+    assert Referral.objects.get().status == ReferralStatus.ACCEPTED
+
+
+def test_the_answer_form_is_refused_for_a_referral_the_unit_answers_itself(
+    signed_in, client, counsellor, case, unit
+):
+    referral = services.referral_send(actor=counsellor, case_id=case.pk, data=referral_input(unit))
+    signed_in(counsellor)
+    answer = reverse("referrals:record_answer", kwargs={"case_id": case.pk, "referral_id": referral.pk})
+    assert client.post(answer, {"record-answer": "accepted"}).status_code == 409
+    assert Referral.objects.get().status == ReferralStatus.SENT
+
+
+def test_withdrawing_needs_a_reason(signed_in, client, counsellor, case, unit):
+    referral = services.referral_send(actor=counsellor, case_id=case.pk, data=referral_input(unit))
+    signed_in(counsellor)
+    url = reverse("referrals:withdraw", kwargs={"case_id": case.pk, "referral_id": referral.pk})
+    assert client.post(url, {"withdraw-reason": ""}).status_code == 400
+    assert client.post(url, {"withdraw-reason": "Hon vill inte längre"}).status_code == 302
+    assert Referral.objects.get().status == ReferralStatus.WITHDRAWN
+
+
+# --- the partner's side -------------------------------------------------------------------------
+
+
+def test_the_partner_inbox_shows_only_their_units_referrals(
+    signed_in, client, counsellor, case, unit, partner
+):
+    mine = services.referral_send(actor=counsellor, case_id=case.pk, data=referral_input(unit))
+    theirs = services.referral_send(actor=counsellor, case_id=case.pk, data=referral_input(unit_make()))
+    assert list(referrals_inbox_for(partner)) == [mine]
+    assert referral_get_for_partner(partner, theirs.pk) is None
+    signed_in(partner)
+    body = client.get(reverse("referrals_partner:inbox")).content.decode()
+    assert f"No. {mine.pk}," in body and f"No. {theirs.pk}," not in body
+
+
+def test_a_professional_of_another_unit_sees_nothing(counsellor, case, unit):
+    services.referral_send(actor=counsellor, case_id=case.pk, data=referral_input(unit))
+    stranger = _make_user(Role.PARTNER, "stranger@example.org")
+    unit_make(stranger)
+    assert not referrals_inbox_for(stranger).exists()
+    assert not referrals_inbox_for(counsellor).exists()
+
+
+def test_opening_marks_received_once_and_every_open_is_audited(
+    signed_in, client, counsellor, case, unit, partner
+):
+    referral = services.referral_send(
+        actor=counsellor,
+        case_id=case.pk,
+        data=referral_input(unit, person_id=person_of(case).pk, shared_fields=["alias"]),
+    )
+    signed_in(partner)
+    url = reverse("referrals_partner:detail", kwargs={"referral_id": referral.pk})
+    first = client.get(url)
+    client.get(url)
+    assert first.status_code == 200
+    body = first.content.decode()
+    assert "Kontakta Rosa i skolan i dag." in body and "Rosa" in body
+    assert case.reference not in body  # the case number is not among the fields shared
+    assert Referral.objects.get().status == ReferralStatus.RECEIVED
+    assert AuditEvent.objects.filter(event_type="referral.opened").count() == 2
+
+
+def test_the_partner_accepts_and_marks_done(signed_in, client, counsellor, case, unit, partner):
+    referral = services.referral_send(actor=counsellor, case_id=case.pk, data=referral_input(unit))
+    signed_in(partner)
+    client.get(reverse("referrals_partner:detail", kwargs={"referral_id": referral.pk}))
+    assert (
+        client.post(reverse("referrals_partner:accept", kwargs={"referral_id": referral.pk})).status_code
+        == 302
+    )
+    done = reverse("referrals_partner:complete", kwargs={"referral_id": referral.pk})
+    refused = client.post(done, {"complete-successful": "no"})
+    assert refused.status_code == 400 and "did not succeed" in refused.content.decode()
+    assert client.post(done, {"complete-successful": "yes"}).status_code == 302
+    assert Referral.objects.get().status == ReferralStatus.DONE
+
+
+def test_declining_twice_is_a_conflict_with_a_message(signed_in, client, counsellor, case, unit, partner):
+    referral = services.referral_send(actor=counsellor, case_id=case.pk, data=referral_input(unit))
+    signed_in(partner)
+    url = reverse("referrals_partner:decline", kwargs={"referral_id": referral.pk})
+    assert client.post(url, {"decline-reason": "Fel kommun"}).status_code == 302
+    accept = client.post(reverse("referrals_partner:accept", kwargs={"referral_id": referral.pk}))
+    assert accept.status_code == 409 and "declined" in accept.content.decode()
+
+
+def test_a_referral_withdrawn_before_it_was_opened_no_longer_shows_what_was_shared(
+    signed_in, client, counsellor, case, unit, partner
+):
+    referral = services.referral_send(actor=counsellor, case_id=case.pk, data=referral_input(unit))
+    services.referral_withdraw(actor=counsellor, case_id=case.pk, referral_id=referral.pk, reason="Fel enhet")
+    signed_in(partner)
+    body = client.get(
+        reverse("referrals_partner:detail", kwargs={"referral_id": referral.pk})
+    ).content.decode()
+    assert "Kontakta Rosa" not in body and "withdrawn before your unit opened it" in body
+
+
+# --- lists, timeline, case page ------------------------------------------------------------------
+
+
+def test_supervisors_see_escalated_referrals_and_counsellors_their_own(
+    signed_in, client, counsellor, supervisor, case, unit
+):
+    referral = services.referral_send(actor=counsellor, case_id=case.pk, data=referral_input(unit))
+    services.referrals_escalate_overdue(referral.deadline)
+    signed_in(counsellor)
+    mine = client.get(reverse("referrals_staff:list")).content.decode()
+    assert case.reference in mine and "Escalated: no answer" not in mine
+    signed_in(supervisor)
+    theirs = client.get(reverse("referrals_staff:list")).content.decode()
+    assert "Escalated: no answer" in theirs and case.reference in theirs
+
+
+def test_each_step_appears_on_the_case_timeline(signed_in, client, counsellor, case, unit, partner):
+    referral = services.referral_send(actor=counsellor, case_id=case.pk, data=referral_input(unit))
+    services.referral_receive(actor=partner, referral_id=referral.pk)
+    services.referral_accept(actor=partner, referral_id=referral.pk)
+    services.referral_complete(actor=partner, referral_id=referral.pk, successful=True)
+    signed_in(counsellor)
+    body = client.get(reverse("followup:timeline", kwargs={"case_id": case.pk})).content.decode()
+    for text in ("Referral sent to", "Referral received by", "Referral accepted by", "done (successful)"):
+        assert text in body
+
+
+def test_the_case_page_links_to_its_referrals_with_the_open_count(signed_in, client, counsellor, case, unit):
+    services.referral_send(actor=counsellor, case_id=case.pk, data=referral_input(unit))
+    signed_in(counsellor)
+    body = client.get(reverse("cases:detail", kwargs={"case_id": case.pk})).content.decode()
+    assert reverse("referrals:list", kwargs={"case_id": case.pk}) in body
+    assert "Referrals (1 open)" in body
+
+
+def test_the_pages_speak_swedish_by_default(signed_in, client, counsellor, case):
+    signed_in(counsellor)
+    body = client.get(reverse("referrals:list", kwargs={"case_id": case.pk}), HTTP_ACCEPT_LANGUAGE="sv")
+    assert "Ny remiss" in body.content.decode()
