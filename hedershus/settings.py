@@ -89,6 +89,15 @@ check_32_byte_keys(
 if set(AUDIT_HMAC_KEYS) & set(ENCRYPTION_KEYS):
     # One key for two purposes: whoever is given it to verify the log could decrypt data.
     raise ImproperlyConfigured("AUDIT_HMAC_KEYS: use keys of their own, not ENCRYPTION_KEYS.")
+# Anchors of the audit log's head (hedershus/audit/anchors.py, docs/operations.md): a directory
+# the database cannot reach and/or external addresses. Both empty: no anchors are written.
+AUDIT_ANCHOR_DIR = env.string("AUDIT_ANCHOR_DIR", "")
+if AUDIT_ANCHOR_DIR and not Path(AUDIT_ANCHOR_DIR).is_absolute():
+    raise ImproperlyConfigured("AUDIT_ANCHOR_DIR: give an absolute path (a directory for anchor files).")
+AUDIT_ANCHOR_EMAILS = env.strings("AUDIT_ANCHOR_EMAILS", [])
+for _address in AUDIT_ANCHOR_EMAILS:
+    if "@" not in _address or any(c.isspace() for c in _address):
+        raise ImproperlyConfigured("AUDIT_ANCHOR_EMAILS: give comma-separated e-mail addresses.")
 
 # Peppers for room codes (hedershus/rooms/codes.py): a room is found by HMAC-SHA256 of its code
 # under a pepper kept outside the database, so a copy of the database cannot test guesses. The

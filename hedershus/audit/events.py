@@ -41,6 +41,7 @@ EVENT_TYPES: dict[str, Promise] = {
     "audit.exported": _("Audit log exported"),
     "audit.chain_keyed": _("Audit log signed with a key from here on"),
     "audit.sealing_started": _("Audit log put in order by seals from here on"),
+    "audit.anchored": _("Audit log's newest hash written outside the database (anchor)"),
 }
 
 

@@ -83,3 +83,32 @@ def audit_events_search(user: Any, filters: AuditEventFilters) -> QuerySet[Audit
 def audit_latest_event_id() -> int:
     """The id of the newest event, 0 when there is none."""
     return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+@dataclass(frozen=True)
+class AnchorStatus:
+    """What the audit page says about anchors: ``configured`` (a directory or an address is
+    set), the newest anchor file's time (``written``, None if none) and ``problem`` ("" or
+    why the newest file cannot be trusted)."""
+
+    configured: bool
+    written: datetime | None = None
+    problem: str = ""
+
+
+def audit_anchor_status() -> AnchorStatus:
+    """The newest anchor in AUDIT_ANCHOR_DIR, as the auditors' page shows it. Reads a
+    directory listing and one file; the full check against the log is `audit_verify`'s."""
+    from django.conf import settings
+
+    from hedershus.audit.anchors import AnchorUnreadable, anchor_directory, anchor_latest
+
+    directory = anchor_directory()
+    configured = directory is not None or bool(settings.AUDIT_ANCHOR_EMAILS)
+    if directory is None:
+        return AnchorStatus(configured)
+    try:
+        newest = anchor_latest(directory)
+    except AnchorUnreadable as unreadable:
+        return AnchorStatus(configured, problem=str(unreadable))
+    return AnchorStatus(configured, written=newest.written if newest else None)

@@ -7,10 +7,19 @@ import secrets
 import time
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
 from hedershus.audit import keys
+from hedershus.audit.anchors import (
+    Anchor,
+    AnchorNotConfigured,
+    anchor_current,
+    anchor_directory,
+    anchor_file_write,
+    anchor_mail,
+)
 from hedershus.audit.events import EVENT_TYPES
 from hedershus.audit.models import ActorKind, AuditEvent, AuditPending, AuditSeal
 from hedershus.core import context
@@ -350,3 +359,35 @@ def audit_export_start(
             data={**filters, "up_to_id": up_to_id, "rows": count},
         )
     return rows, count
+
+
+def audit_anchor_write(*, actor: Any = None) -> tuple[Anchor, str]:
+    """Writes an anchor of the log's head (``anchors.py``) to AUDIT_ANCHOR_DIR and mails it to
+    AUDIT_ANCHOR_EMAILS, then records ``audit.anchored`` (ids and counts only).
+
+    Returns the anchor and the file's name ("" when only mailed). ``actor``: the auditor who
+    asked for it, or None for the schedule (`manage.py audit_anchor`). Raises
+    AnchorNotConfigured when both settings are empty, OSError when the directory cannot be
+    written, and whatever the mail backend raises: a failed anchor is reported, never
+    passed over (no event is recorded then)."""
+    directory = anchor_directory()
+    addresses = list(settings.AUDIT_ANCHOR_EMAILS)
+    if directory is None and not addresses:
+        raise AnchorNotConfigured("Set AUDIT_ANCHOR_DIR or AUDIT_ANCHOR_EMAILS (docs/operations.md).")
+    anchor = anchor_current()
+    name = anchor_file_write(anchor, directory).name if directory is not None else ""
+    if addresses:
+        anchor_mail(anchor, addresses)
+    audit_record(
+        "audit.anchored",
+        actor=actor,
+        object_type="audit.auditseal",
+        object_id=anchor.head_seal_id or "",
+        data={
+            "events": anchor.events,
+            "max_event_id": anchor.max_event_id,
+            "file": bool(name),
+            "mailed": len(addresses),
+        },
+    )
+    return anchor, name

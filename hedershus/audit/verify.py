@@ -20,6 +20,10 @@ What makes the log intact (docs/architecture.md, "The audit log"):
    An event not yet sealed is reported only once it is older than the grace period: the
    sealer runs right after the event's commit, so a younger one is on its way.
 
+4. **The newest anchor** (``anchors.py``), if ``AUDIT_ANCHOR_DIR`` is set: the seal it names is
+   still there, and nothing it counted is missing. Without it, removing the newest events
+   with their seals would leave an intact, shorter log.
+
 Anyone who can write the database could compute a plain SHA-256 chain; only a key holder
 can sign, so a forger can neither append, change nor reorder events without being named.
 """
@@ -33,6 +37,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from hedershus.audit import keys
+from hedershus.audit.anchors import AnchorUnreadable, anchor_directory, anchor_latest, anchor_problem
 from hedershus.audit.chain import LEGACY_KEY_ID, UnknownAuditKey, hashes_match
 from hedershus.audit.models import GENESIS_HASH, AuditEvent, AuditSeal
 
@@ -64,7 +69,8 @@ class ChainReport:
     ``first_broken_id`` names the first event that fails, or None when the problem is not
     one event (an empty log) or there is no problem; ``problem`` is "" for an intact log.
     ``sealed`` counts the seals checked; ``waiting`` the events not sealed yet but younger
-    than the grace period (not a problem).
+    than the grace period (not a problem). ``anchored_at`` is the time of the newest anchor the
+    log was checked against ("" when none was: no AUDIT_ANCHOR_DIR, or no anchor in it yet).
     """
 
     checked: int
@@ -73,6 +79,7 @@ class ChainReport:
     key_runs: tuple[KeyRun, ...] = ()
     sealed: int = 0
     waiting: int = 0
+    anchored_at: str = ""
 
     @property
     def intact(self) -> bool:
@@ -253,11 +260,13 @@ class _Walk:
 
 
 def audit_chain_verify(batch_size: int = 2000, grace: timedelta = SEAL_GRACE) -> ChainReport:
-    """Checks the chained events, the seal chain and every sealed event, in that order.
+    """Checks the chained events, the seal chain, every sealed event and, if AUDIT_ANCHOR_DIR is
+    set, the log against its newest anchor, in that order.
 
     Returns a ``ChainReport`` naming the first event whose link, signature, key or seal is
     wrong; events younger than ``grace`` may still wait for their seal (counted, not wrong).
-    Reads only; ``batch_size`` rows are read at a time.
+    A log shorter than its newest anchor says (the newest events removed) is a problem with
+    no single event to name. Reads only; ``batch_size`` rows are read at a time.
     """
     walk = _Walk(grace)
     try:
@@ -266,4 +275,21 @@ def audit_chain_verify(batch_size: int = 2000, grace: timedelta = SEAL_GRACE) ->
         walk.sealed_events(anchor, batch_size)
     except _Broken as broken:
         return ChainReport(walk.checked, broken.event_id, broken.problem)
-    return ChainReport(walk.checked, None, "", tuple(walk.runs), walk.sealed, walk.waiting)
+    anchored_at, problem = _against_newest_anchor()
+    return ChainReport(
+        walk.checked, None, problem, tuple(walk.runs), walk.sealed, walk.waiting, anchored_at=anchored_at
+    )
+
+
+def _against_newest_anchor() -> tuple[str, str]:
+    """(the newest anchor's time or "", what the log lacks against it or "")."""
+    directory = anchor_directory()
+    if directory is None:
+        return "", ""
+    try:
+        newest = anchor_latest(directory)
+    except AnchorUnreadable as unreadable:
+        return "", str(unreadable)
+    if newest is None:
+        return "", ""
+    return newest.written_at, anchor_problem(newest)

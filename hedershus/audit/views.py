@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import UTC
@@ -12,19 +13,25 @@ from typing import Any
 
 from allauth.account.decorators import reauthentication_required
 from asgiref.sync import sync_to_async
+from django.contrib import messages
 from django.core.handlers.asgi import ASGIRequest
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from hedershus.audit.anchors import AnchorNotConfigured
 from hedershus.audit.forms import AuditSearchForm, filters_query
 from hedershus.audit.models import AuditEvent
-from hedershus.audit.selectors import audit_events_search, audit_latest_event_id
-from hedershus.audit.services import audit_export_start, audit_search_record
+from hedershus.audit.selectors import audit_anchor_status, audit_events_search, audit_latest_event_id
+from hedershus.audit.services import audit_anchor_write, audit_export_start, audit_search_record
 from hedershus.core.access import Capability, capability_required
+
+logger = logging.getLogger("hedershus.audit")
 
 PAGE_SIZE = 50
 EXPORT_BATCH_SIZE = 1000
@@ -52,7 +59,34 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _invalid_search(request: HttpRequest, form: AuditSearchForm) -> HttpResponse:
-    return render(request, "audit/event_search.html", {"form": form}, status=400)
+    return render(
+        request, "audit/event_search.html", {"form": form, "anchor": audit_anchor_status()}, status=400
+    )
+
+
+@require_POST
+@capability_required(Capability.REVIEW_AUDIT_LOG)
+def anchor_now(request: HttpRequest) -> HttpResponse:
+    """Writes an anchor of the log's head now (besides the schedule), then back to the log."""
+    try:
+        anchor, _name = audit_anchor_write(actor=request.user)
+    except AnchorNotConfigured:
+        messages.error(
+            request,
+            _("No anchor was written: the operator has not set where anchors go (AUDIT_ANCHOR_DIR)."),
+        )
+    except OSError:
+        logger.exception("audit anchor could not be written")
+        messages.error(
+            request, _("No anchor was written: its directory could not be written to. Tell the operator.")
+        )
+    else:
+        messages.success(
+            request,
+            _("Anchor written: %(events)s events up to event %(last)s.")
+            % {"events": anchor.events, "last": anchor.max_event_id},
+        )
+    return redirect("audit:search")
 
 
 @capability_required(Capability.REVIEW_AUDIT_LOG)
@@ -76,6 +110,7 @@ def event_search(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "page_query": urlencode(filters_query(filters, pinned=True)),
             "export_query": urlencode(filters_query(filters, pinned=False)),
+            "anchor": audit_anchor_status(),
         },
     )
 

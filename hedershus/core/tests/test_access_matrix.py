@@ -136,6 +136,7 @@ STAFF_URLS: dict[str, Entry] = {
     ),
     "audit:search": Entry(AUDITORS),
     "audit:export": Entry(AUDITORS),
+    "audit:anchor": Entry(AUDITORS, method="post", ok_statuses=frozenset({302})),
     "site_settings:safety": Entry(ADMINISTRATORS),
     **messaging_staff_urls(),
     **cost_sharing_urls(),

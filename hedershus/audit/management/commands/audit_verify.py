@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
@@ -24,6 +25,19 @@ class Command(BaseCommand):
             f"  {report.sealed} events sealed in order; {report.waiting} recorded in the last "
             f"{SEAL_GRACE.total_seconds() / 60:g} minutes still wait for their seal."
         )
+        if report.anchored_at:
+            self.stdout.write(
+                f"  Checked against the newest anchor ({report.anchored_at}): nothing it counted is missing."
+            )
+        elif settings.AUDIT_ANCHOR_DIR:
+            self.stdout.write(
+                "  No anchor in AUDIT_ANCHOR_DIR yet: run manage.py audit_anchor (docs/operations.md)."
+            )
+        else:
+            self.stdout.write(
+                "  AUDIT_ANCHOR_DIR is not set: removing the newest events would go unseen "
+                "(docs/operations.md)."
+            )
         if connection.vendor == "postgresql":
             forget_dedicated_sealer()  # now, not as this process last saw it
             if dedicated_sealer_running():

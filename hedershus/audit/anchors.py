@@ -1,0 +1,238 @@
+"""Anchors: the audit log's newest hash and counts, written where the database cannot reach.
+
+The chains of events and seals (``verify.py``) show any change, removal or reordering of an
+event *before* the newest one; they cannot show that the newest events were removed, with
+their seals, by someone with write access to the database: what is left is still an intact
+chain. An **anchor** closes that gap. On a schedule (`manage.py audit_anchor`, from cron, and
+on demand from the audit page) the log's head is written
+
+- as a file of its own in ``AUDIT_ANCHOR_DIR``, a directory on the application host (better:
+  one another host or an append-only mount keeps; docs/operations.md, "Audit anchors"),
+  created with O_EXCL so an anchor is never overwritten, and
+- to each address in ``AUDIT_ANCHOR_EMAILS`` (an external mailbox nobody at the centre can
+  edit), if set.
+
+An anchor names the newest seal (id and hash), how many seals and chained events come before
+it, the highest event id and how many events had an id up to it, and is signed with the
+audit key (HMAC-SHA-256, ``chain.digest``), so a forged anchor file does not verify.
+``audit_verify`` then checks the log against the newest anchor in the directory: the seal it
+names must still be there with its hash, no seal before it may be missing, and no fewer
+events than it counted may remain. Events recorded after the newest anchor can still be
+removed unseen: the schedule bounds that window (docs/threat-model.md).
+
+An anchor holds no personal data: ids, counts, hashes and a time.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.utils import timezone
+
+from hedershus.audit import keys
+from hedershus.audit.chain import UnknownAuditKey, digest, hashes_match
+from hedershus.audit.models import AuditEvent, AuditSeal
+
+logger = logging.getLogger("hedershus.audit")
+
+ANCHOR_SCHEME = "anchor"
+# Files are named by the time they were written, so the newest sorts last.
+FILE_PREFIX = "audit-anchor-"
+FILE_SUFFIX = ".json"
+
+
+class AnchorNotConfigured(Exception):
+    """Neither AUDIT_ANCHOR_DIR nor AUDIT_ANCHOR_EMAILS is set: there is nowhere to write."""
+
+
+class AnchorUnreadable(Exception):
+    """The newest anchor file cannot be read or parsed, or its signature does not verify."""
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The log's head at ``written_at`` (UTC, ISO 8601).
+
+    ``head_seal_id``/``head_hash``: the newest seal, or None and the newest chained event's
+    hash if nothing was sealed yet. ``seals``: seals with an id up to ``head_seal_id``.
+    ``events``: events with an id up to ``max_event_id`` (0 when the log is empty).
+    ``key_id`` names the AUDIT_HMAC_KEYS key that signed it; ``signature`` is the HMAC.
+    """
+
+    written_at: str
+    head_seal_id: int | None
+    head_hash: str
+    seals: int
+    max_event_id: int
+    events: int
+    key_id: str
+    signature: str = ""
+
+    def content(self) -> bytes:
+        """The signed content: every field but the signature, as canonical UTF-8 JSON."""
+        fields = asdict(self)
+        fields.pop("signature")
+        fields["scheme"] = ANCHOR_SCHEME
+        return json.dumps(fields, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+    def as_json(self) -> str:
+        """The anchor as one line of JSON (the file's content and the e-mail's body)."""
+        return json.dumps(asdict(self), sort_keys=True)
+
+    @property
+    def written(self) -> datetime:
+        """``written_at`` as an aware datetime."""
+        return datetime.fromisoformat(self.written_at)
+
+
+def anchor_current() -> Anchor:
+    """The log's head now, signed with the signing key. Reads only.
+
+    Counts run over the events and seals tables (a few hundred milliseconds per million
+    rows on PostgreSQL): an anchor is written every few minutes, not per request."""
+    head = AuditSeal.objects.order_by("-id").values_list("id", "hash").first()
+    if head is not None:
+        head_seal_id: int | None = head[0]
+        head_hash = head[1]
+        seals = AuditSeal.objects.filter(id__lte=head[0]).count()
+    else:
+        head_seal_id, seals = None, 0
+        chained = (
+            AuditEvent.objects.filter(prev_hash__isnull=False).order_by("-id").values_list("hash", flat=True)
+        )
+        head_hash = chained.first() or ""
+    max_event_id = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    events = AuditEvent.objects.filter(id__lte=max_event_id).count()
+    key_id, key = keys.signing_key()
+    unsigned = Anchor(
+        written_at=timezone.now().astimezone(UTC).isoformat(),
+        head_seal_id=head_seal_id,
+        head_hash=head_hash,
+        seals=seals,
+        max_event_id=max_event_id,
+        events=events,
+        key_id=key_id,
+    )
+    return Anchor(**{**asdict(unsigned), "signature": digest(unsigned.content(), key_id, {key_id: key})})
+
+
+def anchor_signature_valid(anchor: Anchor) -> bool:
+    """Whether ``anchor`` was signed by one of the configured AUDIT_HMAC_KEYS."""
+    try:
+        expected = digest(anchor.content(), anchor.key_id, keys.verification_keys())
+    except UnknownAuditKey:
+        return False
+    return hashes_match(expected, anchor.signature)
+
+
+def anchor_directory() -> Path | None:
+    """``AUDIT_ANCHOR_DIR`` as a path, or None when anchors are not written to files."""
+    return Path(settings.AUDIT_ANCHOR_DIR) if settings.AUDIT_ANCHOR_DIR else None
+
+
+def _file_name(anchor: Anchor) -> str:
+    stamp = anchor.written.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    return f"{FILE_PREFIX}{stamp}{FILE_SUFFIX}"
+
+
+def anchor_file_write(anchor: Anchor, directory: Path) -> Path:
+    """Writes ``anchor`` as a new file in ``directory`` and flushes it to disk.
+
+    O_EXCL: an existing anchor is never overwritten (FileExistsError). Raises OSError when
+    the directory is missing or not writable."""
+    path = directory / _file_name(anchor)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+    try:
+        os.write(descriptor, (anchor.as_json() + "\n").encode("utf-8"))
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+    # The file's directory entry is on disk too, not only its content.
+    directory_descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(directory_descriptor)
+    finally:
+        os.close(directory_descriptor)
+    return path
+
+
+def anchor_mail(anchor: Anchor, addresses: list[str]) -> None:
+    """Sends ``anchor`` to each external address, one message each (no address sees another).
+
+    Raises what the mail backend raises: the caller decides whether a failed mail fails."""
+    for address in addresses:
+        EmailMessage(
+            subject=f"Hedershus audit anchor {anchor.written_at}",
+            body=(
+                "The audit log's head at the time above. Keep this message: it lets the centre "
+                "prove that no audit events up to it were removed (docs/operations.md).\n\n"
+                f"{anchor.as_json()}\n"
+            ),
+            to=[address],
+        ).send(fail_silently=False)
+
+
+def anchor_latest(directory: Path) -> Anchor | None:
+    """The newest anchor file in ``directory`` (by its name's time), or None if there is none.
+
+    Raises AnchorUnreadable when that file cannot be parsed or its signature does not verify:
+    an anchor that was tampered with is a finding, not a reason to fall back to an older one.
+    """
+    try:
+        names = sorted(
+            name
+            for name in os.listdir(directory)
+            if name.startswith(FILE_PREFIX) and name.endswith(FILE_SUFFIX)
+        )
+    except FileNotFoundError:
+        return None
+    if not names:
+        return None
+    path = directory / names[-1]
+    try:
+        fields = json.loads(path.read_text(encoding="utf-8"))
+        anchor = Anchor(**fields)
+    except (OSError, ValueError, TypeError) as error:
+        raise AnchorUnreadable(f"the newest anchor file {path.name} cannot be read ({error})") from None
+    if not anchor_signature_valid(anchor):
+        raise AnchorUnreadable(
+            f"the newest anchor file {path.name} does not verify with AUDIT_HMAC_KEYS "
+            "(it was forged or changed)"
+        )
+    return anchor
+
+
+def anchor_problem(anchor: Anchor) -> str:
+    """What the log lacks that ``anchor`` says it had; "" when the log still holds it all.
+
+    Checked: the seal the anchor names is there with the same hash (or, before any seal, the
+    chained event with that hash), no seal up to it is missing, and at least as many events
+    with an id up to ``max_event_id`` remain (more may: transactions that were still open when
+    the anchor was written commit later)."""
+    when = anchor.written_at
+    if anchor.head_seal_id is not None:
+        head = AuditSeal.objects.filter(id=anchor.head_seal_id).values_list("hash", flat=True).first()
+        if head is None or not hashes_match(head, anchor.head_hash):
+            return (
+                f"the seal {anchor.head_seal_id} that the anchor of {when} names is gone or changed: "
+                "the newest events were removed with their seals"
+            )
+        seals = AuditSeal.objects.filter(id__lte=anchor.head_seal_id).count()
+        if seals < anchor.seals:
+            return f"{anchor.seals - seals} seals written before the anchor of {when} are missing"
+    elif anchor.head_hash and not AuditEvent.objects.filter(hash=anchor.head_hash).exists():
+        return f"the event the anchor of {when} names is gone: the newest events were removed"
+    events = AuditEvent.objects.filter(id__lte=anchor.max_event_id).count()
+    if events < anchor.events:
+        return (
+            f"{anchor.events - events} of the {anchor.events} events recorded up to event "
+            f"{anchor.max_event_id} (anchor of {when}) are missing"
+        )
+    return ""
