@@ -345,6 +345,11 @@ CASE_RETENTION_YEARS = env.integer("CASE_RETENTION_YEARS", 5, minimum=1)
 # An unsigned journal draft older than this many days is listed on its author's start page
 # (R21: what is written should be signed; journal/templatetags).
 JOURNAL_DRAFT_STALE_DAYS = env.integer("JOURNAL_DRAFT_STALE_DAYS", 3, minimum=0)
+# Referrals (R16): hours a partner unit has to accept or decline a referral, per urgency,
+# before it is escalated to the referrer's supervisor (`manage.py referrals_escalate`).
+REFERRAL_DEADLINE_HOURS_ACUTE = env.integer("REFERRAL_DEADLINE_HOURS_ACUTE", 24, minimum=1)
+REFERRAL_DEADLINE_HOURS_URGENT = env.integer("REFERRAL_DEADLINE_HOURS_URGENT", 72, minimum=1)
+REFERRAL_DEADLINE_HOURS_ROUTINE = env.integer("REFERRAL_DEADLINE_HOURS_ROUTINE", 240, minimum=1)
 # Rows deleted per transaction, so a large backlog never holds one long transaction.
 RETENTION_BATCH_SIZE = env.integer("RETENTION_BATCH_SIZE", 200, minimum=1)
 
@@ -354,11 +359,6 @@ AUTHENTICATION_BACKENDS = ["hedershus.accounts.backends.LockoutAuthenticationBac
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "staff:dashboard"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
-# Referrals (R16): hours a partner unit has to accept or decline a referral, per urgency,
-# before it is escalated to the referrer's supervisor (`manage.py referrals_escalate`).
-REFERRAL_DEADLINE_HOURS_ACUTE = env.integer("REFERRAL_DEADLINE_HOURS_ACUTE", 24, minimum=1)
-REFERRAL_DEADLINE_HOURS_URGENT = env.integer("REFERRAL_DEADLINE_HOURS_URGENT", 72, minimum=1)
-REFERRAL_DEADLINE_HOURS_ROUTINE = env.integer("REFERRAL_DEADLINE_HOURS_ROUTINE", 240, minimum=1)
 ACCOUNT_ADAPTER = "hedershus.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
