@@ -185,3 +185,17 @@ def test_the_import_page_refuses_a_file_that_is_not_a_sheet(signed_in, administr
     response = signed_in(administrator).post("/staff/network/import/", {"file": upload})
     assert response.status_code == 400
     assert "Nothing was imported" in response.content.decode()
+
+
+def test_the_register_speaks_swedish(signed_in, administrator):
+    unit = unit_make(services=["social_services", "child_protection"], languages=["ar"])
+    client = signed_in(administrator)
+    page = client.get(f"/staff/network/units/{unit.pk}/", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "Lediga platser" in page and "Barnskydd" in page and "Arabiska" in page
+    response = client.post(
+        f"/staff/network/units/{unit.pk}/edit/",
+        {"name": unit.name, "languages": "xx"},
+        HTTP_ACCEPT_LANGUAGE="sv",
+    )
+    assert "Ingenting sparades" in response.content.decode()
+    assert "ingen språkkod" in response.content.decode()
