@@ -222,3 +222,16 @@ def test_removing_a_share_changes_the_table(client, admin, agreement):
     response = client.post(_url("share_remove", agreement_id=agreement.pk, share_id=share.pk))
     assert response.status_code == 302
     assert agreement.fixed_shares.count() == 1
+
+
+def test_the_pages_read_in_swedish_with_swedish_numbers(client, cast, agreement):
+    sign_in(client, cast[Role.SUPERVISOR])
+    client.cookies["django_language"] = "sv"
+    response = client.get(_url("table", agreement_id=agreement.pk, scope="2012"), HTTP_ACCEPT_LANGUAGE="sv")
+    html = response.content.decode()
+    assert "kostnadsfördelning 2012" in html and "Invånare" in html and "Andel (%)" in html
+    assert (
+        "1\u00a0236\u00a0998" in html or "1\u00a0236\u00a0997" in html
+    )  # Swedish thousands: no-break spaces
+    assert "20,62" in html  # Stockholm's share, decimal comma
+    assert ">Kostnadsfördelning</a>" in html  # the staff menu's link
