@@ -9,3 +9,9 @@ class PartnerPortalConfig(AppConfig):
     name = "hedershus.partner_portal"
     label = "partner_portal"
     verbose_name = _("Partner portal")
+
+    def ready(self) -> None:
+        from hedershus.audit.events import register_event_types
+        from hedershus.partner_portal.events import PARTNER_PORTAL_EVENT_TYPES
+
+        register_event_types(PARTNER_PORTAL_EVENT_TYPES)

@@ -1,1 +1,1 @@
-"""Models of this app (issue 11/12); filled in by its builder."""
+"""The partner portal has no models: it shows what partners, referrals and consultations hold."""
