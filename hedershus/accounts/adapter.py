@@ -9,14 +9,24 @@ from allauth.account.internal.flows.login import (
 )
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 from hedershus.accounts.models import User
+from hedershus.core.access import Capability, user_has_capability
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         """No self sign-up: administrators create every account."""
         return False
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """Where a completed sign-in lands when no ``next`` was asked for: partner
+        professionals (``ANSWER_REFERRALS``) on their own start page, ``/staff/partner/``
+        (issue 11), everyone else on the staff start page (``LOGIN_REDIRECT_URL``)."""
+        if user_has_capability(request.user, Capability.ANSWER_REFERRALS):
+            return reverse("partner_portal:home")
+        return super().get_login_redirect_url(request)
 
     def get_client_ip(self, request: HttpRequest) -> str:
         """Client addresses are never read (the request middleware removes them).

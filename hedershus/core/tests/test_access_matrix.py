@@ -113,6 +113,19 @@ def referral_urls() -> dict[str, Entry]:
     return {name: Entry(**arguments) for name, arguments in referrals.entries().items()}
 
 
+def partner_pages_urls() -> dict[str, Entry]:
+    """Consultations and the partner portal (issue 11): listed in each app's
+    ``tests/access_matrix.py``."""
+    from hedershus.consultations.tests import access_matrix as consultations
+    from hedershus.partner_portal.tests import access_matrix as partner_portal
+
+    return {
+        name: Entry(**arguments)
+        for module in (consultations, partner_portal)
+        for name, arguments in module.entries().items()
+    }
+
+
 STAFF_URLS: dict[str, Entry] = {
     "staff:dashboard": Entry(EVERY_ROLE),
     "staff:user_list": Entry(ADMINISTRATORS),
@@ -142,6 +155,7 @@ STAFF_URLS: dict[str, Entry] = {
     **cost_sharing_urls(),
     **case_management_urls(),
     **referral_urls(),
+    **partner_pages_urls(),
 }
 
 # Prefixes whose URLs belong to libraries with their own access control and tests.
