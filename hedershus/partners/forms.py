@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hedershus.core.places import MUNICIPALITIES, STOCKHOLM_DISTRICTS
@@ -251,14 +252,15 @@ class InviteForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("File (CSV or XLSX)"),
-        help_text=_("At most %(mb)s MB and %(rows)s rows.")
-        % {"mb": MAX_BYTES // (1024 * 1024), "rows": MAX_ROWS},
-    )
+    file = forms.FileField(label=_("File (CSV or XLSX)"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # In the request's language: a lazy text formatted at import is fixed in one language.
+        self.fields["file"].help_text = gettext("At most %(mb)s MB and %(rows)s rows.") % {
+            "mb": MAX_BYTES // (1024 * 1024),
+            "rows": MAX_ROWS,
+        }
         self.fields["file"].widget.attrs["accept"] = (
             ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
