@@ -433,7 +433,9 @@ def server(
             "DEBUG": "false",
             "SECURE_COOKIES": "false",  # the test server speaks plain http
             "HSTS_SECONDS": "0",
-            "ALLOWED_HOSTS": "127.0.0.1",
+            # A name too: WebAuthn refuses an IP address as relying party (test_passkeys.py).
+            # Not "localhost", which is the neutral site's (the quick exit must lead elsewhere).
+            "ALLOWED_HOSTS": "127.0.0.1,staff.localhost",
             "TASK_BACKEND": "immediate",
             "LOG_LEVEL": "INFO",
             "PYTHONUNBUFFERED": "1",

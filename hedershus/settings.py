@@ -164,6 +164,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # allauth's passkey list loads {% load humanize %}: without it that page was a 500.
+    "django.contrib.humanize",
     "channels",
     "csp",
     "django_tasks",
