@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "hedershus.followup",
     "hedershus.partner_portal",
     "hedershus.costs",
+    "hedershus.statistics",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
     "wagtail.sites",

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StatisticsConfig(AppConfig):
+    """Follow-up statistics (R24): counts of contacts, cases, referrals and assessment outcomes,
+    county-wide and per municipality, with small counts suppressed so no figure points at a
+    person."""
+
+    name = "hedershus.statistics"
+    label = "statistics"
+    verbose_name = _("Statistics")

@@ -1,0 +1,1 @@
+"""Views of this app: thin, calling its services and selectors."""
