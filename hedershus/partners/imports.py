@@ -39,6 +39,10 @@ MAX_ROWS = 2_000
 # An XLSX is compressed: its parts, unpacked, may be at most this big (a "zip bomb" is not).
 MAX_UNPACKED_BYTES = 40 * 1024 * 1024
 MAX_PROBLEMS = 100
+# Cells read per row of a workbook (the layout has 20 columns; more are an unknown column).
+MAX_COLUMNS = 64
+# Lines read at all, empty ones included: a sheet of a million empty rows is refused, not walked.
+MAX_LINES = 2 * MAX_ROWS + 1
 
 # Column → (UnitData or OrganisationData field, kind of cell).
 COLUMNS: dict[str, tuple[str, str]] = {
@@ -148,7 +152,9 @@ def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
         raise _refuse(_("The Excel file cannot be read: save it again as XLSX.")) from None
     try:
         sheet = workbook.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        # A sheet names its own size; a crafted one may claim a million columns.
+        rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+        for number, values in enumerate(rows, start=1):
             yield number, ["" if value is None else _cell_text(value) for value in values]
     finally:
         workbook.close()
@@ -193,6 +199,8 @@ def rows_read(content: bytes) -> tuple[str, list[ImportRow]]:
                 header.pop()
             _header_check(header, line, kind)
             continue
+        if line > MAX_LINES:
+            raise _refuse(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS}, line)
         if not any(clean_text(cell) for cell in cells):
             continue
         if len(rows) >= MAX_ROWS:

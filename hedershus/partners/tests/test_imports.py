@@ -198,6 +198,18 @@ def test_size_and_row_limits(monkeypatch):
     with pytest.raises(imports.ImportRefused) as refused:
         imports.rows_read(_csv("A,ngo,U1,,,,,no,", "A,ngo,U2,,,,,no,", "A,ngo,U3,,,,,no,"))
     assert refused.value.problems[0].line == 4
+    monkeypatch.setattr(imports, "MAX_LINES", 5)
+    with pytest.raises(imports.ImportRefused) as refused:  # empty lines count towards the walk
+        imports.rows_read(_csv("A,ngo,U1,,,,,no,", *([",,,,,,,,"] * 10)))
+    assert refused.value.problems[0].line == 6
+
+
+def test_a_workbook_claiming_thousands_of_columns_is_read_to_the_limit_only(administrator):
+    content = _xlsx(
+        [["organisation", "organisation_kind", "unit"], ["Org", "ngo", "Enhet", *([""] * 2000), "x"]]
+    )
+    kind, rows = imports.rows_read(content)
+    assert (kind, rows[0].unit.name) == ("xlsx", "Enhet")
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
