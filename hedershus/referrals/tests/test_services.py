@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from conftest import _make_user
 from hedershus.audit.models import AuditEvent
@@ -25,6 +25,13 @@ from hedershus.referrals.models import Referral, ReferralChannel, ReferralStatus
 from hedershus.referrals.tests.helpers import case_make, consent_input, person_of, referral_input, unit_make
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    """The messages are read in English here (the platform speaks Swedish by default)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
