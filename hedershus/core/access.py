@@ -46,6 +46,9 @@ class Capability(models.TextChoices):
     MANAGE_PARTNER_REGISTER = "manage_partner_register"
     # Read the partners' cost sharing (R25, hedershus.costs): agreements and population tables.
     VIEW_COST_SHARING = "view_cost_sharing"
+    # Read the follow-up statistics (R24, hedershus.statistics): suppressed counts, county-wide and
+    # per municipality (a partner professional: their own municipality beside the county).
+    VIEW_STATISTICS = "view_statistics"
 
 
 # Separation of duties: administrators manage accounts but cannot read the audit log,
@@ -53,7 +56,12 @@ class Capability(models.TextChoices):
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.COUNSELLOR: frozenset({Capability.HANDLE_CASES}),
     Role.SUPERVISOR: frozenset(
-        {Capability.HANDLE_CASES, Capability.SUPERVISE_CASES, Capability.VIEW_COST_SHARING}
+        {
+            Capability.HANDLE_CASES,
+            Capability.SUPERVISE_CASES,
+            Capability.VIEW_COST_SHARING,
+            Capability.VIEW_STATISTICS,
+        }
     ),
     Role.EDITOR: frozenset({Capability.EDIT_CONTENT}),
     Role.ADMINISTRATOR: frozenset(
@@ -62,10 +70,13 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.MANAGE_SITE_SETTINGS,
             Capability.MANAGE_PARTNER_REGISTER,
             Capability.VIEW_COST_SHARING,
+            Capability.VIEW_STATISTICS,
         }
     ),
     Role.AUDITOR: frozenset({Capability.REVIEW_AUDIT_LOG}),
-    Role.PARTNER: frozenset({Capability.ANSWER_REFERRALS, Capability.VIEW_COST_SHARING}),
+    Role.PARTNER: frozenset(
+        {Capability.ANSWER_REFERRALS, Capability.VIEW_COST_SHARING, Capability.VIEW_STATISTICS}
+    ),
 }
 
 # Roles whose second factor one administrator alone may not reset: an administrator's account
