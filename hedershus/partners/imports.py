@@ -82,6 +82,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        if not self.line:  # the file as a whole (its kind, size, emptiness)
+            return self.message
         if self.column:
             return _("Line %(line)s, column %(column)s: %(message)s") % {
                 "line": self.line,

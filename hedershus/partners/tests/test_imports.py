@@ -189,6 +189,7 @@ def test_a_zip_that_is_not_a_workbook_is_refused():
     with pytest.raises(imports.ImportRefused) as refused:
         imports.rows_read(out.getvalue())
     assert "not an Excel workbook" in str(refused.value)
+    assert str(refused.value.problems[0]).startswith("This is not an Excel workbook")
 
 
 def test_size_and_row_limits(monkeypatch):
@@ -234,3 +235,21 @@ def test_the_command_refuses_an_actor_who_does_not_maintain_the_register(counsel
     with pytest.raises(CommandError):
         call_command("partners_import", str(EXAMPLES / "partners-example.csv"), "--actor", counsellor.email)
     assert not PartnerUnit.objects.exists()
+
+
+_cell = st.text(alphabet=st.sampled_from(list('abcå ;,"\n\t-_x01yes')), max_size=12)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(_cell, min_size=0, max_size=10), max_size=6))
+def test_any_csv_text_is_either_read_or_refused_with_line_numbers(rows):
+    import csv
+
+    out = io.StringIO()
+    csv.writer(out).writerows([["organisation", "organisation_kind", "unit", "services", "public"], *rows])
+    try:
+        _kind, found = imports.rows_read(out.getvalue().encode())
+    except imports.ImportRefused as refused:
+        assert all(problem.line >= 1 and str(problem) for problem in refused.problems)
+    else:
+        assert all(row.organisation.name and row.unit.name for row in found)
