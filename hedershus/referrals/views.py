@@ -95,11 +95,17 @@ def referral_new(request: HttpRequest, case_id: int) -> HttpResponse:
         search = UnitSearchForm(request.POST, prefix="find")
         units = _units(search)
         sending = request.POST.get("action") == "send"
+        # A new search keeps what was already written in the referral (shown again, unchecked).
+        kept: dict[str, Any] = {
+            name: request.POST.getlist(name) if name == "shared_fields" else request.POST.get(name)
+            for name in ReferralForm.base_fields
+            if name in request.POST and name != "unit"
+        }
         form = ReferralForm(
             request.POST if sending else None,
             case=case,
             units=units,
-            initial={"client_id": request.POST.get("client_id") or uuid.uuid4()},
+            initial={**kept, "client_id": request.POST.get("client_id") or uuid.uuid4()},
         )
     else:
         search = UnitSearchForm(prefix="find", initial=_search_initial(request, case))

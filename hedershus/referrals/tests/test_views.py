@@ -73,6 +73,15 @@ def test_finding_units_by_municipality_and_service_lists_them_without_saving(
     assert Referral.objects.count() == 0
 
 
+def test_searching_again_keeps_what_was_written(signed_in, client, counsellor, case, unit):
+    signed_in(counsellor)
+    again = _form(unit, action="search", asked="Ring mamman först.", shared_fields=["age_group"])
+    body = client.post(reverse("referrals:new", kwargs={"case_id": case.pk}), again).content.decode()
+    assert "Ring mamman först." in body
+    assert 'value="age_group" id="id_shared_fields_1" checked' in body
+    assert Referral.objects.count() == 0
+
+
 def test_a_counsellor_sends_a_referral_and_sees_its_page(signed_in, client, counsellor, case, unit):
     signed_in(counsellor)
     response = client.post(
