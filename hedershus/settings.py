@@ -348,6 +348,9 @@ CASE_RETENTION_YEARS = env.integer("CASE_RETENTION_YEARS", 5, minimum=1)
 # An unsigned journal draft older than this many days is listed on its author's start page
 # (R21: what is written should be signed; journal/templatetags).
 JOURNAL_DRAFT_STALE_DAYS = env.integer("JOURNAL_DRAFT_STALE_DAYS", 3, minimum=0)
+# Follow-up statistics (R24): a count below this is suppressed in every table and export, with
+# complementary suppression (hedershus/statistics/suppression.py); 3 is the floor.
+STATISTICS_MIN_CELL = env.integer("STATISTICS_MIN_CELL", 5, minimum=3)
 # Referrals (R16): hours a partner unit has to accept or decline a referral, per urgency,
 # before it is escalated to the referrer's supervisor (`manage.py referrals_escalate`).
 REFERRAL_DEADLINE_HOURS_ACUTE = env.integer("REFERRAL_DEADLINE_HOURS_ACUTE", 24, minimum=1)

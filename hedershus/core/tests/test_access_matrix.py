@@ -92,6 +92,13 @@ def cost_sharing_urls() -> dict[str, Entry]:
     return {name: Entry(**arguments) for name, arguments in costs.entries().items()}
 
 
+def statistics_urls() -> dict[str, Entry]:
+    """Follow-up statistics (issue 12): listed in ``hedershus/statistics/tests/access_matrix.py``."""
+    from hedershus.statistics.tests import access_matrix as statistics
+
+    return {name: Entry(**arguments) for name, arguments in statistics.entries().items()}
+
+
 def case_management_urls() -> dict[str, Entry]:
     """Case management's pages (issue 10). Each of its apps lists its own URLs in
     ``hedershus/<app>/tests/access_matrix.py``: ``entries()`` maps a URL name to ``Entry``'s
@@ -153,6 +160,7 @@ STAFF_URLS: dict[str, Entry] = {
     "site_settings:safety": Entry(ADMINISTRATORS),
     **messaging_staff_urls(),
     **cost_sharing_urls(),
+    **statistics_urls(),
     **case_management_urls(),
     **referral_urls(),
     **partner_pages_urls(),

@@ -1,7 +1,10 @@
-"""``{% referrals_open_count case %}``: how many of a case's referrals are still open, for the
-case page's link to its referrals (the cases app imports nothing of referrals: a layer above)."""
+"""``{% referrals_case_link case %}``: the case page's link to its referrals, with how many are
+still open (the cases app imports nothing of referrals: a layer above it). Its text lives in
+this app's templates and catalogue."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django import template
 
@@ -11,8 +14,8 @@ from hedershus.referrals.selectors import open_referrals_count
 register = template.Library()
 
 
-@register.simple_tag
-def referrals_open_count(case: Case) -> int:
-    """The number of ``case``'s referrals that are sent, received or accepted (the case page
-    is shown only to someone who may open the case)."""
-    return open_referrals_count(case)
+@register.inclusion_tag("referrals/_case_link.html")
+def referrals_case_link(case: Case) -> dict[str, Any]:
+    """A list item linking to ``case``'s referrals, "Referrals (n open)" while some are sent,
+    received or accepted (the case page is shown only to someone who may open the case)."""
+    return {"case": case, "open_count": open_referrals_count(case)}

@@ -269,6 +269,8 @@ def test_the_case_page_links_to_its_referrals_with_the_open_count(signed_in, cli
     body = client.get(reverse("cases:detail", kwargs={"case_id": case.pk})).content.decode()
     assert reverse("referrals:list", kwargs={"case_id": case.pk}) in body
     assert "Referrals (1 open)" in body
+    swedish = client.get(reverse("cases:detail", kwargs={"case_id": case.pk}), HTTP_ACCEPT_LANGUAGE="sv")
+    assert "Remisser (1 öppen)" in swedish.content.decode()
 
 
 def test_the_pages_speak_swedish_by_default(signed_in, client, counsellor, case):
