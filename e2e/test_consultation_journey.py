@@ -42,7 +42,9 @@ organisation, _ = PartnerOrganisation.objects.get_or_create(name="Botkyrka kommu
 unit, _ = PartnerUnit.objects.get_or_create(
     organisation=organisation, name="Skyddat boende Botkyrka med ett långt namn", services=["shelter"]
 )
-UnitMembership.objects.get_or_create(unit=unit, user=users[{professional!r}], defaults={{"is_unit_admin": True}})
+UnitMembership.objects.get_or_create(
+    unit=unit, user=users[{professional!r}], defaults={{"is_unit_admin": True}}
+)
 other, _ = PartnerOrganisation.objects.get_or_create(name="Huddinge kommun", kind="municipality")
 other_unit, _ = PartnerUnit.objects.get_or_create(organisation=other, name="Socialtjänsten")
 UnitMembership.objects.get_or_create(unit=other_unit, user=users[{stranger!r}])
@@ -67,9 +69,10 @@ def _page(context_factory: Any, server: Any, person: tuple[str, str, str, str]) 
 
 
 # What sticks out past the phone's width, for the failure message.
-WIDE = """() => [...document.querySelectorAll("main *")]
-  .filter((el) => el.getBoundingClientRect().right > 361 && !el.closest(".table-scroll"))
-  .slice(0, 5).map((el) => el.tagName + "." + el.className + " " + Math.round(el.getBoundingClientRect().right))"""
+WIDE = """() => [...document.querySelectorAll("body *")]
+  .filter((el) => el.getBoundingClientRect().right > 361)
+  .slice(0, 8)
+  .map((el) => `${el.tagName}.${el.className} ${Math.round(el.getBoundingClientRect().right)}`)"""
 
 
 def _checked(page: Any, name: str) -> None:
