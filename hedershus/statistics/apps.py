@@ -10,3 +10,9 @@ class StatisticsConfig(AppConfig):
     name = "hedershus.statistics"
     label = "statistics"
     verbose_name = _("Statistics")
+
+    def ready(self) -> None:
+        from hedershus.audit.events import register_event_types
+        from hedershus.statistics.events import STATISTICS_EVENT_TYPES
+
+        register_event_types(STATISTICS_EVENT_TYPES)

@@ -528,22 +528,29 @@ def turnaround_rows(period: Period) -> list[Turnaround]:
         medians = {**_percentile_days(window, 0.5, True), **_percentile_days(window, 0.5, False)}
         p90s = {**_percentile_days(window, 0.9, True), **_percentile_days(window, 0.9, False)}
         measures[name] = {"cube": cube, "median": medians, "p90": p90s}
+    kinds = [(k, str(label)) for k, label in OrganisationKind.choices]
+    shown: dict[str, suppression.Suppressed] = {}
+    for name, measure in measures.items():
+        # One column per measure, the kinds as rows and "all" as the total: suppressed like
+        # any table (the total minus the shown kinds never gives a hidden one away).
+        cube = Cube(
+            measure["cube"].epoch,
+            measure["cube"].months,
+            {(m, r, "n"): n for (m, r, _c), n in measure["cube"].counts.items()},
+        )
+        cells, also = _table_cells(cube, [k for k, _l in kinds], ["n"], period, limit)
+        shown[name] = suppression.suppress_table(cells, limit, also=also)
     rows: list[Turnaround] = []
-    kinds = [(k, str(label)) for k, label in OrganisationKind.choices] + [("", str(_("All partners")))]
-    for key, label in kinds:
+    for index, (key, label) in enumerate([*kinds, ("", str(_("All partners")))]):
         values: dict[str, Any] = {}
         for name, measure in measures.items():
-            cube = measure["cube"]
-            first = month_index(period.first, cube.epoch)
-            last = month_index(period.last, cube.epoch)
-            monthly = cube.series([key] if key else None, None)
-            n = suppression.window_sum(monthly, first, last)
-            shown = suppression.window_shown(monthly, first, last, limit) and not suppression.is_small(
-                n, limit
-            )
-            values[name] = n if shown else None
-            values[f"{name}_median"] = measure["median"].get(key) if shown and n else None
-            values[f"{name}_p90"] = measure["p90"].get(key) if shown and n else None
+            result = shown[name]
+            n = result.total if key == "" else result.cells[index][0]
+            values[name] = n
+            # A median or percentile only over a shown count of at least the threshold.
+            enough = n is not None and n >= limit
+            values[f"{name}_median"] = measure["median"].get(key) if enough else None
+            values[f"{name}_p90"] = measure["p90"].get(key) if enough else None
         if key and values["answered"] == 0 and values["done"] == 0:
             continue  # no referrals to this kind: nothing to say
         rows.append(Turnaround(key=key, label=label, **values))

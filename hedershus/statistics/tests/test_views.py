@@ -1,0 +1,129 @@
+"""The dashboard and its exports: accessible tables and chart, suppressed figures shown as a
+dash with the reason, a partner held to their own municipality, bad filters refused, files
+that open and hold the same figures, and an audit event for every read."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from conftest import sign_in
+from hedershus.audit.models import AuditEvent
+from hedershus.partners.models import OrganisationKind, PartnerOrganisation, PartnerUnit, UnitMembership
+from hedershus.statistics.tests.helpers import at, contacts_make
+
+pytestmark = pytest.mark.django_db
+
+QUERY = {"first": "2026-01", "last": "2026-03"}
+
+
+@pytest.fixture(autouse=True)
+def _english(client, settings):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
+@pytest.fixture
+def figures(supervisor):
+    contacts_make(supervisor, 12, municipality="Botkyrka", opened=at(2026, 1))
+    contacts_make(supervisor, 9, municipality="Huddinge", opened=at(2026, 2))
+    contacts_make(supervisor, 2, municipality="Nacka", opened=at(2026, 2))
+
+
+@pytest.fixture
+def botkyrka_partner(partner, supervisor):
+    org = PartnerOrganisation.objects.create(
+        name="Botkyrka kommun", kind=OrganisationKind.MUNICIPALITY, municipality="Botkyrka"
+    )
+    unit = PartnerUnit.objects.create(organisation=org, name="Socialtjänsten")
+    UnitMembership.objects.create(unit=unit, user=partner, added_by=supervisor)
+    return partner
+
+
+def test_a_supervisor_reads_every_municipality_in_accessible_tables_and_it_is_audited(
+    client, supervisor, figures
+):
+    sign_in(client, supervisor)
+    response = client.get(reverse("statistics:dashboard"), QUERY)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<caption" in html and 'role="region"' in html and 'tabindex="0"' in html
+    assert '<th scope="row">Botkyrka</th>' in html
+    assert '<th scope="row">Nacka</th>' in html
+    # Nacka's 2 is a dash with its reason for a screen reader, never the figure.
+    assert "not shown: fewer than 5" in html
+    assert "<svg" in html and "<title" in html and "<desc" in html
+    assert "style=" not in html.split("<svg", 1)[1].split("</svg>", 1)[0]
+    event = AuditEvent.objects.get(event_type="statistics.viewed")
+    assert event.data == {"from": "2026-01", "to": "2026-03", "municipality": ""}
+
+
+def test_a_partner_sees_their_municipality_beside_the_county_only(client, botkyrka_partner, figures):
+    sign_in(client, botkyrka_partner)
+    response = client.get(reverse("statistics:dashboard"), QUERY)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Botkyrka beside the county" in html
+    assert '<th scope="row">Huddinge</th>' not in html
+    assert '<option value="Huddinge"' not in html
+
+
+def test_a_partner_asking_for_another_municipality_gets_404_and_no_figures(client, botkyrka_partner, figures):
+    sign_in(client, botkyrka_partner)
+    for name in ("statistics:dashboard", "statistics:export_csv", "statistics:export_xlsx"):
+        response = client.get(reverse(name), {**QUERY, "municipality": "Huddinge"})
+        assert response.status_code == 404
+        assert b"Huddinge" not in response.content or b"<table" not in response.content
+    assert not AuditEvent.objects.filter(event_type__startswith="statistics.").exists()
+
+
+def test_a_bad_period_is_refused_with_a_message_and_no_figures(client, supervisor, figures):
+    sign_in(client, supervisor)
+    response = client.get(reverse("statistics:dashboard"), {"first": "2026-05", "last": "2026-01"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'role="alert"' in html and "must end in or after" in html
+    assert "<table" not in html
+    response = client.get(reverse("statistics:dashboard"), {"first": "March"})
+    assert response.status_code == 400
+    assert "Give a month as year and month" in response.content.decode()
+
+
+def test_the_csv_export_holds_the_same_suppressed_figures_and_is_audited(client, supervisor, figures):
+    sign_in(client, supervisor)
+    response = client.get(reverse("statistics:export_csv"), QUERY)
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="statistik-2026-01-2026-03.csv"'
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    nacka = next(row for row in rows if row and row[0] == "Nacka")
+    assert "2" not in nacka[1:]
+    assert "–" in nacka  # noqa: RUF001
+    botkyrka = next(row for row in rows if row and row[0] == "Botkyrka")
+    assert "12" in botkyrka
+    event = AuditEvent.objects.get(event_type="statistics.exported")
+    assert event.data["format"] == "csv" and event.data["from"] == "2026-01"
+
+
+def test_the_xlsx_export_opens_with_numbers_as_numbers(client, supervisor, figures):
+    sign_in(client, supervisor)
+    response = client.get(reverse("statistics:export_xlsx"), QUERY)
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    values = [cell.value for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    assert 12 in values
+    assert 2 not in values
+    assert all(not (isinstance(v, str) and v.startswith("=")) for v in values)
+    assert AuditEvent.objects.filter(event_type="statistics.exported", data__format="xlsx").exists()
+
+
+def test_a_counsellor_is_refused(client, counsellor):
+    sign_in(client, counsellor)
+    assert client.get(reverse("statistics:dashboard")).status_code == 403
+
+
+def test_the_menu_links_the_statistics_for_its_readers(client, supervisor, counsellor):
+    sign_in(client, supervisor)
+    assert reverse("statistics:dashboard") in client.get(reverse("statistics:dashboard")).content.decode()
