@@ -98,6 +98,13 @@ AUDIT_ANCHOR_EMAILS = env.strings("AUDIT_ANCHOR_EMAILS", [])
 for _address in AUDIT_ANCHOR_EMAILS:
     if "@" not in _address or any(c.isspace() for c in _address):
         raise ImproperlyConfigured("AUDIT_ANCHOR_EMAILS: give comma-separated e-mail addresses.")
+# Log review (loggkontroll, hedershus/oversight): a sampled review is due this many days after
+# the last one was signed; reads outside these local hours (and at weekends) are "after hours".
+LOG_REVIEW_INTERVAL_DAYS = env.integer("LOG_REVIEW_INTERVAL_DAYS", 30, minimum=1)
+LOG_REVIEW_WORKDAY_START = env.integer("LOG_REVIEW_WORKDAY_START", 7, minimum=0)
+LOG_REVIEW_WORKDAY_END = env.integer("LOG_REVIEW_WORKDAY_END", 18, minimum=1)
+if not LOG_REVIEW_WORKDAY_START < LOG_REVIEW_WORKDAY_END <= 24:
+    raise ImproperlyConfigured("LOG_REVIEW_WORKDAY_END: an hour after LOG_REVIEW_WORKDAY_START, at most 24.")
 
 # Peppers for room codes (hedershus/rooms/codes.py): a room is found by HMAC-SHA256 of its code
 # under a pepper kept outside the database, so a copy of the database cannot test guesses. The
@@ -145,6 +152,7 @@ INSTALLED_APPS = [
     "hedershus.partner_portal",
     "hedershus.costs",
     "hedershus.statistics",
+    "hedershus.oversight",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
     "wagtail.sites",

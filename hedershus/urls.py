@@ -42,6 +42,7 @@ urlpatterns = [
     path(f"{STAFF}partner/", include("hedershus.partner_portal.urls")),
     path(f"{STAFF}costs/", include("hedershus.costs.urls")),
     path(f"{STAFF}statistics/", include("hedershus.statistics.urls")),
+    path(f"{STAFF}oversight/", include("hedershus.oversight.urls")),
     # Wagtail's admin, for editors; gated by hedershus.cms.middleware.CmsAdminMiddleware.
     path(f"{STAFF}cms/", include(wagtailadmin_urls)),
     path(STAFF, include("hedershus.accounts.urls")),

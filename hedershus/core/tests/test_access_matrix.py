@@ -106,7 +106,7 @@ def case_management_urls() -> dict[str, Entry]:
     import importlib
 
     found: dict[str, Entry] = {}
-    for app in ("cases", "journal", "assessments", "case_documents", "followup", "partners"):
+    for app in ("cases", "journal", "assessments", "case_documents", "followup", "partners", "oversight"):
         module = importlib.import_module(f"hedershus.{app}.tests.access_matrix")
         for name, arguments in module.entries().items():
             found[name] = Entry(**arguments)

@@ -1,0 +1,259 @@
+"""Reads for log reviews: which audited reads a review of each kind looks at, and the pages.
+
+Only auditors (REVIEW_AUDIT_LOG) see reviews; supervisors (SUPERVISE_CASES) see the reads
+marked for follow-up. Everyone else gets nothing (the views answer 404 for an object URL).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
+from django.utils import timezone
+
+from hedershus.audit.models import ActorKind, AuditEvent
+from hedershus.cases.models import Case, CaseAssignment
+from hedershus.core.access import Capability, user_has_capability
+from hedershus.core.crypto import decrypt_text
+from hedershus.oversight.models import LogReview, LogReviewItem, ReviewKind, Verdict
+from hedershus.oversight.reads import PERSONAL_DATA_READS
+
+CASE_OBJECT_TYPE = "cases.case"
+
+
+def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """``[start 00:00, end + 1 day 00:00)`` in the site's time zone (TIME_ZONE), as aware
+    datetimes: a review's period is whole local days, both ends included."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    begin = dt.datetime.combine(start, dt.time.min, tzinfo=zone)
+    finish = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    return begin, finish
+
+
+def staff_reads(start: dt.date, end: dt.date) -> QuerySet[AuditEvent]:
+    """Every read of personal data by a signed-in user (``reads.PERSONAL_DATA_READS``) in the
+    period, oldest first."""
+    begin, finish = period_bounds(start, end)
+    return AuditEvent.objects.filter(
+        actor_kind=ActorKind.USER,
+        event_type__in=PERSONAL_DATA_READS,
+        occurred_at__gte=begin,
+        occurred_at__lt=finish,
+    ).order_by("id")
+
+
+def _of_cases(case_ids: list[int]) -> Q:
+    """Events about these cases: the case itself as target, or named in ``data["case"]``."""
+    return Q(object_type=CASE_OBJECT_TYPE, object_id__in=[str(i) for i in case_ids]) | Q(
+        data__case__in=case_ids
+    )
+
+
+def event_case_id(event: AuditEvent) -> int | None:
+    """The case an audited read concerns, if it names one (target or ``data["case"]``)."""
+    if event.object_type == CASE_OBJECT_TYPE and event.object_id.isdigit():
+        return int(event.object_id)
+    value = event.data.get("case") if isinstance(event.data, dict) else None
+    return value if isinstance(value, int) else None
+
+
+def after_hours(reads: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
+    """Reads on Saturdays and Sundays, or before LOG_REVIEW_WORKDAY_START or from
+    LOG_REVIEW_WORKDAY_END o'clock on weekdays, in local time (public holidays are not known
+    to the platform: they count as working days)."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    annotated = reads.annotate(
+        local_hour=ExtractHour("occurred_at", tzinfo=zone),
+        local_weekday=ExtractIsoWeekDay("occurred_at", tzinfo=zone),
+    )
+    return annotated.filter(
+        Q(local_weekday__gte=6)
+        | Q(local_hour__lt=settings.LOG_REVIEW_WORKDAY_START)
+        | Q(local_hour__gte=settings.LOG_REVIEW_WORKDAY_END)
+    )
+
+
+def unassigned_ids(reads: QuerySet[AuditEvent], limit: int) -> tuple[list[int], int]:
+    """Ids of reads of a case by someone not assigned to it at the time (no assignment, or one
+    made after the read) and not its supervisor: colleagues who gave a reason, and anyone
+    else. Returns (at most ``limit`` ids, how many matched). Reads the case-linked events'
+    ids, actors and cases, not their content."""
+    case_reads = reads.filter(Q(object_type=CASE_OBJECT_TYPE) | Q(data__has_key="case"))
+    rows = [
+        (e.pk, e.actor_id, event_case_id(e), e.occurred_at)
+        for e in case_reads.only(
+            "id", "actor_id", "object_type", "object_id", "data", "occurred_at"
+        ).iterator(chunk_size=2000)
+    ]
+    case_ids = {case_id for _, _, case_id, _ in rows if case_id is not None}
+    assigned: dict[tuple[int, int], dt.datetime] = {
+        (a.case_id, a.user_id): a.assigned_at for a in CaseAssignment.objects.filter(case_id__in=case_ids)
+    }
+    supervisors = dict(Case.objects.filter(pk__in=case_ids).values_list("pk", "supervisor_id"))
+    matched = []
+    for pk, actor_id, case_id, when in rows:
+        if case_id is None or actor_id is None or supervisors.get(case_id) == actor_id:
+            continue
+        since = assigned.get((case_id, actor_id))
+        if since is None or since > when:
+            matched.append(pk)
+    return matched[:limit], len(matched)
+
+
+def review_candidate_ids(
+    kind: str,
+    start: dt.date,
+    end: dt.date,
+    *,
+    case_id: int | None = None,
+    staff_member_id: int | None = None,
+    sample_size: int | None = None,
+    seed: int | None = None,
+    limit: int,
+) -> tuple[list[int], int]:
+    """The reads a review of ``kind`` looks at: (at most ``limit`` event ids, oldest first, and
+    how many matched). A sample draws ``sample_size`` of the period's reads with
+    ``random.Random(seed)``, so the same review can be drawn again. Raises ValueError for a
+    targeted kind without its target."""
+    reads = staff_reads(start, end)
+    if kind == ReviewKind.SAMPLE:
+        if not sample_size or seed is None:
+            raise ValueError("A sample needs a size and a seed.")
+        ids = list(reads.values_list("id", flat=True))
+        chosen = random.Random(seed).sample(ids, min(sample_size, len(ids), limit))  # noqa: S311 - not a secret
+        return sorted(chosen), len(ids)
+    if kind == ReviewKind.CASE:
+        if case_id is None:
+            raise ValueError("A case review needs a case.")
+        matching = reads.filter(_of_cases([case_id]))
+    elif kind == ReviewKind.STAFF_MEMBER:
+        if staff_member_id is None:
+            raise ValueError("A review of a staff member needs the staff member.")
+        matching = reads.filter(actor_id=staff_member_id)
+    elif kind == ReviewKind.PROTECTED:
+        protected = list(Case.objects.filter(protected_identity=True).values_list("pk", flat=True))
+        matching = reads.filter(_of_cases(protected)) if protected else reads.none()
+    elif kind == ReviewKind.AFTER_HOURS:
+        matching = after_hours(reads)
+    elif kind == ReviewKind.UNASSIGNED:
+        return unassigned_ids(reads, limit)
+    else:
+        raise ValueError(f"Unknown kind of review: {kind!r}")
+    return list(matching.values_list("id", flat=True)[:limit]), matching.count()
+
+
+def reviews_for(user: Any) -> QuerySet[LogReview]:
+    """Every review for an auditor, newest first; none for anyone else."""
+    if not user_has_capability(user, Capability.REVIEW_AUDIT_LOG):
+        return LogReview.objects.none()
+    return LogReview.objects.select_related("created_by", "signed_by", "staff_member")
+
+
+def review_get(user: Any, review_id: int) -> LogReview | None:
+    """The review, for an auditor; None for anyone else or a review that does not exist."""
+    return reviews_for(user).filter(pk=review_id).first()
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """One read in a review as the page shows it (the comment decrypted)."""
+
+    item: LogReviewItem
+    event: AuditEvent
+    comment: str
+    follow_up_note: str
+
+
+def review_items(review: LogReview) -> list[ItemRow]:
+    """The review's reads with their judgements, oldest read first."""
+    items = review.items.select_related("event", "event__actor", "decided_by", "follow_up_closed_by")
+    return [
+        ItemRow(
+            item=item,
+            event=item.event,
+            comment=decrypt_text(item.comment_encrypted) if item.comment_encrypted else "",
+            follow_up_note=decrypt_text(item.follow_up_note_encrypted)
+            if item.follow_up_note_encrypted
+            else "",
+        )
+        for item in items
+    ]
+
+
+def review_summary(review: LogReview) -> str:
+    """The auditor's summary at sign-off, decrypted ("" before)."""
+    return decrypt_text(review.summary_encrypted) if review.summary_encrypted else ""
+
+
+def follow_ups_for(user: Any, *, open_only: bool = True) -> list[ItemRow]:
+    """Reads marked for follow-up in signed reviews, for supervisors (SUPERVISE_CASES) and
+    auditors; nothing for anyone else. Open ones only unless ``open_only`` is False."""
+    if not (
+        user_has_capability(user, Capability.SUPERVISE_CASES)
+        or user_has_capability(user, Capability.REVIEW_AUDIT_LOG)
+    ):
+        return []
+    items = LogReviewItem.objects.filter(verdict=Verdict.FOLLOW_UP, review__signed_at__isnull=False)
+    if open_only:
+        items = items.filter(follow_up_closed_at__isnull=True)
+    items = items.select_related("event", "event__actor", "review", "follow_up_closed_by").order_by(
+        "review__signed_at", "id"
+    )
+    return [
+        ItemRow(
+            item=item,
+            event=item.event,
+            comment=decrypt_text(item.comment_encrypted) if item.comment_encrypted else "",
+            follow_up_note=decrypt_text(item.follow_up_note_encrypted)
+            if item.follow_up_note_encrypted
+            else "",
+        )
+        for item in items[:500]
+    ]
+
+
+def follow_up_get(user: Any, item_id: int) -> LogReviewItem | None:
+    """An open follow-up, for a supervisor; None otherwise."""
+    if not user_has_capability(user, Capability.SUPERVISE_CASES):
+        return None
+    return (
+        LogReviewItem.objects.filter(
+            pk=item_id,
+            verdict=Verdict.FOLLOW_UP,
+            review__signed_at__isnull=False,
+            follow_up_closed_at__isnull=True,
+        )
+        .select_related("review", "event")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When the next sampled review is due: ``interval_days`` after the last signed sample
+    (or now, if none was ever signed); ``overdue`` when that day has passed."""
+
+    interval_days: int
+    last_signed: dt.datetime | None
+    due: dt.date
+    overdue: bool
+
+
+def review_schedule() -> Schedule:
+    """The sampled reviews' schedule (LOG_REVIEW_INTERVAL_DAYS)."""
+    interval = settings.LOG_REVIEW_INTERVAL_DAYS
+    last = (
+        LogReview.objects.filter(kind=ReviewKind.SAMPLE, signed_at__isnull=False)
+        .order_by("-signed_at")
+        .values_list("signed_at", flat=True)
+        .first()
+    )
+    today = timezone.localdate()
+    due = timezone.localtime(last).date() + dt.timedelta(days=interval) if last else today
+    return Schedule(interval_days=interval, last_signed=last, due=due, overdue=due < today or last is None)
