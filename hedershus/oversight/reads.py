@@ -54,6 +54,9 @@ NOT_PERSONAL_DATA: frozenset[str] = frozenset(
         "costs.list_viewed",
         "costs.table_viewed",
         "costs.table_exported",
+        # Suppressed aggregate figures: no person can be read from them (statistics/suppression.py).
+        "statistics.viewed",
+        "statistics.exported",
     }
 )
 
