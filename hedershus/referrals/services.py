@@ -15,7 +15,8 @@
 - ``referrals_escalate_overdue`` escalates open referrals past their deadline, once each.
 
 Notifications (``core.notifications``) go after commit: the unit on a new referral in its
-inbox, the supervisor(s) on an escalation. They say only "You have a new item in Hedershus".
+inbox and on its withdrawal, the referrer on the unit's answer (accepted, declined, done), the
+supervisor(s) on an escalation. They say only "You have a new item in Hedershus".
 """
 
 from __future__ import annotations
@@ -417,7 +418,27 @@ def _move(
         target=referral,
         data={"case": referral.case_id, "unit": referral.unit_id, "old": old, "new": target, **(data or {})},
     )
+    _notify_other_side(referral, target)
     return referral
+
+
+# The unit's answers that the referrer is told of (receiving is not news), and the one move of
+# the centre's that the unit is told of.
+_ANSWERS = frozenset({S.ACCEPTED, S.DECLINED, S.DONE})
+
+
+def _notify_other_side(referral: Referral, target: str) -> None:
+    """After commit, for a referral in a unit's inbox: the referrer hears of the unit's answer
+    (if still active), the unit of a withdrawal. Phone and letter referrals are the
+    counsellor's own record: nobody is told."""
+    if referral.channel != ReferralChannel.PLATFORM:
+        return
+    if target in _ANSWERS:
+        referrer = User.objects.filter(pk=referral.referred_by_id, is_active=True).first()
+        if referrer is not None:
+            notify_new_item_on_commit([referrer.email])
+    elif target == S.WITHDRAWN:
+        notify_new_item_on_commit(notify_addresses_for_unit(referral.unit))
 
 
 def referral_receive(*, actor: Any, referral_id: int) -> Referral:

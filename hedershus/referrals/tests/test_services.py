@@ -438,3 +438,45 @@ def test_culling_a_case_deletes_its_referrals(counsellor, case, unit, partner):
     Person.objects.filter(case=case).update(created_at=long_ago)
     assert cases_cull_expired(timezone.now(), 10) == {"cases_culled": 1}
     assert not Referral.objects.exists() and not ReferralStep.objects.exists()
+
+
+# --- who is told of what ------------------------------------------------------------------------
+
+
+def test_the_referrer_hears_of_each_answer_and_the_unit_of_a_withdrawal(
+    counsellor, case, unit, partner, django_capture_on_commit_callbacks
+):
+    answered = _send(counsellor, case, unit)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.referral_receive(actor=partner, referral_id=answered.pk)
+    assert mail.outbox == []  # opening is not news
+    with django_capture_on_commit_callbacks(execute=True):
+        services.referral_accept(actor=partner, referral_id=answered.pk)
+        services.referral_complete(actor=partner, referral_id=answered.pk, successful=True)
+    assert [m.to for m in mail.outbox] == [[counsellor.email], [counsellor.email]]
+    mail.outbox.clear()
+    withdrawn = _send(counsellor, case, unit, client_id=uuid.uuid4())
+    with django_capture_on_commit_callbacks(execute=True):
+        services.referral_withdraw(
+            actor=counsellor, case_id=case.pk, referral_id=withdrawn.pk, reason="Fel enhet"
+        )
+    assert [m.to for m in mail.outbox] == [[partner.email]]
+    assert "Fel enhet" not in mail.outbox[0].body
+
+
+def test_nobody_is_told_of_the_counsellors_own_record_of_a_phone_referral(
+    counsellor, case, partner, django_capture_on_commit_callbacks
+):
+    unit = unit_make(partner, on_platform=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = services.referral_record_offline(
+            actor=counsellor,
+            case_id=case.pk,
+            data=referral_input(unit),
+            channel="phone",
+            sent_at=timezone.now(),
+            contact="Eva",
+        )
+        services.referral_accept(actor=counsellor, referral_id=referral.pk)
+        services.referral_withdraw(actor=counsellor, case_id=case.pk, referral_id=referral.pk, reason="Fel")
+    assert mail.outbox == []
