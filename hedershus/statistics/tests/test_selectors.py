@@ -10,7 +10,7 @@ import pytest
 from hedershus.core.exceptions import NotFound
 from hedershus.statistics import selectors
 from hedershus.statistics.selectors import Period
-from hedershus.statistics.tests.helpers import at, contacts_make
+from hedershus.statistics.tests.helpers import at, case_make, contacts_make
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +111,123 @@ def test_the_whole_dashboard_reads_in_a_bounded_number_of_queries(supervisor, dj
     contacts_make(supervisor, 20, municipality="Botkyrka", opened=at(2026, 1))
     with django_assert_max_num_queries(30):
         selectors.dashboard_for(supervisor, JAN_MAR)
+
+
+def _referrals(user, unit, count, *, sent, answer_days, done_days=None):
+    """``count`` referrals of fresh cases to ``unit``, accepted after ``answer_days`` and
+    done after ``done_days`` (when given)."""
+    from hedershus.core.crypto import encrypt_text
+    from hedershus.referrals.models import Referral, ReferralStep
+
+    for k in range(count):
+        case = case_make(user, opened=sent)
+        referral = Referral.objects.create(
+            case=case,
+            unit=unit,
+            referred_by=user,
+            created_at=sent,
+            sent_at=sent,
+            channel="platform",
+            asked_encrypted=encrypt_text("x"),
+            urgency="routine",
+            legal_basis="consent",
+            consent_date=sent.date(),
+            consent_form="oral",
+            deadline=sent + dt.timedelta(days=10),
+            status="done" if done_days else "accepted",
+        )
+        ReferralStep.objects.create(referral=referral, kind="sent", at=sent, by=user)
+        answered = sent + dt.timedelta(days=answer_days[k % len(answer_days)])
+        ReferralStep.objects.create(referral=referral, kind="accepted", at=answered, by=user)
+        if done_days:
+            ReferralStep.objects.create(
+                referral=referral, kind="done", at=answered + dt.timedelta(days=done_days), successful=True
+            )
+
+
+def _unit(kind="municipality", municipality="Botkyrka"):
+    from hedershus.partners.models import PartnerOrganisation, PartnerUnit
+
+    org = PartnerOrganisation.objects.create(name=f"Org {kind}", kind=kind, municipality=municipality)
+    return PartnerUnit.objects.create(organisation=org, name="Enhet")
+
+
+def test_turnaround_median_and_90th_percentile_in_days(supervisor):
+    unit = _unit()
+    # Ten referrals answered after 1..10 days: median (nearest rank) 5, 90th percentile 9.
+    _referrals(supervisor, unit, 10, sent=at(2026, 2), answer_days=list(range(1, 11)), done_days=2)
+    rows = selectors.turnaround_rows(JAN_MAR)
+    municipality = next(r for r in rows if r.key == "municipality")
+    assert municipality.answered == 10
+    assert municipality.answered_median == 5.0
+    assert municipality.answered_p90 == 9.0
+    assert municipality.done == 10 and municipality.done_median == 7.0
+    everyone = rows[-1]
+    assert everyone.key == "" and everyone.answered == 10
+
+
+def test_turnaround_over_too_few_referrals_is_not_shown(supervisor):
+    _referrals(supervisor, _unit(), 3, sent=at(2026, 2), answer_days=[1, 2, 40])
+    rows = selectors.turnaround_rows(JAN_MAR)
+    assert all(r.answered_median is None and r.answered_p90 is None for r in rows)
+    assert all(r.answered is None or r.answered == 0 for r in rows)
+
+
+def test_referrals_per_kind_and_status_are_counted(supervisor):
+    _referrals(supervisor, _unit(), 6, sent=at(2026, 1), answer_days=[2])
+    table = selectors.referral_table(JAN_MAR)
+    assert _cell(table, "municipality", "accepted") == 6
+    assert table.county_only
+
+
+def test_questionnaire_results_are_counted_per_band_without_showing_a_small_one(supervisor):
+    import json
+
+    from hedershus.assessments.models import Assessment
+    from hedershus.assessments.services import instrument_shipped_ensure
+    from hedershus.core.crypto import encrypt_text
+
+    instrument = instrument_shipped_ensure("phq9")
+    case = case_make(supervisor)
+    for band, count in (("mild", 7), ("moderate", 6), ("severe", 1)):
+        for _ in range(count):
+            Assessment.objects.create(
+                case=case,
+                instrument=instrument,
+                answers_encrypted=encrypt_text("{}"),
+                result_encrypted=encrypt_text(json.dumps({"band": band})),
+                performed_by=supervisor,
+                performed_at=at(2026, 2),
+            )
+    table = next(t for t in selectors.assessment_tables(JAN_MAR) if t.key == "assessments_phq9")
+    figures = dict(zip([k for k, _l in table.rows], [row[0] for row in table.result.cells], strict=True))
+    assert figures["severe"] is None
+    # 7 + 6 shown with a shown total of 14 would give the 1 away: a second figure is hidden.
+    assert table.result.total is None or [figures["mild"], figures["moderate"]].count(None) >= 1
+
+
+def test_county_minus_every_municipality_but_one_never_reveals_it(supervisor):
+    """Nacka has 1 contact; the county total and the other municipalities must not give it."""
+    contacts_make(supervisor, 30, municipality="Botkyrka", opened=at(2026, 1))
+    contacts_make(supervisor, 8, municipality="Huddinge", opened=at(2026, 1))
+    contacts_make(supervisor, 1, municipality="Nacka", opened=at(2026, 1))
+    for table in selectors.contact_tables(JAN_MAR):
+        result = table.result
+        shown = [v for v in result.col_totals if v is not None]
+        hidden = [c for c, v in enumerate(result.col_totals) if v is None]
+        if result.total is not None and hidden:
+            assert len(hidden) >= 2
+            assert result.total - sum(shown) >= 5
+
+
+def test_a_partner_sees_the_same_figures_as_a_supervisor_for_their_municipality(partner, supervisor):
+    from hedershus.partners.models import UnitMembership
+    from hedershus.statistics.presentation import display_tables
+
+    UnitMembership.objects.create(unit=_unit(), user=partner, added_by=supervisor)
+    contacts_make(supervisor, 9, municipality="Botkyrka", opened=at(2026, 1))
+    contacts_make(supervisor, 3, municipality="Huddinge", opened=at(2026, 1))
+    as_partner = display_tables(selectors.dashboard_for(partner, JAN_MAR, "Botkyrka"))
+    as_supervisor = display_tables(selectors.dashboard_for(supervisor, JAN_MAR, "Botkyrka"))
+    assert as_partner == as_supervisor
+    assert all("Huddinge" not in table.headers for table in as_partner)
