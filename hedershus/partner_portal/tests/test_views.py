@@ -171,3 +171,21 @@ def test_the_admin_of_another_unit_gets_404(signed_in, unit):
     )
     unit.refresh_from_db()
     assert unit.capacity_free is None
+
+
+def test_the_start_page_lists_the_units_referrals_not_another_units(signed_in, partner, unit, counsellor):
+    from hedershus.referrals.services import referral_send
+    from hedershus.referrals.tests import helpers as referrals
+
+    case = referrals.case_make(counsellor)
+    mine = referral_send(actor=counsellor, case_id=case.pk, data=referrals.referral_input(unit))
+    other = referrals.unit_make(professional_make())
+    theirs = referral_send(actor=counsellor, case_id=case.pk, data=referrals.referral_input(other))
+
+    page = signed_in(partner).get(reverse("partner_portal:home"), **EN).content.decode()
+
+    assert reverse("referrals_partner:detail", kwargs={"referral_id": mine.pk}) in page
+    assert reverse("referrals_partner:detail", kwargs={"referral_id": theirs.pk}) not in page
+    assert "1 referral waits for an answer." in page
+    # Nothing the referral asks or shares is on the start page: only when, unit, urgency, status.
+    assert "Kontakta Rosa" not in page and case.reference not in page
