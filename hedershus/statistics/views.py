@@ -42,7 +42,8 @@ def _form(request: HttpRequest) -> FilterForm:
 
 def _chart(tables: list[presentation.DisplayTable]) -> Any:
     month = next(t for t in tables if t.key == "contacts_month")
-    return bar_chart([(label, figures[-1]) for label, figures in month.rows])  # type: ignore[misc]
+    # The first column: the chosen municipality, or the county when none is chosen.
+    return bar_chart([(label, figures[0]) for label, figures in month.rows])  # type: ignore[misc]
 
 
 def _read(request: HttpRequest) -> tuple[FilterForm, selectors.Dashboard | None]:

@@ -127,3 +127,22 @@ def test_a_counsellor_is_refused(client, counsellor):
 def test_the_menu_links_the_statistics_for_its_readers(client, supervisor, counsellor):
     sign_in(client, supervisor)
     assert reverse("statistics:dashboard") in client.get(reverse("statistics:dashboard")).content.decode()
+
+
+def test_the_dashboard_reads_in_swedish(client, supervisor, figures):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "sv"
+    sign_in(client, supervisor)
+    html = client.get(reverse("statistics:dashboard"), QUERY).content.decode()
+    assert "Uppföljningsstatistik" in html
+    assert "Kontakter per kanal" in html
+    assert "visas inte: färre än 5" in html
+    assert ">Statistik</a>" in html
+
+
+def test_the_chart_of_a_chosen_municipality_draws_its_own_months(client, supervisor, figures):
+    sign_in(client, supervisor)
+    html = client.get(reverse("statistics:dashboard"), {**QUERY, "municipality": "Botkyrka"}).content.decode()
+    svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert "Contacts per month, Botkyrka" in svg
+    assert "2026-02: 0" in svg  # Botkyrka's February, not the county's 11
+    assert "2026-02: 11" not in svg
