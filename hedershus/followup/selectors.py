@@ -84,6 +84,7 @@ def case_timeline(user: Any, case: Case) -> Timeline:
     decisions = list(Decision.objects.filter(case=case).order_by("decided_at", "id"))
     judgements = risk_judgements_for_case(user, case)
     results = assessment_results_for_case(user, case)
+    referral_steps = referral_steps_for_timeline(case)
 
     order = list(LifeDomain)
     rows = []
@@ -123,6 +124,11 @@ def case_timeline(user: Any, case: Case) -> Timeline:
                 "decisions",
                 _("Decisions"),
                 [(local(d.decided_at), str(decision_labels.get(d.kind, d.kind)), d.kind) for d in decisions],
+            ),
+            (
+                "referrals",
+                _("Referrals"),
+                [(local(step.at), step.text, step.kind) for step in referral_steps],
             ),
         ],
         spans=(
@@ -175,7 +181,7 @@ def case_timeline(user: Any, case: Case) -> Timeline:
             )
     # Each step of each referral (R16): sent, received, accepted or declined, done, withdrawn,
     # escalated; the unit's name only, never a reason or what was shared.
-    for step in referral_steps_for_timeline(case):
+    for step in referral_steps:
         events.append(TimelineEvent(local(step.at), "referral", step.text))
     events.sort(key=lambda event: event.day)
     return Timeline(

@@ -261,6 +261,8 @@ def test_each_step_appears_on_the_case_timeline(signed_in, client, counsellor, c
     body = client.get(reverse("followup:timeline", kwargs={"case_id": case.pk})).content.decode()
     for text in ("Referral sent to", "Referral received by", "Referral accepted by", "done (successful)"):
         assert text in body
+    row = body.split('class="chart-row chart-row-referrals"', 1)[1].split("</g>", 1)[0]
+    assert row.count("<circle") == 4  # one mark per step in the chart's row of referrals
 
 
 def test_the_case_page_links_to_its_referrals_with_the_open_count(signed_in, client, counsellor, case, unit):
