@@ -419,6 +419,8 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_FORMS = {
     "authenticate": "hedershus.accounts.forms.AuthenticateForm",
     "reauthenticate": "hedershus.accounts.forms.ReauthenticateForm",
+    "add_webauthn": "hedershus.accounts.forms.AddWebAuthnForm",
+    "edit_webauthn": "hedershus.accounts.forms.EditWebAuthnForm",
 }
 # Sign-in back-off per typed address (hedershus/accounts/throttle.py; arithmetic in
 # docs/threat-model.md): failure number LOCKOUT_ATTEMPTS in a row delays the next attempt by

@@ -6,6 +6,7 @@ from allauth.mfa.base import forms as mfa_forms
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, validate_totp_code
 from allauth.mfa.utils import decrypt
+from allauth.mfa.webauthn import forms as webauthn_forms
 from django import forms
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
@@ -84,3 +85,21 @@ class AuthenticateForm(SignInDelayMixin, _SpentCodeMessageMixin, mfa_forms.Authe
 
 class ReauthenticateForm(SignInDelayMixin, _SpentCodeMessageMixin, mfa_forms.ReauthenticateForm):
     """A code asked for again before a sensitive action (``MFA_FORMS["reauthenticate"]``)."""
+
+
+class AddWebAuthnForm(webauthn_forms.AddWebAuthnForm):
+    """allauth's form to add a passkey, with a label for its name field: allauth gives none, so
+    Django showed the field's English name ("Name") on the Swedish page."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = _("Name of the key")
+        self.fields["name"].help_text = _("So that you know it again, e.g. “My phone”.")
+
+
+class EditWebAuthnForm(webauthn_forms.EditWebAuthnForm):
+    """allauth's form to rename a passkey, with a translated label (see AddWebAuthnForm)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = _("Name of the key")

@@ -5,6 +5,7 @@ with ``{% load humanize %}``, found by e2e/test_passkeys.py)."""
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import allauth
 import pytest
@@ -31,3 +32,16 @@ def test_allauth_ships_the_templates_this_test_reads() -> None:
 @pytest.mark.parametrize("name", _offered_templates())
 def test_every_offered_allauth_template_compiles(name: str) -> None:
     get_template(name)  # raises TemplateSyntaxError for an unknown tag library or tag
+
+
+def test_the_passkey_forms_name_field_has_a_swedish_label(counsellor: object) -> None:
+    """allauth gives the passkey's name field no label: Django then shows "Name" in English."""
+    from django.utils import translation
+
+    from hedershus.accounts.forms import AddWebAuthnForm, EditWebAuthnForm
+
+    with translation.override("sv"):
+        add = AddWebAuthnForm(user=counsellor)
+        assert str(add.fields["name"].label) == "Nyckelns namn"
+        key = SimpleNamespace(wrap=lambda: SimpleNamespace(name="My phone"))
+        assert str(EditWebAuthnForm(instance=key).fields["name"].label) == "Nyckelns namn"
