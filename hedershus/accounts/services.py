@@ -131,6 +131,15 @@ def _setup_link_send(user: User, origin: str) -> None:
     _mail(user, "accounts/email/setup_link", context)
 
 
+def setup_link_send(user: User, origin: str) -> None:
+    """Public name of ``_setup_link_send`` for other apps' services that create an account
+    themselves inside their own transaction and check their actor themselves (the partner
+    register's ``professional_invite``: a unit admin lacks ``MANAGE_USERS``). The same rule:
+    the link goes to the account's own address only, never to the caller. Raises what the
+    mail backend raises (so the caller's transaction rolls back)."""
+    _setup_link_send(user, origin)
+
+
 def _mail(user: User, template_prefix: str, context: dict[str, Any]) -> None:
     """One plain-text mail to the account's own address through ``EMAIL_BACKEND``."""
     subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())

@@ -70,7 +70,11 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
 @capability_required(Capability.ANSWER_REFERRALS, hide=True)
 def invite(request: HttpRequest, unit_id: int) -> HttpResponse:
     """Invites a professional (GET: the form; POST: ``partners.services.professional_invite``).
-    A refused invitation shows the form again with its message; nothing is created."""
+    A refused invitation shows the form again with its message; nothing is created. Only an
+    address without an account can be invited here: any existing account (staff, another
+    organisation's professional, a closed one) gets one and the same refusal (409), so the
+    form tells a unit admin nothing about who has an account of what kind; adding an
+    existing professional is the centre's register administrator's explicit choice."""
     unit_ = _admin_unit(request, unit_id)
     form = InviteForm(request.POST or None)
     status = 200

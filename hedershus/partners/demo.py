@@ -269,6 +269,8 @@ def demo_partners_load() -> DemoPartnersReport:
             last_name=user.last_name,
             is_unit_admin=is_unit_admin,
             origin="http://127.0.0.1:8000",
+            # The demo accounts exist already: adding them to their units is the explicit choice.
+            attach_existing=True,
         )
         added += 1
     assert selectors.units_of_professional(users[0]).exists()

@@ -245,10 +245,20 @@ class InviteForm(forms.Form):
     is_unit_admin = forms.BooleanField(
         label=_("Unit administrator (may add and remove the unit's professionals)"), required=False
     )
+    # Shown only when the address is an existing partner professional's (with their current
+    # units): adding a person who works elsewhere is an explicit choice, never silent.
+    attach_existing = forms.BooleanField(
+        label=_("Yes, add this existing professional to this unit as well"), required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].widget.attrs["autocomplete"] = "off"
+
+    def visible_fields_to_fill(self) -> list[forms.BoundField]:
+        """The fields the page always shows (``attach_existing`` only with an existing
+        professional's units, in its own box)."""
+        return [field for field in self if field.name != "attach_existing"]
 
 
 class ImportForm(forms.Form):

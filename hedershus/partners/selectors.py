@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
+from hedershus.accounts.models import User
 from hedershus.core.access import Capability, Role, user_has_capability
 from hedershus.partners.models import PartnerOrganisation, PartnerUnit, UnitMembership
 
@@ -196,3 +197,23 @@ def unit_members(unit: PartnerUnit) -> QuerySet[UnitMembership]:
         .select_related("user")
         .order_by("-is_unit_admin", "user__last_name", "user__first_name", "id")
     )
+
+
+def professional_for_attach(viewer: Any, email: str) -> tuple[User, list[PartnerUnit]] | None:
+    """For the register administrator's invite page: the existing partner professional's
+    account with address ``email`` (case-insensitive) and all their units (active or not,
+    by organisation then unit name), so that adding them to another unit is an explicit
+    choice made with their current units in view. ``None`` when there is no such account,
+    when it is another role's, or when ``viewer`` does not maintain the register (a unit
+    admin may not learn who has an account: ``services.professional_invite``)."""
+    if not user_has_capability(viewer, Capability.MANAGE_PARTNER_REGISTER) or not email:
+        return None
+    user = User.objects.filter(email__iexact=email.strip(), role=Role.PARTNER).first()
+    if user is None:
+        return None
+    units = list(
+        PartnerUnit.objects.filter(memberships__user=user)
+        .select_related("organisation")
+        .order_by("organisation__name", "name", "id")
+    )
+    return user, units

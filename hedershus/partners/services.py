@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from hedershus.audit.services import audit_record
 from hedershus.core.access import Capability, Role, user_has_capability
 from hedershus.core.exceptions import AccessDenied, Conflict, InvalidInput, NotFound
+from hedershus.core.notifications import notify_new_item_on_commit
 from hedershus.partners import selectors
 from hedershus.partners.models import (
     OrganisationKind,
@@ -414,6 +415,15 @@ def _require_unit_manager(actor: Any, unit_id: int) -> PartnerUnit:
     return unit
 
 
+# One answer for every address that has an account, whatever its kind or state: a unit
+# administrator must not learn from the form which addresses are the centre's staff, another
+# organisation's professionals or closed accounts (issue: partner register defects, item 1).
+EXISTING_ACCOUNT_REFUSAL = _(
+    "This address cannot be invited from here: it already has an account in Hedershus. "
+    "If the person should work in your unit, ask the centre's register administrator."
+)
+
+
 def professional_invite(
     *,
     actor: Any,
@@ -423,19 +433,33 @@ def professional_invite(
     last_name: str,
     is_unit_admin: bool,
     origin: str,
+    attach_existing: bool = False,
 ) -> Any:
     """Makes a person a professional of a unit and returns their ``accounts.User``.
 
     ``actor``: a register administrator, or an admin of that unit (``NotFound`` for anyone
-    else). Without an account for ``email``: creates one with role ``partner`` and no usable
-    password and mails its owner the one-time set-up link (``accounts.services``; the actor
-    never sees it; a second factor is set up before any page opens, by the MFA middleware). If
-    the mail cannot be sent, nothing is created. With a partner professional's account: adds
-    the membership (a deactivated account is reactivated only by a register administrator).
-    ``Conflict`` when the address belongs to another role's account or is a member already;
-    ``InvalidInput`` for a bad address or missing names. ``origin``: the site's scheme and
-    host, for the link. Audited ``partners.professional_added`` (ids only), and the account's
-    own ``user.created``/``user.setup_link_issued``/``user.reactivated``.
+    else).
+
+    - No account for ``email``: creates one with role ``partner`` and no usable password and
+      mails its owner the one-time set-up link (``accounts.services.setup_link_send``; the
+      actor never sees it; a second factor is set up before any page opens, by the MFA
+      middleware). If the mail cannot be sent, nothing is created.
+    - An account exists and ``actor`` is a unit administrator: ``Conflict`` with
+      ``EXISTING_ACCOUNT_REFUSAL``, the same for every kind of account (staff, another
+      unit's professional, deactivated), and nothing changes. Only the centre attaches an
+      existing person to a unit: a unit admin must not pull another organisation's
+      professional into their unit, nor learn who has an account.
+    - An account exists and ``actor`` is a register administrator: a partner professional's
+      account is added to the unit only with ``attach_existing=True`` (the page shows the
+      person's current units first: ``selectors.professional_for_attach``); without it,
+      ``Conflict``. A deactivated account is reactivated. The person gets the neutral
+      notification (``core.notifications``) after commit. Another role's account:
+      ``Conflict``.
+
+    ``Conflict`` too when the person is a member already; ``InvalidInput`` for a bad address
+    or missing names. ``origin``: the site's scheme and host, for the link. Audited
+    ``partners.professional_added`` (ids only), and the account's own
+    ``user.created``/``user.setup_link_issued``/``user.reactivated``.
     """
     from allauth.account.models import EmailAddress
     from django.core.exceptions import ValidationError
@@ -445,9 +469,10 @@ def professional_invite(
 
     # The same internals as accounts.services.user_create: only the owner of the mailbox
     # gets the link. (user_create itself requires MANAGE_USERS, which unit admins lack.)
-    from hedershus.accounts.services import _setup_link_send
+    from hedershus.accounts.services import setup_link_send
 
     unit = _require_unit_manager(actor, unit_id)
+    register_admin = user_has_capability(actor, Capability.MANAGE_PARTNER_REGISTER)
     email = email.strip()
     first_name, last_name = first_name.strip(), last_name.strip()
     try:
@@ -466,11 +491,20 @@ def professional_invite(
             EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
             audit_record("user.created", actor=actor, target=user, data={"role": Role.PARTNER})
             created = True
+        elif not register_admin:
+            raise Conflict(EXISTING_ACCOUNT_REFUSAL)
         elif user.role != Role.PARTNER:
             raise Conflict(_("This address belongs to an account that is not a partner professional's."))
+        elif UnitMembership.objects.filter(unit=unit, user=user).exists():
+            raise Conflict(_("This person is a professional of the unit already."))
+        elif not attach_existing:
+            raise Conflict(
+                _(
+                    "This address belongs to an existing partner professional: confirm that they "
+                    "should be added to this unit as well."
+                )
+            )
         elif not user.is_active:
-            if not user_has_capability(actor, Capability.MANAGE_PARTNER_REGISTER):
-                raise Conflict(_("This account is deactivated: ask the centre's administrator to add it."))
             user.is_active = True
             user.save(update_fields=["is_active"])
             audit_record("user.reactivated", actor=actor, target=user)
@@ -485,7 +519,10 @@ def professional_invite(
         )
         if created:
             audit_record("user.setup_link_issued", actor=actor, target=user, data={"delivery": "email"})
-            _setup_link_send(user, origin)
+            setup_link_send(user, origin)
+        else:
+            # The person learns of the new unit by the one neutral mail, after commit.
+            notify_new_item_on_commit([user.email])
     return user
 
 

@@ -259,28 +259,55 @@ def unit_capacity(request: HttpRequest, unit_id: int) -> HttpResponse:
 @reauthentication_required
 def professional_invite(request: HttpRequest, unit_id: int) -> HttpResponse:
     """Invites a professional to the unit (the unit's first one usually as its admin): a new
-    account gets a one-time set-up link by e-mail, which the administrator never sees."""
+    account gets a one-time set-up link by e-mail, which the administrator never sees.
+
+    An address that is an existing partner professional's is not added silently: the page
+    comes back (200, nothing saved) naming the person and every unit they are in now, with a
+    box to tick to add them here as well; only then are they added, and told by the neutral
+    notification e-mail (``services.professional_invite``, ``attach_existing``)."""
     unit = _unit(unit_id)
     has_members = selectors.unit_members(unit).exists()
     form = InviteForm(request.POST or None, initial={"is_unit_admin": not has_members})
     status = 200
+    existing = None
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            try:
-                services.professional_invite(
-                    actor=request.user, unit_id=unit.pk, origin=_origin(request), **form.cleaned_data
-                )
-            except ApplicationError as error:
-                form.add_error(None, str(error))
-                status = error.status
+            data = form.cleaned_data
+            existing = selectors.professional_for_attach(request.user, data["email"])
+            if existing is not None and not data["attach_existing"]:
+                status = 200
             else:
-                messages.success(
-                    request,
-                    _("The professional was added. A new account gets a link by e-mail to set a password."),
-                )
-                return redirect("partners:unit_detail", unit_id=unit.pk)
-    return render(request, "partners/invite.html", {"form": form, "unit": unit}, status=status)
+                try:
+                    services.professional_invite(
+                        actor=request.user,
+                        unit_id=unit.pk,
+                        origin=_origin(request),
+                        email=data["email"],
+                        first_name=data["first_name"],
+                        last_name=data["last_name"],
+                        is_unit_admin=data["is_unit_admin"],
+                        attach_existing=data["attach_existing"],
+                    )
+                except ApplicationError as error:
+                    form.add_error(None, str(error))
+                    status = error.status
+                else:
+                    messages.success(
+                        request,
+                        _(
+                            "The professional was added to the unit and told by e-mail that "
+                            "there is something new in Hedershus."
+                        )
+                        if existing is not None
+                        else _(
+                            "The professional was added. A new account gets a link by e-mail "
+                            "to set a password."
+                        ),
+                    )
+                    return redirect("partners:unit_detail", unit_id=unit.pk)
+    context = {"form": form, "unit": unit, "existing": existing}
+    return render(request, "partners/invite.html", context, status=status)
 
 
 @require_POST

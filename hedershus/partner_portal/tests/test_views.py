@@ -120,6 +120,33 @@ def test_an_address_of_a_staff_account_is_refused(signed_in, partner, unit, coun
     assert not UnitMembership.objects.filter(user=counsellor).exists()
 
 
+def _refusal(page: str) -> str:
+    start = page.index('role="alert"')
+    return page[start : page.index("</div>", start)]
+
+
+def test_a_unit_admin_cannot_pull_another_units_professional_in_nor_tell_staff_addresses(
+    signed_in, partner, unit, counsellor
+):
+    """Defect: Botkyrka's unit admin inviting Södertälje's professional silently added them
+    (they then saw Botkyrka's referrals); a staff address got its own message."""
+    other = professional_make()
+    unit_make(admins=(other,), name="Socialtjänsten Södertälje")
+    client = signed_in(partner)
+    url = reverse("partner_portal:invite", kwargs={"unit_id": unit.pk})
+
+    answers = []
+    for address in (other.email, counsellor.email):
+        response = client.post(url, {"first_name": "C", "last_name": "D", "email": address}, **EN)
+        assert response.status_code == 409
+        answers.append(_refusal(response.content.decode()))
+
+    assert answers[0] == answers[1]
+    assert "already has an account" in answers[0] and "partner professional" not in answers[0]
+    assert not UnitMembership.objects.filter(unit=unit, user__in=[other, counsellor]).exists()
+    assert not mail.outbox
+
+
 def test_the_unit_admin_removes_a_professional(signed_in, partner, unit):
     member = professional_make()
     UnitMembership.objects.create(unit=unit, user=member)

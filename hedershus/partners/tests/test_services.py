@@ -12,7 +12,7 @@ from hedershus.core.access import Role
 from hedershus.core.exceptions import AccessDenied, Conflict, InvalidInput, NotFound
 from hedershus.partners import services
 from hedershus.partners.models import PartnerOrganisation, PartnerUnit, UnitMembership
-from hedershus.partners.tests.helpers import member_make, unit_make
+from hedershus.partners.tests.helpers import member_make, organisation_make, unit_make
 from hedershus.partners.validation import OrganisationData, UnitData
 
 pytestmark = pytest.mark.django_db
@@ -194,6 +194,7 @@ def test_invite_of_an_existing_professional_adds_the_membership_without_a_new_ac
         last_name="Q",
         is_unit_admin=False,
         origin=ORIGIN,
+        attach_existing=True,
     )
     assert user == professional
     assert not mail.outbox
@@ -246,9 +247,68 @@ def test_invite_refuses_a_staff_address_and_a_unit_admin_cannot_revive_a_deactiv
         last_name="B",
         is_unit_admin=False,
         origin=ORIGIN,
+        attach_existing=True,
     )
     gone.refresh_from_db()
     assert gone.is_active
+
+
+def _invite(actor, unit, email, **extra):
+    return services.professional_invite(
+        actor=actor,
+        unit_id=unit.pk,
+        email=email,
+        first_name="A",
+        last_name="B",
+        is_unit_admin=False,
+        origin=ORIGIN,
+        **extra,
+    )
+
+
+def test_a_unit_admin_cannot_pull_in_an_existing_account_and_learns_not_its_kind(administrator, counsellor):
+    """Defect: a unit admin of Botkyrka added Södertälje's professional to Botkyrka (who
+    then saw Botkyrka's referrals), and a staff address got its own message."""
+    botkyrka = unit_make()
+    sodertalje = unit_make(organisation_make("Södertälje kommun"), name="Socialtjänsten")
+    unit_admin = _make_user(Role.PARTNER, "ua@botkyrka.example")
+    member_make(botkyrka, unit_admin, is_unit_admin=True)
+    other_professional = _make_user(Role.PARTNER, "p2@sodertalje.example")
+    member_make(sodertalje, other_professional)
+    closed = _make_user(Role.PARTNER, "closed@example.org", is_active=False)
+    answers = set()
+    for address in (other_professional.email, counsellor.email, closed.email, "P2@Sodertalje.example"):
+        with pytest.raises(Conflict) as refused:
+            _invite(unit_admin, botkyrka, address, attach_existing=True)
+        answers.add(str(refused.value))
+    assert answers == {str(services.EXISTING_ACCOUNT_REFUSAL)}
+    assert "partner" not in answers.pop().lower()
+    assert list(UnitMembership.objects.filter(unit=botkyrka).values_list("user", flat=True)) == [
+        unit_admin.pk
+    ]
+    closed.refresh_from_db()
+    assert not closed.is_active
+    assert not _events("partners.professional_added") and not mail.outbox
+
+
+def test_the_register_admin_attaches_an_existing_professional_only_explicitly_and_they_are_told(
+    administrator, django_capture_on_commit_callbacks
+):
+    botkyrka = unit_make()
+    sodertalje = unit_make(organisation_make("Södertälje kommun"), name="Socialtjänsten")
+    professional = _make_user(Role.PARTNER, "p2@sodertalje.example")
+    member_make(sodertalje, professional)
+    with pytest.raises(Conflict):
+        _invite(administrator, botkyrka, professional.email)
+    assert not UnitMembership.objects.filter(unit=botkyrka).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _invite(administrator, botkyrka, professional.email, attach_existing=True)
+
+    assert UnitMembership.objects.filter(unit=botkyrka, user=professional).exists()
+    assert [m.to for m in mail.outbox] == [[professional.email]]
+    assert "Hedershus" in mail.outbox[0].subject and "Botkyrka" not in mail.outbox[0].body
+    assert _events("partners.professional_added")[0].data["new_account"] is False
 
 
 def test_invite_with_mail_down_creates_nothing(administrator, settings):

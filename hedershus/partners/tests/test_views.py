@@ -149,6 +149,40 @@ def test_an_invite_refused_shows_the_reason_with_400(signed_in, administrator, c
     assert not UnitMembership.objects.exists()
 
 
+def test_adding_an_existing_professional_is_an_explicit_choice_with_their_units_shown(
+    signed_in, administrator, django_capture_on_commit_callbacks
+):
+    botkyrka = unit_make()
+    sodertalje = unit_make(organisation_make("Södertälje kommun"), name="Socialtjänsten Södertälje")
+    professional = _make_user(Role.PARTNER, "p2@sodertalje.example")
+    member_make(sodertalje, professional)
+    client = signed_in(administrator)
+    url = f"/staff/network/units/{botkyrka.pk}/professionals/invite/"
+    fields = {"email": "P2@sodertalje.example", "first_name": "A", "last_name": "B"}
+
+    asked = client.post(url, fields)
+
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert "Södertälje kommun \N{EN DASH} Socialtjänsten Södertälje" in page
+    assert 'name="attach_existing"' in page
+    assert not UnitMembership.objects.filter(unit=botkyrka).exists() and not mail.outbox
+
+    with django_capture_on_commit_callbacks(execute=True):
+        added = client.post(url, {**fields, "attach_existing": "on"})
+
+    assert added.status_code == 302
+    assert UnitMembership.objects.filter(unit=botkyrka, user=professional).exists()
+    assert [m.to for m in mail.outbox] == [[professional.email]]
+    assert "/password/reset/" not in mail.outbox[0].body
+
+
+def test_the_invite_page_asks_nothing_for_a_new_address(signed_in, administrator):
+    unit = unit_make()
+    page = signed_in(administrator).get(f"/staff/network/units/{unit.pk}/professionals/invite/")
+    assert 'name="attach_existing"' not in page.content.decode()
+
+
 def test_remove_and_capacity_from_the_unit_page(signed_in, administrator):
     unit = unit_make()
     professional = _make_user(Role.PARTNER, "p@example.org")
