@@ -39,6 +39,20 @@ def _municipality_choices() -> list[tuple[str, Any]]:
     return [(name, name) for name in MUNICIPALITIES]
 
 
+def _add_problems(form: forms.Form, problems: list[tuple[str, str]]) -> None:
+    """Puts each of the shared rules' ``(field, message)`` problems (``validation``) next to
+    its field, so a person sees every wrong field at once, not only those Django's own field
+    checks caught first. A field that already has an error gets no second one (a number
+    below 0 refused by the field is not also reported as out of range); a problem with no
+    field of its own goes to the top of the form."""
+    refused_already = set(form.errors)
+    for field, message in problems:
+        if field not in form.fields:
+            form.add_error(None, message)
+        elif field not in refused_already:
+            form.add_error(field, message)
+
+
 class UnitFilterForm(forms.Form):
     """The register list's filters (GET: the register holds no personal data)."""
 
@@ -105,20 +119,20 @@ class OrganisationForm(forms.Form):
         self.fields["municipality"].choices = [("", _("None")), *_municipality_choices()]  # type: ignore[attr-defined]
 
     def data_object(self) -> OrganisationData:
+        """The cleaned fields as ``OrganisationData`` (a field that failed its own check
+        counts as empty, so ``clean`` can still check the others)."""
         data = self.cleaned_data
         return OrganisationData(
-            name=clean_text(data["name"]),
-            kind=data["kind"],
-            municipality=data["municipality"],
-            org_number=clean_text(data["org_number"]),
-            active=data["active"],
+            name=clean_text(data.get("name") or ""),
+            kind=data.get("kind") or "",
+            municipality=data.get("municipality") or "",
+            org_number=clean_text(data.get("org_number") or ""),
+            active=bool(data.get("active", True)),
         )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if not self.errors:
-            for field, message in organisation_problems(self.data_object()):
-                self.add_error(field if field in self.fields else None, message)
+        _add_problems(self, organisation_problems(self.data_object()))
         return cleaned
 
 
@@ -206,31 +220,35 @@ class UnitForm(forms.Form):
         self.fields["phone"].widget.input_type = "tel"
 
     def data_object(self) -> UnitData:
+        """The cleaned fields as ``UnitData`` (a field that failed its own check counts as
+        empty, so ``clean`` can still check the others)."""
         data = self.cleaned_data
+
+        def text(name: str) -> str:
+            return clean_text(str(data.get(name) or ""))
+
         return UnitData(
-            name=clean_text(data["name"]),
-            services=clean_codes(data["services"]),
-            municipalities=clean_names(data["municipalities"]),
-            districts=clean_names(data["districts"]),
-            languages=clean_codes(str(data["languages"]).replace(";", ",").split(",")),
-            audiences=clean_codes(data["audiences"]),
-            opening_hours=clean_text(data["opening_hours"]),
-            phone=clean_text(data["phone"]),
-            email=clean_text(data["email"]),
-            address=clean_text(data["address"]),
-            web=clean_text(data["web"]),
-            capacity_free=data["capacity_free"],
-            on_platform=data["on_platform"],
-            public=data["public"],
-            public_description=clean_text(data["public_description"]),
-            active=data["active"],
+            name=text("name"),
+            services=clean_codes(data.get("services") or ()),
+            municipalities=clean_names(data.get("municipalities") or ()),
+            districts=clean_names(data.get("districts") or ()),
+            languages=clean_codes(text("languages").replace(";", ",").split(",")),
+            audiences=clean_codes(data.get("audiences") or ()),
+            opening_hours=text("opening_hours"),
+            phone=text("phone"),
+            email=text("email"),
+            address=text("address"),
+            web=text("web"),
+            capacity_free=data.get("capacity_free"),
+            on_platform=bool(data.get("on_platform")),
+            public=bool(data.get("public")),
+            public_description=text("public_description"),
+            active=bool(data.get("active", True)),
         )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if not self.errors:
-            for field, message in unit_problems(self.data_object()):
-                self.add_error(field if field in self.fields else None, message)
+        _add_problems(self, unit_problems(self.data_object()))
         return cleaned
 
 

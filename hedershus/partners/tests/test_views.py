@@ -76,6 +76,41 @@ def test_bad_input_shows_a_clear_message_and_changes_nothing(signed_in, administ
     assert not AuditEvent.objects.filter(event_type="partners.unit_updated").exists()
 
 
+def test_the_unit_form_shows_every_wrong_field_at_once(signed_in, administrator):
+    """Defect: with negative free places, a phone of ``=1+1`` and a ``javascript:`` web
+    address, only the free places' error appeared (the shared rules ran only when Django's
+    own field checks had passed)."""
+    unit = unit_make()
+    response = signed_in(administrator).post(
+        f"/staff/network/units/{unit.pk}/edit/",
+        {
+            "name": "Socialtjänsten, barn och unga",
+            "capacity_free": "-3",
+            "phone": "=1+1",
+            "web": "javascript:alert(1)",
+            "active": "on",
+        },
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert set(errors) == {"capacity_free", "phone", "web"}
+    assert len(errors["capacity_free"]) == 1
+    page = response.content.decode()
+    assert "A phone number has digits" in page and "starting with https://" in page
+    unit.refresh_from_db()
+    assert unit.phone == "" and unit.web == "" and unit.capacity_free is None
+
+
+def test_the_organisation_form_shows_every_wrong_field_at_once(signed_in, administrator):
+    response = signed_in(administrator).post(
+        "/staff/network/organisations/new/",
+        {"name": "", "kind": "municipality", "org_number": "12", "active": "on"},
+    )
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"name", "org_number"}
+    assert not PartnerOrganisation.objects.exists()
+
+
 def test_deactivating_a_unit_through_its_form_takes_it_off_the_list(signed_in, administrator):
     unit = unit_make()
     client = signed_in(administrator)
