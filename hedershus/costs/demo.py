@@ -44,7 +44,8 @@ def demo_costs_load() -> DemoCostsReport:
     existing = CostAgreement.objects.filter(name=AGREEMENT_NAME, first_year=FIRST_YEAR).first()
     if existing is not None:
         return DemoCostsReport(False, "the agreement exists already", existing.pk)
-    table = PopulationTable.objects.filter(reference_date=REFERENCE_DATE, source_note=SOURCE_NOTE).first()
+    # One table per reference date: an administrator may have imported the figures already.
+    table = PopulationTable.objects.filter(reference_date=REFERENCE_DATE).first()
     if table is None:
         table = services.population_table_import(
             user=admin,

@@ -24,7 +24,8 @@ AMOUNT_MAX = 10_000_000_000
 
 class PopulationTable(models.Model):
     """The municipalities' populations on ``reference_date`` (e.g. 2010-12-31), imported
-    from a CSV file. Read-only once imported."""
+    from a CSV file. Read-only once imported; one table per reference date (a second one
+    would leave two sets of figures for the same day to choose between)."""
 
     reference_date = models.DateField(_("reference date"))
     source_note = models.CharField(_("source"), max_length=300, blank=True)
@@ -33,6 +34,9 @@ class PopulationTable(models.Model):
 
     class Meta:
         ordering = ("-reference_date", "-id")
+        constraints = [
+            models.UniqueConstraint(fields=["reference_date"], name="costs_population_date_once"),
+        ]
 
     def __str__(self) -> str:
         return f"population {self.reference_date}"

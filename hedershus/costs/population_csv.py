@@ -10,6 +10,12 @@ carry the reference date (``invanare_YYYY_MM_DD``, or ``invånare_…``). A file
 spreadsheet works too: semicolons instead of commas, Windows-1252 instead of UTF-8, a byte order
 mark, spaces as thousands separators ("82 608"). Everything wrong is reported at once, each
 problem by line and column; a file with any problem gives no rows at all.
+
+A table for cost sharing holds exactly the county's municipalities
+(``hedershus.core.places.MUNICIPALITIES``, Stockholm County's 26): every name must be one of them,
+spelt exactly so (after trimming spaces and invisible direction marks, and in Unicode's composed
+form, so a file from a Mac reads the same), each once, none left out. Otherwise the table would
+bill a municipality that does not exist, or let one off.
 """
 
 from __future__ import annotations
@@ -18,10 +24,14 @@ import csv
 import datetime as dt
 import io
 import re
+import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from hedershus.core.places import MUNICIPALITIES
 from hedershus.core.text import bidi_controls_strip, has_visible_text
 
 # A county has a few dozen municipalities and Sweden 290; more lines than this is another file.
@@ -112,15 +122,27 @@ def _whole(cell: str) -> int | None:
     return int(text) if _DIGITS.match(text) else None
 
 
-def parse_population_csv(content: bytes) -> PopulationFile:
+def _quoted(names: Collection[str]) -> str:
+    # Translators: a name in quotation marks, in the language's own ones (Swedish ”…”).
+    return ", ".join(_("“%(name)s”") % {"name": name} for name in names)
+
+
+def parse_population_csv(
+    content: bytes, *, municipalities: Collection[str] | None = MUNICIPALITIES
+) -> PopulationFile:
     """Reads ``content`` (the uploaded file's bytes) in the layout of the module's docstring.
+
+    ``municipalities``: the names the file must hold, each exactly once (by default the
+    county's 26, ``core.places.MUNICIPALITIES``; ``None`` only in tests of the file's shape).
 
     Returns a ``PopulationFile`` with one row per municipality in the file's order. Raises
     ``PopulationFileInvalid`` listing every problem (by line and column): not text, too big,
     a wrong header, a row with more or fewer than three cells, a number or population that is
-    not a whole number, an empty or too long name, a number or name twice, no rows, or a
-    total population of 0. Never raises anything else.
+    not a whole number, an empty or too long name, a number or name twice, a name that is not
+    one of ``municipalities`` (by line), any of them missing (by name), no rows, or a total
+    population of 0. Never raises anything else.
     """
+    known = {name.casefold(): name for name in municipalities or ()}
     if len(content) > MAX_BYTES:
         raise PopulationFileInvalid([Problem(0, "", _("The file is too large for a population table."))])
     try:
@@ -156,6 +178,7 @@ def parse_population_csv(content: bytes) -> PopulationFile:
     rows: list[PopulationRow] = []
     seen_numbers: dict[int, int] = {}
     seen_names: dict[str, int] = {}
+    present: set[str] = set()
     data = records[1:]
     if len(data) > MAX_ROWS:
         raise PopulationFileInvalid(
@@ -170,7 +193,7 @@ def parse_population_csv(content: bytes) -> PopulationFile:
             )
             continue
         number = _whole(record[0])
-        name = " ".join(bidi_controls_strip(record[1]).split())
+        name = unicodedata.normalize("NFC", " ".join(bidi_controls_strip(record[1]).split()))
         population = _whole(record[2])
         if number is None or number == 0:
             problems.append(Problem(line, names[0], _("Write the municipality's number as a whole number.")))
@@ -198,6 +221,16 @@ def parse_population_csv(content: bytes) -> PopulationFile:
                     % {"name": name, "line": seen_names[name.casefold()]},
                 )
             )
+        elif municipalities is not None and name not in municipalities:
+            spelt = known.get(name.casefold())
+            if spelt is None:
+                message = _("“%(name)s” is not a municipality of Stockholm County.") % {"name": name}
+            else:
+                message = _("“%(name)s” is not a municipality of Stockholm County: write “%(known)s”.") % {
+                    "name": name,
+                    "known": spelt,
+                }
+            problems.append(Problem(line, names[1], message))
         if population is None:
             problems.append(
                 Problem(line, names[2], _("Write the population as a whole number (digits only)."))
@@ -208,18 +241,35 @@ def parse_population_csv(content: bytes) -> PopulationFile:
             seen_numbers[number] = line
         if has_visible_text(name) and name.casefold() not in seen_names:
             seen_names[name.casefold()] = line
+            present.add(name)
         if number and population is not None and has_visible_text(name):
             rows.append(PopulationRow(number, name, population))
+    missing = [name for name in municipalities or () if name not in present]
     if not problems and not rows:
         problems.append(Problem(0, "", _("The file has a header but no municipalities.")))
-    if not problems and sum(row.population for row in rows) == 0:
+        missing = []
+    if not problems and not missing and sum(row.population for row in rows) == 0:
         problems.append(Problem(0, "", _("The municipalities' populations add up to 0.")))
+    if len(problems) > MAX_PROBLEMS:
+        more = len(problems) - MAX_PROBLEMS
+        problems = [
+            *problems[:MAX_PROBLEMS],
+            Problem(0, "", _("… and %(count)s more problems.") % {"count": more}),
+        ]
+    if missing:
+        # Always shown, after the lines' problems, whatever their number.
+        problems.append(
+            Problem(
+                0,
+                "",
+                ngettext(
+                    "Missing municipality of Stockholm County: %(names)s.",
+                    "Missing municipalities of Stockholm County: %(names)s.",
+                    len(missing),
+                )
+                % {"names": _quoted(missing)},
+            )
+        )
     if problems:
-        if len(problems) > MAX_PROBLEMS:
-            more = len(problems) - MAX_PROBLEMS
-            problems = [
-                *problems[:MAX_PROBLEMS],
-                Problem(0, "", _("… and %(count)s more problems.") % {"count": more}),
-            ]
         raise PopulationFileInvalid(problems)
     return PopulationFile(tuple(rows), header_date)

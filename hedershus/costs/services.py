@@ -10,6 +10,7 @@ changed after its import: a later year's figures are a new table.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -87,11 +88,22 @@ def population_table_import(
     ``population_csv``) as of ``reference_date``, with a note on where the figures come from.
 
     All or nothing: raises ``PopulationImportRefused`` (400) listing every problem by line and
-    column, or when the file's header names another date than ``reference_date``;
-    ``AccessDenied`` for a non-administrator. Never changes an existing table. Audited as
+    column (the file must hold exactly the county's 26 municipalities, see ``population_csv``),
+    or when the file's header names another date than ``reference_date``; ``InvalidInput`` for
+    a ``reference_date`` after today (figures cannot describe a day to come); ``Conflict``
+    (409) when a table for ``reference_date`` exists already (the database's
+    ``costs_population_date_once`` decides between two imports at once); ``AccessDenied`` for
+    a non-administrator. Never changes an existing table. Audited as
     ``costs.population_imported`` (date, number of rows and total population).
     """
     _require_manager(user)
+    if reference_date > timezone.localdate():
+        raise InvalidInput(
+            _("The reference date %(date)s cannot lie in the future: write the day the figures describe.")
+            % {"date": reference_date.isoformat()}
+        )
+    if PopulationTable.objects.filter(reference_date=reference_date).exists():
+        raise _date_taken(reference_date)
     try:
         parsed = parse_population_csv(content)
     except PopulationFileInvalid as error:
@@ -111,25 +123,41 @@ def population_table_import(
     note = " ".join(bidi_controls_strip(source_note).split())
     if len(note) > SOURCE_MAX:
         raise InvalidInput(_("The source note is longer than %(max)s characters.") % {"max": SOURCE_MAX})
-    with transaction.atomic():
-        table = PopulationTable.objects.create(
-            reference_date=reference_date, source_note=note, imported_by=user, imported_at=timezone.now()
-        )
-        MunicipalityPopulation.objects.bulk_create(
-            MunicipalityPopulation(table=table, number=row.number, name=row.name, population=row.population)
-            for row in parsed.rows
-        )
-        audit_record(
-            "costs.population_imported",
-            actor=user,
-            target=table,
-            data={
-                "reference_date": reference_date.isoformat(),
-                "rows": len(parsed.rows),
-                "total": parsed.total,
-            },
-        )
+    try:
+        with transaction.atomic():
+            table = PopulationTable.objects.create(
+                reference_date=reference_date, source_note=note, imported_by=user, imported_at=timezone.now()
+            )
+            MunicipalityPopulation.objects.bulk_create(
+                MunicipalityPopulation(
+                    table=table, number=row.number, name=row.name, population=row.population
+                )
+                for row in parsed.rows
+            )
+            audit_record(
+                "costs.population_imported",
+                actor=user,
+                target=table,
+                data={
+                    "reference_date": reference_date.isoformat(),
+                    "rows": len(parsed.rows),
+                    "total": parsed.total,
+                },
+            )
+    except IntegrityError:
+        # Another import of the same date committed between the check above and this one.
+        raise _date_taken(reference_date) from None
     return table
+
+
+def _date_taken(reference_date: dt.date) -> Conflict:
+    return Conflict(
+        _(
+            "A population table for %(date)s exists already: an agreement keeps the table it was "
+            "made with, so figures for that day are imported once."
+        )
+        % {"date": reference_date.isoformat()}
+    )
 
 
 def agreement_create(
@@ -231,8 +259,10 @@ def part_remove(*, user: Any, agreement_id: int, part_id: int) -> None:
 def share_add(*, user: Any, agreement_id: int, name: str, basis_points: int) -> FixedShare:
     """Gives partner ``name`` a fixed share of ``basis_points`` (1..10 000; 2 500 = 25 %).
     Under a lock of the agreement, refuses (``InvalidInput``) a share that would take the
-    agreement's fixed shares past 100 %; ``Conflict`` for a partner already named. Audited as
-    ``costs.share_added``."""
+    agreement's fixed shares past 100 %, and a share for a municipality of the agreement's
+    population table (its name, trimmed, in any case): a municipality pays its part by
+    population already, and a fixed share would make it pay twice. ``Conflict`` for a partner
+    already named. Audited as ``costs.share_added``."""
     _require_manager(user)
     clean = _clean_name(name)
     if not 1 <= basis_points <= WHOLE:
@@ -240,6 +270,17 @@ def share_add(*, user: Any, agreement_id: int, name: str, basis_points: int) -> 
     try:
         with transaction.atomic():
             agreement = _agreement_locked(agreement_id)
+            wanted = unicodedata.normalize("NFC", clean).casefold()
+            for municipality in agreement.population_table.rows.values_list("name", flat=True):
+                if unicodedata.normalize("NFC", municipality).casefold() == wanted:
+                    raise InvalidInput(
+                        _(
+                            "%(name)s is a municipality of this agreement's population table: it "
+                            "pays its part by population already, and a fixed share would make it "
+                            "pay twice."
+                        )
+                        % {"name": municipality}
+                    )
             taken = sum(agreement.fixed_shares.values_list("basis_points", flat=True))
             if taken + basis_points > WHOLE:
                 raise InvalidInput(

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from hedershus.audit.models import AuditEvent
 from hedershus.core.access import Capability, Role, roles_without
 from hedershus.core.exceptions import AccessDenied, Conflict, InvalidInput, NotFound
 from hedershus.costs import selectors, services
 from hedershus.costs.models import CostPart, FixedShare, MunicipalityPopulation, PopulationTable
-from hedershus.costs.tests.helpers import agreement_make, population_make
+from hedershus.costs.tests.helpers import agreement_make, county_file, population_make
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def test_an_import_stores_every_row_and_is_audited_with_counts_only(admin):
 
 
 def test_a_file_with_one_bad_row_imports_nothing_and_says_where(admin):
-    content = b"nr,kommun,invanare_2010_12_31\n1,Botkyrka,82608\n2,Danderyd,3x\n"
+    content = county_file(replace={"2,Danderyd,31330": "2,Danderyd,3x"})
     with pytest.raises(services.PopulationImportRefused) as caught:
         population_make(admin, content)
     assert caught.value.problems == [
@@ -53,7 +53,7 @@ def test_a_header_naming_another_date_than_the_one_given_is_refused(admin):
             user=admin,
             reference_date=dt.date(2011, 12, 31),
             source_note="",
-            content=b"nr,kommun,invanare_2010_12_31\n1,A,5\n",
+            content=county_file(),
         )
     assert "2010-12-31" in caught.value.problems[0]
     assert not PopulationTable.objects.exists()
@@ -66,18 +66,71 @@ def test_a_later_years_table_is_a_new_one_and_the_old_agreement_keeps_its_own(ad
         user=admin,
         reference_date=dt.date(2011, 12, 31),
         source_note="",
-        content=b"nr,kommun,invanare_2011_12_31\n1,Botkyrka,90000\n",
+        content=county_file(
+            header="nr,kommun,invanare_2011_12_31", replace={"1,Botkyrka,82608": "1,Botkyrka,90000"}
+        ),
     )
     assert PopulationTable.objects.count() == 2
     agreement.refresh_from_db()
     assert selectors.agreement_table(agreement, "2012").table == before
 
 
+def test_a_table_without_exactly_the_countys_municipalities_imports_nothing(admin):
+    content = county_file(replace={"2,Danderyd,31330": "2,Gotham,31330", "3,Ekerö,25410": ""})
+    with pytest.raises(services.PopulationImportRefused) as caught:
+        population_make(admin, content)
+    assert caught.value.problems == [
+        "Line 3, column “kommun”: “Gotham” is not a municipality of Stockholm County.",
+        "Missing municipalities of Stockholm County: “Danderyd”, “Ekerö”.",
+    ]
+    assert not PopulationTable.objects.exists() and not MunicipalityPopulation.objects.exists()
+    assert not AuditEvent.objects.filter(event_type="costs.population_imported").exists()
+
+
+def test_a_reference_date_in_the_future_is_refused_and_nothing_saved(admin):
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    with pytest.raises(InvalidInput, match="cannot lie in the future"):
+        services.population_table_import(
+            user=admin,
+            reference_date=tomorrow,
+            source_note="",
+            content=county_file(header="nr,kommun,invanare"),
+        )
+    assert not PopulationTable.objects.exists() and not MunicipalityPopulation.objects.exists()
+    # Today is not the future.
+    services.population_table_import(
+        user=admin,
+        reference_date=timezone.localdate(),
+        source_note="",
+        content=county_file(header="nr,kommun,invanare"),
+    )
+
+
+def test_a_second_table_with_the_same_reference_date_is_refused_and_nothing_saved(admin):
+    first = population_make(admin)
+    with pytest.raises(Conflict, match="2010-12-31 exists already"):
+        population_make(admin, county_file(replace={"1,Botkyrka,82608": "1,Botkyrka,1"}))
+    assert list(PopulationTable.objects.all()) == [first]
+    assert MunicipalityPopulation.objects.count() == 26
+    assert AuditEvent.objects.filter(event_type="costs.population_imported").count() == 1
+
+
+@pytest.mark.parametrize("name", ["Botkyrka", "  botkyrka ", "UPPLANDS-BRO", "Upplands  Väsby"])
+def test_a_fixed_share_named_like_a_municipality_of_the_table_is_refused(admin, name):
+    agreement = agreement_make(admin)
+    with pytest.raises(InvalidInput, match="municipality of this agreement's population table"):
+        services.share_add(user=admin, agreement_id=agreement.pk, name=name, basis_points=100)
+    assert agreement.fixed_shares.count() == 2
+    assert AuditEvent.objects.filter(event_type="costs.share_added").count() == 2
+    # A partner whose name merely contains a municipality's is another partner.
+    services.share_add(user=admin, agreement_id=agreement.pk, name="Polisen i Botkyrka", basis_points=100)
+
+
 @pytest.mark.parametrize("role", roles_without(Capability.MANAGE_SITE_SETTINGS), ids=str)
 def test_only_administrators_change_cost_sharing(cast, admin, role):
     agreement = agreement_make(admin)
     with pytest.raises(AccessDenied):
-        population_make(cast[role])
+        population_make(cast[role], county_file(header="nr,kommun,invanare_2011_12_31"))
     with pytest.raises(AccessDenied):
         services.share_add(user=cast[role], agreement_id=agreement.pk, name="X", basis_points=1)
     with pytest.raises(AccessDenied):

@@ -15,7 +15,7 @@ from hedershus.audit.models import AuditEvent
 from hedershus.core.access import Role
 from hedershus.costs.demo import POPULATION_FILE
 from hedershus.costs.models import CostAgreement, FixedShare, PopulationTable
-from hedershus.costs.tests.helpers import agreement_make
+from hedershus.costs.tests.helpers import agreement_make, county_file
 
 pytestmark = pytest.mark.django_db
 
@@ -235,3 +235,24 @@ def test_the_pages_read_in_swedish_with_swedish_numbers(client, cast, agreement)
     )  # Swedish thousands: no-break spaces
     assert "20,62" in html  # Stockholm's share, decimal comma
     assert ">Kostnadsfördelning</a>" in html  # the staff menu's link
+
+
+def test_a_file_with_a_name_outside_the_county_shows_it_escaped_and_saves_nothing(client, admin):
+    sign_in(client, admin)
+    content = county_file(replace={"4,Haninge,77054": "4,<script>alert(1)</script>,77054"})
+    upload = SimpleUploadedFile("kommuner.csv", content, content_type="text/csv")
+    response = client.post(_url("population_import"), {"reference_date": "2010-12-31", "file": upload})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;” is not a municipality of Stockholm County" in html
+    assert "Missing municipality of Stockholm County: “Haninge”" in html
+    assert "<script>alert" not in html
+    assert not PopulationTable.objects.exists()
+
+
+def test_a_fixed_share_for_a_municipality_is_refused_on_the_form(client, admin, agreement):
+    sign_in(client, admin)
+    response = client.post(_url("share_new", agreement_id=agreement.pk), {"name": "botkyrka", "percent": "5"})
+    assert response.status_code == 400
+    assert "Botkyrka is a municipality of this agreement&#x27;s population table" in response.content.decode()
+    assert agreement.fixed_shares.count() == 2
