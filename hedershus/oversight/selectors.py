@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.apps import apps
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hedershus.audit.models import ActorKind, AuditEvent
 from hedershus.cases.models import Case, CaseAssignment
@@ -162,17 +164,42 @@ def review_get(user: Any, review_id: int) -> LogReview | None:
 
 @dataclass(frozen=True)
 class ItemRow:
-    """One read in a review as the page shows it (the comment decrypted)."""
+    """One read in a review as the page shows it: the comment decrypted, and what was read in
+    words (``what``: "Case 2026-0003", "Referral 12, case 2026-0003")."""
 
     item: LogReviewItem
     event: AuditEvent
     comment: str
     follow_up_note: str
+    what: str = ""
 
 
-def review_items(review: LogReview) -> list[ItemRow]:
-    """The review's reads with their judgements, oldest read first."""
-    items = review.items.select_related("event", "event__actor", "decided_by", "follow_up_closed_by")
+def _what_was_read(events: list[AuditEvent]) -> dict[int, str]:
+    """Event id → what it read, in words: a case by its number (also when the event names the
+    case in its data), anything else by its model's name and id."""
+    case_ids = {case_id for event in events if (case_id := event_case_id(event)) is not None}
+    references: dict[int | None, str] = dict(
+        Case.objects.filter(pk__in=case_ids).values_list("pk", "reference")
+    )
+    described: dict[int, str] = {}
+    for event in events:
+        case_id = event_case_id(event)
+        case_text = _("case %(reference)s") % {"reference": references.get(case_id, str(case_id))}
+        if event.object_type == CASE_OBJECT_TYPE and case_id is not None:
+            described[event.pk] = case_text[:1].upper() + case_text[1:]
+            continue
+        try:
+            name = str(apps.get_model(event.object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            name = event.object_type
+        text = f"{name[:1].upper()}{name[1:]} {event.object_id}".strip()
+        described[event.pk] = f"{text}, {case_text}" if case_id is not None else text
+    return described
+
+
+def _rows(items: Any) -> list[ItemRow]:
+    items = list(items)
+    what = _what_was_read([item.event for item in items])
     return [
         ItemRow(
             item=item,
@@ -181,9 +208,23 @@ def review_items(review: LogReview) -> list[ItemRow]:
             follow_up_note=decrypt_text(item.follow_up_note_encrypted)
             if item.follow_up_note_encrypted
             else "",
+            what=what.get(item.event_id, ""),
         )
         for item in items
     ]
+
+
+def review_items(review: LogReview) -> list[ItemRow]:
+    """The review's reads with their judgements, oldest read first."""
+    return _rows(review.items.select_related("event", "event__actor", "decided_by", "follow_up_closed_by"))
+
+
+def review_case_reference(review: LogReview) -> str:
+    """The number of the case a case review is about ("" for other kinds)."""
+    if review.case_id is None:
+        return ""
+    reference = Case.objects.filter(pk=review.case_id).values_list("reference", flat=True).first()
+    return reference or str(review.case_id)
 
 
 def review_summary(review: LogReview) -> str:
@@ -205,17 +246,14 @@ def follow_ups_for(user: Any, *, open_only: bool = True) -> list[ItemRow]:
     items = items.select_related("event", "event__actor", "review", "follow_up_closed_by").order_by(
         "review__signed_at", "id"
     )
-    return [
-        ItemRow(
-            item=item,
-            event=item.event,
-            comment=decrypt_text(item.comment_encrypted) if item.comment_encrypted else "",
-            follow_up_note=decrypt_text(item.follow_up_note_encrypted)
-            if item.follow_up_note_encrypted
-            else "",
-        )
-        for item in items[:500]
-    ]
+    return _rows(items[:500])
+
+
+def follow_ups_to_close(user: Any) -> int:
+    """How many open follow-ups ``user`` may close: a supervisor's, not of their own reads."""
+    if not user_has_capability(user, Capability.SUPERVISE_CASES):
+        return 0
+    return sum(1 for row in follow_ups_for(user) if row.event.actor_id != user.pk)
 
 
 def follow_up_get(user: Any, item_id: int) -> LogReviewItem | None:

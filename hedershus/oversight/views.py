@@ -69,6 +69,7 @@ def _detail(request: HttpRequest, review: LogReview, **extra: Any) -> dict[str, 
         "rows": rows,
         "judged": sum(1 for row in rows if row.item.verdict),
         "summary": selectors.review_summary(review),
+        "case_reference": selectors.review_case_reference(review),
         "sign_form": extra.pop("sign_form", None) or SignForm(),
         **extra,
     }
@@ -103,7 +104,8 @@ def review_item_mark(request: HttpRequest, review_id: int, item_id: int) -> Http
             messages.success(request, _("Saved."))
             return redirect(reverse("oversight:review", kwargs={"review_id": review.pk}) + f"#item-{item_id}")
     else:
-        messages.error(request, _("Nothing was saved: choose justified or to be followed up."))
+        problems = "; ".join(str(error) for errors in form.errors.values() for error in errors)
+        messages.error(request, _("Nothing was saved: %(problems)s") % {"problems": problems})
     return redirect("oversight:review", review_id=review.pk)
 
 

@@ -17,10 +17,9 @@ register = template.Library()
 @register.inclusion_tag("oversight/includes/notices.html", takes_context=True)
 def oversight_notices(context: dict[str, Any]) -> dict[str, Any]:
     """``{"schedule": Schedule | None, "follow_ups": int}`` for the request's user: the
-    schedule only for auditors, the number of open follow-ups only for supervisors."""
+    schedule only for auditors, and the open follow-ups a supervisor may close (not of their
+    own reads)."""
     user = context.get("user")
     schedule = selectors.review_schedule() if user_has_capability(user, Capability.REVIEW_AUDIT_LOG) else None
-    follow_ups = (
-        len(selectors.follow_ups_for(user)) if user_has_capability(user, Capability.SUPERVISE_CASES) else 0
-    )
+    follow_ups = selectors.follow_ups_to_close(user)
     return {"schedule": schedule, "follow_ups": follow_ups}

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.test import TestCase
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from hedershus.audit.events import EVENT_TYPES
 from hedershus.audit.models import AuditEvent
@@ -23,6 +23,13 @@ from hedershus.oversight.reads import NOT_PERSONAL_DATA, PERSONAL_DATA_READS, lo
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 DAY = dt.date(2026, 11, 3)  # a Tuesday
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """Messages are matched in English here; the Swedish ones are in the catalogue."""
+    with translation.override("en"):
+        yield
 
 
 def _at(day: dt.date, hour: int) -> dt.datetime:

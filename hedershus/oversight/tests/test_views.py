@@ -70,3 +70,63 @@ def test_the_start_page_tells_auditors_a_review_is_overdue(client, auditor):
     sign_in(client, auditor)
     page = client.get("/staff/").content.decode()
     assert "/staff/oversight/new/" in page
+
+
+def _signed_follow_up_of(reader, auditor, case=None):
+    """A signed review with one read by ``reader`` marked to be followed up."""
+    from hedershus.oversight import services
+
+    if case is not None:
+        audit_record("case.viewed", actor=reader, target=case, data={})
+    else:
+        _reads(reader, 1)
+    today = timezone.localdate()
+    review = services.log_review_create(
+        actor=auditor, kind="staff_member", period_start=today, period_end=today, staff_member_id=reader.pk
+    )
+    for item in review.items.all():
+        services.log_review_item_mark(
+            actor=auditor, review_id=review.pk, item_id=item.pk, verdict="follow_up", comment="Ask why."
+        )
+    services.log_review_sign(actor=auditor, review_id=review.pk, summary="Ask.")
+    return review
+
+
+def test_a_supervisor_is_not_offered_to_close_a_follow_up_of_their_own_reads(client, auditor, supervisor):
+    _signed_follow_up_of(supervisor, auditor)
+    sign_in(client, supervisor)
+    page = client.get("/staff/oversight/follow-ups/").content.decode()
+    assert "/close/" not in page
+    assert "en annan arbetsledare avslutar uppföljningen" in page  # the staff UI is Swedish
+    # Nor is it counted as waiting for them on the start page.
+    assert "/staff/oversight/follow-ups/" not in client.get("/staff/").content.decode()
+
+
+def test_a_read_is_named_by_its_case_number(client, auditor, counsellor):
+    from hedershus.cases.models import Case
+
+    case = Case.objects.create(reference="2026-0042", opened_by=counsellor, opened_at=timezone.now())
+    review = _signed_follow_up_of(counsellor, auditor, case=case)
+    sign_in(client, auditor)
+    page = client.get(f"/staff/oversight/{review.pk}/").content.decode()
+    assert "<dd>Ärende 2026-0042</dd>" in page
+
+
+def test_a_too_long_comment_is_refused_with_the_reason(client, auditor, counsellor):
+    _reads(counsellor, 1)
+    sign_in(client, auditor)
+    today = timezone.localdate().isoformat()
+    client.post(
+        "/staff/oversight/new/",
+        {"kind": "sample", "period_start": today, "period_end": today, "sample_size": "1"},
+    )
+    review = LogReview.objects.get()
+    item = review.items.get()
+    response = client.post(
+        f"/staff/oversight/{review.pk}/items/{item.pk}/",
+        {"verdict": "follow_up", "comment": "x" * 20_000},
+        follow=True,
+    )
+    assert "2000" in response.content.decode() or "2 000" in response.content.decode()
+    item.refresh_from_db()
+    assert item.verdict == ""
