@@ -10,6 +10,9 @@ silently drop a field). Lists in one cell are separated by ``;``. Yes/no cells t
 every problem found, each by line (the spreadsheet's row number, header = 1) and column.
 The file's kind is decided by its bytes, not its name: an XLSX is a ZIP holding
 ``xl/workbook.xml``; a CSV is UTF-8 text without NUL bytes. Anything else is refused.
+A CSV's separator is ``,``, ``;`` (Swedish Excel) or a tab, told by its header line
+(``csv_delimiter``). A cell longer than ``CELL_MAX`` characters is reported by line and column
+as too long, for CSV and XLSX alike, without its text.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from django.utils.translation import gettext as _
 from hedershus.partners.models import PartnerOrganisation
 from hedershus.partners.services import ImportRow
 from hedershus.partners.validation import (
+    TEXT_MAX,
     OrganisationData,
     UnitData,
     clean_codes,
@@ -41,6 +45,9 @@ MAX_UNPACKED_BYTES = 40 * 1024 * 1024
 MAX_PROBLEMS = 100
 # Cells read per row of a workbook (the layout has 20 columns; more are an unknown column).
 MAX_COLUMNS = 64
+# The longest cell read: the longest field holds TEXT_MAX characters. A longer cell is
+# reported as too long (its text is never repeated in a message) and not checked further.
+CELL_MAX = TEXT_MAX
 # Lines read at all, empty ones included: a sheet of a million empty rows is refused, not walked.
 MAX_LINES = 2 * MAX_ROWS + 1
 
@@ -105,6 +112,10 @@ def _refuse(message: str, line: int = 0, column: str = "") -> ImportRefused:
     return ImportRefused([Problem(line, column, message)])
 
 
+def _cell_too_long(line: int, where: str) -> Problem:
+    return Problem(line, where, _("The cell is too long: at most %(max)s characters.") % {"max": CELL_MAX})
+
+
 def file_kind(content: bytes) -> str:
     """``"xlsx"`` or ``"csv"`` by the bytes; ``ImportRefused`` for anything else."""
     if content.startswith(b"PK\x03\x04"):
@@ -128,21 +139,74 @@ def file_kind(content: bytes) -> str:
     return "csv"
 
 
+def csv_delimiter(header_line: str) -> str:
+    """The separator of a CSV file, from its header line: ``;`` (what Excel saves in a
+    Swedish locale), a tab, or ``,`` (the default, and the choice when none or a tie).
+    Column names contain none of them, so the header line is unambiguous where the rows are
+    not (a cell may hold a list with ``;`` or a text with ``,``: ``csv.Sniffer`` guessed
+    wrong on such files). The same rule as the costs app's population import."""
+    counts = {delimiter: header_line.count(delimiter) for delimiter in (",", ";", "\t")}
+    best = max(counts.values())
+    return next(d for d in (",", ";", "\t") if counts[d] == best) if best else ","
+
+
+class _CellTooLong(Exception):
+    """A CSV cell longer than the csv module reads (``csv.field_size_limit``): ``line`` of the
+    record and the 0-based ``index`` of the cell, when found."""
+
+    def __init__(self, line: int, index: int | None) -> None:
+        super().__init__(line, index)
+        self.line, self.index = line, index
+
+
+def _long_cell_index(text: str, line: int, delimiter: str, limit: int) -> int | None:
+    """The 0-based index of the first cell longer than ``limit`` characters in the record that
+    starts on ``line`` (1-based, lines as the csv reader counts them), read by the csv
+    module's rules for quotes; ``None`` when none is found."""
+    lines = io.StringIO(text, newline="").readlines()
+    rest = "".join(lines[line - 1 :]) if 0 < line <= len(lines) else ""
+    index, length, quoted, position = 0, 0, False, 0
+    while position < len(rest):
+        char = rest[position]
+        position += 1
+        if quoted:
+            if char == '"':
+                if rest[position : position + 1] == '"':
+                    position += 1
+                    length += 1
+                else:
+                    quoted = False
+            else:
+                length += 1
+        elif char == '"' and length == 0:
+            quoted = True
+        elif char == delimiter:
+            index, length = index + 1, 0
+        elif char in "\r\n":
+            return None
+        else:
+            length += 1
+        if length > limit:
+            return index
+    return None
+
+
 def _csv_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
     text = content.decode("utf-8-sig")
-    sample = text[:4096]
+    delimiter = csv_delimiter(text.split("\n", 1)[0])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    start = 1
     try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    try:
-        start = 1
         for cells in reader:
             yield start, cells
             start = reader.line_num + 1
     except csv.Error as error:
-        raise _refuse(_("The CSV cannot be read: %(error)s") % {"error": error}, reader.line_num) from None
+        if "field limit" in str(error):
+            limit = csv.field_size_limit()
+            raise _CellTooLong(start, _long_cell_index(text, start, delimiter, limit)) from None
+        raise _refuse(
+            _("The CSV cannot be read (a quotation mark may be missing or misplaced)."), reader.line_num
+        ) from None
 
 
 def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
@@ -194,43 +258,55 @@ def rows_read(content: bytes) -> tuple[str, list[ImportRow]]:
     seen_units: dict[tuple[str, str], int] = {}
     kinds: dict[str, str] = {}
     existing = dict(PartnerOrganisation.objects.values_list("name", "kind"))
-    for line, cells in source:
-        if header is None:
-            header = [clean_text(cell).lower() for cell in cells]
-            while header and not header[-1]:
-                header.pop()
-            _header_check(header, line, kind)
-            continue
-        if line > MAX_LINES:
-            raise _refuse(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS}, line)
-        if not any(clean_text(cell) for cell in cells):
-            continue
-        if len(rows) >= MAX_ROWS:
-            raise _refuse(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS}, line)
-        row, row_problems = _row_read(header, cells, line, kind)
-        problems.extend(row_problems)
-        if row is not None:
-            key = (row.organisation.name, row.unit.name)
-            if key in seen_units:
-                problems.append(
-                    Problem(
-                        line, "unit", _("This unit is already on line %(line)s.") % {"line": seen_units[key]}
-                    )
-                )
-            seen_units.setdefault(key, line)
-            given_kind = row.organisation.kind
-            if given_kind:
-                if kinds.setdefault(row.organisation.name, given_kind) != given_kind:
+    try:
+        for line, cells in source:
+            if header is None:
+                header = [clean_text(cell).lower() for cell in cells]
+                while header and not header[-1]:
+                    header.pop()
+                _header_check(header, line, kind)
+                continue
+            if line > MAX_LINES:
+                raise _refuse(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS}, line)
+            if not any(clean_text(cell) for cell in cells):
+                continue
+            if len(rows) >= MAX_ROWS:
+                raise _refuse(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS}, line)
+            row, row_problems = _row_read(header, cells, line, kind)
+            problems.extend(row_problems)
+            if row is not None:
+                key = (row.organisation.name, row.unit.name)
+                if key in seen_units:
                     problems.append(
                         Problem(
-                            line, "organisation_kind", _("Another line gives this organisation another kind.")
+                            line,
+                            "unit",
+                            _("This unit is already on line %(line)s.") % {"line": seen_units[key]},
                         )
                     )
-            elif row.organisation.name not in existing and row.organisation.name not in kinds:
-                problems.append(Problem(line, "organisation_kind", _("A new organisation needs its kind.")))
-            rows.append(row)
-        if len(problems) >= MAX_PROBLEMS:
-            break
+                seen_units.setdefault(key, line)
+                given_kind = row.organisation.kind
+                if given_kind:
+                    if kinds.setdefault(row.organisation.name, given_kind) != given_kind:
+                        problems.append(
+                            Problem(
+                                line,
+                                "organisation_kind",
+                                _("Another line gives this organisation another kind."),
+                            )
+                        )
+                elif row.organisation.name not in existing and row.organisation.name not in kinds:
+                    problems.append(
+                        Problem(line, "organisation_kind", _("A new organisation needs its kind."))
+                    )
+                rows.append(row)
+            if len(problems) >= MAX_PROBLEMS:
+                break
+    except _CellTooLong as long_cell:
+        if long_cell.index is None:
+            raise _refuse(_("A cell is too long."), long_cell.line) from None
+        column = header[long_cell.index] if header and long_cell.index < len(header) else "?"
+        raise ImportRefused([_cell_too_long(long_cell.line, _where(column, long_cell.index, kind))]) from None
     if header is None:
         raise _refuse(_("The file is empty."))
     if problems:
@@ -251,6 +327,9 @@ def rows_read(content: bytes) -> tuple[str, list[ImportRow]]:
 def _header_check(header: list[str], line: int, kind: str) -> None:
     problems: list[Problem] = []
     for index, name in enumerate(header):
+        if len(name) > CELL_MAX:
+            problems.append(_cell_too_long(line, _where("?", index, kind)))
+            continue
         where = _where(name or "?", index, kind)
         if name not in COLUMNS:
             problems.append(
@@ -283,9 +362,14 @@ def _row_read(
         problems.append(Problem(line, "", _("The row has more cells than the header has columns.")))
     values: dict[str, object] = {}
     organisation: dict[str, object] = {"kind": ""}
+    too_long: set[str] = set()  # columns already reported: their other rules are not checked
     for index, name in enumerate(header):
         raw = cells[index] if index < len(cells) else ""
         target, cell_kind = COLUMNS[name]
+        if len(raw) > CELL_MAX:
+            problems.append(_cell_too_long(line, where[name]))
+            too_long.add(name)
+            raw = ""
         value: object
         if cell_kind == "text":
             value = clean_text(raw)
@@ -321,7 +405,8 @@ def _row_read(
     org = OrganisationData(**organisation)  # type: ignore[arg-type]
     for field, message in unit_problems(unit):
         column = "unit" if field == "name" else field
-        problems.append(Problem(line, where.get(column, column), message))
+        if column not in too_long:
+            problems.append(Problem(line, where.get(column, column), message))
     for field, message in organisation_problems(org):
         column = {
             "name": "organisation",
@@ -329,7 +414,7 @@ def _row_read(
             "municipality": "organisation_municipality",
         }.get(field, field)
         # An empty kind is checked against the register by rows_read (an existing one may omit it).
-        if field == "kind" and not org.kind:
+        if (field == "kind" and not org.kind) or column in too_long:
             continue
         problems.append(Problem(line, where.get(column, column), message))
     if problems:

@@ -167,6 +167,64 @@ def test_a_semicolon_separated_csv_with_a_bom_is_read(administrator):
     assert rows[0].unit.services == ("social_services",)
 
 
+def test_a_semicolon_csv_as_swedish_excel_saves_it_is_read(administrator):
+    """Defect: ``csv.Sniffer`` could not tell the separator of this file (a list cell quoted
+    at the end of the row, a comma in a name) and read it with commas: "Unknown column
+    'organisation;organisation_kind;…'". The header line tells it."""
+    content = (
+        "organisation;organisation_kind;unit;services\r\n"
+        'Huddinge kommun;municipality;Socialtjänsten, barn och unga;"social_services;child_protection"\r\n'
+    )
+    report = _import(administrator, content.encode("utf-8-sig"))
+    assert report.units_created == 1
+    unit = PartnerUnit.objects.get()
+    assert unit.name == "Socialtjänsten, barn och unga"
+    assert unit.services == ["social_services", "child_protection"]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [("a,b;c,d", ","), ("a;b;c", ";"), ("a\tb\tc;d", "\t"), ("organisation", ","), ("a;b,c", ",")],
+)
+def test_the_csv_separator_is_told_by_the_header_line(line, expected):
+    assert imports.csv_delimiter(line) == expected
+
+
+@pytest.mark.parametrize("separator", [",", ";"])
+def test_a_huge_csv_cell_is_reported_by_line_and_column_in_plain_words(separator):
+    """Defect: a 1.9 MB cell gave Python's "field larger than field limit (131072)"."""
+    header = separator.join(["organisation", "organisation_kind", "unit", "public_description"])
+    row = separator.join(["Org", "ngo", "Enhet", '"' + "x" * 1_900_000 + '"'])
+    with pytest.raises(imports.ImportRefused) as refused:
+        imports.rows_read(f"{header}\nA{separator}ngo{separator}U{separator}\n{row}\n".encode())
+    assert [str(p) for p in refused.value.problems] == [
+        "Line 3, column public_description (4): The cell is too long: at most 2000 characters."
+    ]
+
+
+def test_a_long_cell_is_reported_once_without_its_text_in_csv_and_xlsx():
+    long_name = "Å" * (imports.CELL_MAX + 1)
+    for content in (
+        f"organisation,organisation_kind,unit\n{long_name},ngo,Enhet\n".encode(),
+        _xlsx([["organisation", "organisation_kind", "unit"], [long_name, "ngo", "Enhet"]]),
+    ):
+        with pytest.raises(imports.ImportRefused) as refused:
+            imports.rows_read(content)
+        problems = [str(p) for p in refused.value.problems]
+        assert len(problems) == 1 and "column organisation (" in problems[0] and "Å" not in problems[0]
+
+
+def test_a_huge_cell_gives_a_swedish_message(administrator):
+    from django.utils import translation
+
+    row = "Org,ngo,Enhet," + "y" * 200_000
+    with translation.override("sv"):
+        with pytest.raises(imports.ImportRefused) as refused:
+            imports.rows_read(f"organisation,organisation_kind,unit,address\n{row}\n".encode())
+        message = str(refused.value.problems[0])
+    assert message == "Rad 2, kolumn address (4): Cellen är för lång: högst 2000 tecken."
+
+
 @pytest.mark.parametrize(
     "content",
     [
