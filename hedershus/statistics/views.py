@@ -64,7 +64,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The dashboard: the filter, a chart of contacts per month, and every table."""
     form, data = _read(request)
     if data is None:
-        return render(request, "statistics/dashboard.html", {"form": form}, status=400)
+        # The fields' errors in a summary at the top; an error of the whole period (it ends
+        # before it starts) is the form's own alert (core/form_fields.html).
+        field_errors = [(f.id_for_label, f.label, e) for f in form for e in f.errors]
+        context = {"form": form, "field_errors": field_errors}
+        return render(request, "statistics/dashboard.html", context, status=400)
     tables = presentation.display_tables(data)
     services.dashboard_viewed(user=request.user, period=data.period, municipality=data.municipality)
     query = {"first": f"{data.period.first:%Y-%m}", "last": f"{data.period.last:%Y-%m}"}
