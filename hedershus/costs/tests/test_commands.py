@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from hedershus.audit.models import AuditEvent
 from hedershus.core.access import Role
@@ -38,10 +39,37 @@ def test_costs_table_prints_the_same_csv_as_the_export(cast):
 
 def test_costs_table_refuses_an_unknown_agreement_or_year(cast):
     agreement = agreement_make(cast[Role.ADMINISTRATOR])
-    with pytest.raises(CommandError, match="No agreement"):
-        _run("--agreement", "999999", "--period")
-    with pytest.raises(CommandError, match="2012-2014"):
-        _run("--agreement", str(agreement.pk), "--year", "2020")
+    with translation.override("en"):
+        with pytest.raises(CommandError, match="No agreement"):
+            _run("--agreement", "999999", "--period")
+        with pytest.raises(CommandError, match="2012–2014"):  # noqa: RUF001
+            _run("--agreement", str(agreement.pk), "--year", "2020")
+
+
+@pytest.mark.parametrize(
+    ("language", "unknown_year", "unknown_agreement"),
+    [
+        (
+            "sv",
+            "Avtalet omfattar inte det året. Avtalet gäller 2012–2014.",  # noqa: RUF001
+            "Inget avtal har id 999999.",
+        ),
+        (
+            "en",
+            "The agreement does not cover that year. The agreement covers 2012–2014.",  # noqa: RUF001
+            "No agreement with id 999999.",
+        ),
+    ],
+)
+def test_costs_tables_errors_speak_one_language(cast, language, unknown_year, unknown_agreement):
+    agreement = agreement_make(cast[Role.ADMINISTRATOR])
+    with translation.override(language):
+        with pytest.raises(CommandError) as year:
+            _run("--agreement", str(agreement.pk), "--year", "1999")
+        with pytest.raises(CommandError) as unknown:
+            _run("--agreement", "999999", "--period")
+    assert str(year.value) == unknown_year
+    assert str(unknown.value) == unknown_agreement
 
 
 def test_costs_demo_creates_the_seed_agreement_once(settings):
