@@ -20,7 +20,10 @@ class InviteForm(forms.Form):
     )
     email = forms.EmailField(
         label=_("E-mail address"),
-        help_text=_("Their own work address: the link to choose a password goes there."),
+        help_text=_(
+            "Their own work address: the link to choose a password goes there. An address that "
+            "already has an account in Hedershus cannot be invited here: ask the centre."
+        ),
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
     is_unit_admin = forms.BooleanField(

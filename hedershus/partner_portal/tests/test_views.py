@@ -216,3 +216,14 @@ def test_the_start_page_lists_the_units_referrals_not_another_units(signed_in, p
     assert "1 referral waits for an answer." in page
     # Nothing the referral asks or shares is on the start page: only when, unit, urgency, status.
     assert "Kontakta Rosa" not in page and case.reference not in page
+
+
+def test_the_refusal_of_an_existing_address_is_in_swedish(signed_in, partner, unit, counsellor):
+    response = signed_in(partner).post(
+        reverse("partner_portal:invite", kwargs={"unit_id": unit.pk}),
+        {"first_name": "C", "last_name": "D", "email": counsellor.email},
+        HTTP_ACCEPT_LANGUAGE="sv",
+    )
+    page = response.content.decode()
+    assert "den har redan ett konto i Hedershus" in page
+    assert "En adress som redan har ett konto i Hedershus kan inte bjudas in här" in page
