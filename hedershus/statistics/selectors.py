@@ -208,14 +208,29 @@ class Cube:
     months: int
     counts: dict[tuple[int, str, str], int] = field(default_factory=dict)
 
+    def _by_cell(self) -> dict[tuple[str, str], list[tuple[int, int]]]:
+        """(row, column) -> its non-zero (month, count) pairs, built once per ``counts``."""
+        key = (id(self.counts), len(self.counts))
+        cached = self.__dict__.get("_index")
+        if cached is None or cached[0] != key:
+            index: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+            for (month, row, col), n in self.counts.items():
+                index[(row, col)].append((month, n))
+            cached = (key, dict(index))
+            self.__dict__["_index"] = cached
+        return cached[1]
+
     def series(self, rows: Iterable[str] | None, cols: Iterable[str] | None) -> list[int]:
-        """Month by month, summed over the given rows and columns (None: all)."""
+        """Month by month, summed over the given rows and columns (None: all). Visits only
+        the non-zero months of the matching cells, so a table's figures and margins cost a
+        few passes over its counts, not one per figure."""
         row_set = None if rows is None else set(rows)
         col_set = None if cols is None else set(cols)
         out = [0] * self.months
-        for (month, row, col), n in self.counts.items():
+        for (row, col), pairs in self._by_cell().items():
             if (row_set is None or row in row_set) and (col_set is None or col in col_set):
-                out[month] += n
+                for month, n in pairs:
+                    out[month] += n
         return out
 
 
