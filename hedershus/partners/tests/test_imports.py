@@ -311,3 +311,20 @@ def test_any_csv_text_is_either_read_or_refused_with_line_numbers(rows):
         assert all(problem.line >= 1 and str(problem) for problem in refused.problems)
     else:
         assert all(row.organisation.name and row.unit.name for row in found)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(_cell, min_size=5, max_size=5), min_size=1, max_size=5))
+def test_a_file_reads_the_same_whether_saved_with_commas_or_semicolons(rows):
+    import csv
+
+    def read(delimiter: str) -> object:
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=delimiter)
+        writer.writerows([["organisation", "organisation_kind", "unit", "services", "public"], *rows])
+        try:
+            return imports.rows_read(out.getvalue().encode())
+        except imports.ImportRefused as refused:
+            return [str(problem) for problem in refused.problems]
+
+    assert read(",") == read(";")
