@@ -231,3 +231,15 @@ def test_a_partner_sees_the_same_figures_as_a_supervisor_for_their_municipality(
     as_supervisor = display_tables(selectors.dashboard_for(supervisor, JAN_MAR, "Botkyrka"))
     assert as_partner == as_supervisor
     assert all("Huddinge" not in table.headers for table in as_partner)
+
+
+def test_the_threshold_follows_the_setting(supervisor, settings):
+    contacts_make(supervisor, 20, municipality="Botkyrka", opened=at(2026, 1))
+    contacts_make(supervisor, 8, municipality="Huddinge", opened=at(2026, 1))
+    contacts_make(supervisor, 3, municipality="Nacka", opened=at(2026, 1))
+    assert _cell(_table(selectors.contact_tables(JAN_MAR), "contacts_channel"), "phone", "Nacka") is None
+    settings.STATISTICS_MIN_CELL = 3
+    assert _cell(_table(selectors.contact_tables(JAN_MAR), "contacts_channel"), "phone", "Nacka") == 3
+    settings.STATISTICS_MIN_CELL = 2  # the floor is 3, whatever reaches the setting
+    with pytest.raises(ValueError):
+        selectors.contact_tables(JAN_MAR)
