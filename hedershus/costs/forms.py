@@ -40,7 +40,9 @@ class PopulationTableChoice(forms.ModelChoiceField):
 class PopulationImportForm(forms.Form):
     reference_date = forms.DateField(
         label=_("Reference date of the populations"),
-        help_text=_("The day the figures describe, e.g. 2010-12-31."),
+        help_text=_(
+            "The day the figures describe, e.g. 2010-12-31: not a day to come, and one table per day."
+        ),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     source_note = forms.CharField(
@@ -53,7 +55,8 @@ class PopulationImportForm(forms.Form):
         label=_("CSV file"),
         help_text=_(
             "Three columns with a header: nr, kommun, invanare_YYYY_MM_DD (number, municipality, "
-            "population). Commas or semicolons."
+            "population), and one line for each of Stockholm County's 26 municipalities, spelt as "
+            "Statistics Sweden spells them. Commas or semicolons."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
