@@ -31,6 +31,8 @@ def _unit_score(
         return None
     if service and service not in unit.services:
         return None
+    if language and language not in unit.languages:
+        return None
     score = 0
     if unit.municipalities:
         # A local unit beats a county-wide one.
@@ -40,8 +42,6 @@ def _unit_score(
                 return None
             # A district's own unit beats the whole city's.
             score += 4
-    if language and language in unit.languages:
-        score += 2
     if unit.on_platform:
         score += 1
     return score
@@ -61,11 +61,13 @@ def units_for_referral(
     county), offers ``service`` when one is given (a ``ServiceKind`` value), and covers
     ``district`` when it names districts and one is given (a unit that names no district
     covers all of its municipalities'). With ``needs_free_places`` only units with at least
-    one free place (``capacity_free >= 1``) match. ``language`` (ISO 639-1) never excludes a
-    unit, it ranks those that speak it higher.
+    one free place (``capacity_free >= 1``) match. With ``language`` (ISO 639-1) only units
+    that list it in ``languages`` match: a unit that does not list it is never offered as if
+    it did (the caller, ``referrals.selectors.units_to_offer``, searches again without the
+    language when none lists it, and says so).
 
     Order: a unit naming the district, then one naming the municipality, then county-wide
-    ones; within each, speaking the language, then being on the platform; then by name.
+    ones; within each, being on the platform first; then by name.
     Returns a QuerySet (with ``organisation`` joined); the filter on the JSON lists runs in
     Python so it works the same on SQLite and PostgreSQL (the register has hundreds of units).
     """

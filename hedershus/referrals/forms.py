@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hedershus.cases.models import Case, Urgency
 from hedershus.cases.municipalities import STOCKHOLM_DISTRICTS, municipality_choices
@@ -36,15 +37,47 @@ LANGUAGES = (
     ("tr", _("Turkish")),
 )
 
+# The same languages as words inside a sentence ("No unit lists Tigrinya."): Swedish writes
+# them in lower case ("Ingen enhet anger tigrinja.").
+LANGUAGE_IN_SENTENCE = {
+    "sv": pgettext_lazy("language inside a sentence", "Swedish"),
+    "en": pgettext_lazy("language inside a sentence", "English"),
+    "ar": pgettext_lazy("language inside a sentence", "Arabic"),
+    "fa": pgettext_lazy("language inside a sentence", "Persian/Dari"),
+    "so": pgettext_lazy("language inside a sentence", "Somali"),
+    "ku": pgettext_lazy("language inside a sentence", "Kurdish"),
+    "ti": pgettext_lazy("language inside a sentence", "Tigrinya"),
+    "tr": pgettext_lazy("language inside a sentence", "Turkish"),
+}
+
+
+def language_in_sentence(code: str) -> str:
+    """The name of language ``code`` (ISO 639-1, one of ``LANGUAGES``) for use inside a
+    sentence, in the active language; the code itself if it is not one of ours."""
+    name = LANGUAGE_IN_SENTENCE.get(code)
+    return str(name) if name is not None else code
+
 
 def _textarea(rows: int) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows, "autocomplete": "off"})
 
 
 class UnitChoiceField(forms.ModelChoiceField):
+    """A unit as a choice: its name, free places, and whether it is on Hedershus. When no unit
+    lists the language asked for (``missing_language``: its code), each says it does not."""
+
+    missing_language = ""
+
     def label_from_instance(self, obj: Any) -> str:
         unit: PartnerUnit = obj
         parts = [f"{unit.organisation.name}, {unit.name}"]
+        if self.missing_language:
+            parts.append(
+                str(
+                    _("does not list %(language)s")
+                    % {"language": language_in_sentence(self.missing_language)}
+                )
+            )
         if unit.capacity_free is not None:
             parts.append(str(_("%(count)s free places") % {"count": unit.capacity_free}))
         if not unit.on_platform:
@@ -131,11 +164,12 @@ class ReferralForm(forms.Form):
         widget=_textarea(5),
     )
 
-    def __init__(self, *args: Any, case: Case, units: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, case: Case, units: Any, missing_language: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         unit_field = self.fields["unit"]
-        assert isinstance(unit_field, forms.ModelChoiceField)
+        assert isinstance(unit_field, UnitChoiceField)
         unit_field.queryset = units
+        unit_field.missing_language = missing_language
         self.fields["urgency"].initial = case.urgency
         self.fields["person"].choices = [  # type: ignore[attr-defined]
             ("", _("Nobody in particular")),

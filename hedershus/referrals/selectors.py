@@ -26,7 +26,8 @@ from django.utils.translation import gettext as _
 from hedershus.cases.models import AgeGroup, Case, Gender, Person, Urgency
 from hedershus.core.access import Capability, user_has_capability
 from hedershus.core.crypto import decrypt_text
-from hedershus.partners.selectors import units_of_professional
+from hedershus.partners.models import PartnerUnit
+from hedershus.partners.selectors import units_for_referral, units_of_professional
 from hedershus.referrals.models import (
     AWAITING_ANSWER,
     OPEN_STATUSES,
@@ -175,6 +176,39 @@ def referral_details(referral: Referral, *, for_partner: bool = False) -> Referr
         overdue=referral.status in AWAITING_ANSWER and referral.deadline <= timezone.now(),
         shared_hidden=hidden,
     )
+
+
+@dataclass(frozen=True)
+class UnitOffer:
+    """The units a referral's search offers. ``language``: the ISO 639-1 code asked for ("" for
+    any); ``language_missing``: no matching unit lists it, so ``units`` are those that match
+    everything else, none of which lists the language (the page says so on each)."""
+
+    units: QuerySet[PartnerUnit]
+    language: str = ""
+    language_missing: bool = False
+
+
+def units_to_offer(
+    *, municipality: str, district: str, service: str, language: str, needs_free_places: bool
+) -> UnitOffer:
+    """The units to offer for a referral (``partners.selectors.units_for_referral``, best match
+    first). With a ``language``: the units that list it; if none does, the units that match
+    the rest, with ``language_missing`` set so the page can say that none lists the language
+    (an interpreter is needed), never silently (the tester's defect 1)."""
+    found = units_for_referral(
+        municipality=municipality,
+        district=district,
+        service=service,
+        language=language,
+        needs_free_places=needs_free_places,
+    )
+    if not language or found.exists():
+        return UnitOffer(found, language)
+    others = units_for_referral(
+        municipality=municipality, district=district, service=service, needs_free_places=needs_free_places
+    )
+    return UnitOffer(others, language, language_missing=others.exists())
 
 
 def case_persons(case: Case) -> QuerySet[Person]:

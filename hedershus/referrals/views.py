@@ -27,7 +27,6 @@ from hedershus.cases.selectors import case_get_for_user, user_may_see_protected_
 from hedershus.core.access import Capability, capability_required, user_has_capability
 from hedershus.core.exceptions import ApplicationError, NotFound
 from hedershus.partners.models import PartnerUnit
-from hedershus.partners.selectors import units_for_referral
 from hedershus.referrals import selectors, services
 from hedershus.referrals.forms import (
     CompleteForm,
@@ -36,6 +35,7 @@ from hedershus.referrals.forms import (
     RecordAnswerForm,
     ReferralForm,
     UnitSearchForm,
+    language_in_sentence,
 )
 from hedershus.referrals.models import ReferralChannel
 
@@ -71,11 +71,11 @@ def _search_initial(request: HttpRequest, case: Case) -> dict[str, Any]:
     return {"municipality": person.municipality} if person is not None else {}
 
 
-def _units(search: UnitSearchForm) -> Any:
+def _units(search: UnitSearchForm) -> selectors.UnitOffer:
     if not search.is_bound or not search.is_valid():
-        return PartnerUnit.objects.none()
+        return selectors.UnitOffer(PartnerUnit.objects.none())
     data = search.cleaned_data
-    return units_for_referral(
+    return selectors.units_to_offer(
         municipality=data["municipality"],
         district=data["district"],
         service=data["service"],
@@ -93,7 +93,7 @@ def referral_new(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_get_for_user(request.user, case_id)
     if request.method == "POST":
         search = UnitSearchForm(request.POST, prefix="find")
-        units = _units(search)
+        offer = _units(search)
         sending = request.POST.get("action") == "send"
         # A new search keeps what was already written in the referral (shown again, unchecked).
         kept: dict[str, Any] = {
@@ -104,14 +104,15 @@ def referral_new(request: HttpRequest, case_id: int) -> HttpResponse:
         form = ReferralForm(
             request.POST if sending else None,
             case=case,
-            units=units,
+            units=offer.units,
+            missing_language=offer.language if offer.language_missing else "",
             initial={**kept, "client_id": request.POST.get("client_id") or uuid.uuid4()},
         )
     else:
         search = UnitSearchForm(prefix="find", initial=_search_initial(request, case))
-        units = PartnerUnit.objects.none()
+        offer = selectors.UnitOffer(PartnerUnit.objects.none())
         sending = False
-        form = ReferralForm(case=case, units=units, initial={"client_id": uuid.uuid4()})
+        form = ReferralForm(case=case, units=offer.units, initial={"client_id": uuid.uuid4()})
     status = 200
     if sending:
         status = 400
@@ -144,7 +145,14 @@ def referral_new(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(
         request,
         "referrals/new.html",
-        {"case": case, "search": search, "form": form, "units": units, "searched": request.method == "POST"},
+        {
+            "case": case,
+            "search": search,
+            "form": form,
+            "units": offer.units,
+            "language_missing": language_in_sentence(offer.language) if offer.language_missing else "",
+            "searched": request.method == "POST",
+        },
         status=status,
     )
 

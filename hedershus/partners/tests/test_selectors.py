@@ -40,7 +40,28 @@ def test_units_for_referral_keeps_to_the_place_and_service_and_ranks_the_nearest
     ]
 
 
-def test_units_for_referral_prefers_the_language_and_needs_free_places_when_asked():
+def test_units_for_referral_offers_only_units_listing_the_chosen_language():
+    # The tester's search: Botkyrka, social services, Tigrinya. Botkyrka's unit lists only
+    # Swedish and English, so neither it nor a county-wide unit without Tigrinya is offered.
+    botkyrka = organisation_make("Botkyrka kommun")
+    region = organisation_make("Region Stockholm", kind=OrganisationKind.REGION)
+    unit_make(botkyrka, "Botkyrka socialtjänst", municipalities=["Botkyrka"], languages=["sv", "en"])
+    unit_make(region, "Länets mottagning", municipalities=[], languages=["sv"])
+    unit_make(region, "Tigrinjamottagningen", services=["support_talks"], municipalities=[], languages=["ti"])
+
+    assert not selectors.units_for_referral(
+        municipality="Botkyrka", service="social_services", language="ti"
+    ).exists()
+    assert _names(selectors.units_for_referral(municipality="Botkyrka", language="ti")) == [
+        "Tigrinjamottagningen"
+    ]
+    assert _names(selectors.units_for_referral(municipality="Botkyrka", language="sv")) == [
+        "Botkyrka socialtjänst",
+        "Länets mottagning",
+    ]
+
+
+def test_units_for_referral_keeps_to_the_language_and_needs_free_places_when_asked():
     shelter = organisation_make("Skyddat boende", kind=OrganisationKind.SHELTER)
     unit_make(shelter, "Full", services=["shelter"], municipalities=[], capacity_free=0)
     unit_make(shelter, "Unknown capacity", services=["shelter"], municipalities=[])
@@ -55,7 +76,7 @@ def test_units_for_referral_prefers_the_language_and_needs_free_places_when_aske
         municipality="Nacka", service="shelter", language="ar", needs_free_places=True
     )
 
-    assert _names(found) == ["Free, Arabic", "Free, Swedish"]
+    assert _names(found) == ["Free, Arabic"]
     assert len(selectors.units_for_referral(municipality="Nacka", service="shelter")) == 4
 
 

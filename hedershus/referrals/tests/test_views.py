@@ -279,3 +279,46 @@ def test_the_pages_speak_swedish_by_default(signed_in, client, counsellor, case)
     signed_in(counsellor)
     body = client.get(reverse("referrals:list", kwargs={"case_id": case.pk}), HTTP_ACCEPT_LANGUAGE="sv")
     assert "Ny remiss" in body.content.decode()
+
+
+def _languages(unit: Any, *codes: str) -> Any:
+    unit.languages = list(codes)
+    unit.save(update_fields=["languages"])
+    return unit
+
+
+def test_a_language_no_unit_lists_is_said_and_the_others_are_marked(
+    signed_in, client, counsellor, case, unit
+):
+    # The tester: Botkyrka, social services, Tigrinya offered Botkyrka's unit (Swedish and
+    # English only) with no notice.
+    _languages(unit, "sv", "en")
+    signed_in(counsellor)
+    url = reverse("referrals:new", kwargs={"case_id": case.pk})
+    search = {
+        "action": "search",
+        "find-municipality": "Botkyrka",
+        "find-service": "social_services",
+        "find-language": "ti",
+    }
+    body = client.post(url, search).content.decode()
+    assert "No unit lists Tigrinya. Units without the language are shown below" in body
+    assert "Socialtjänsten Botkyrka" in body and "does not list Tigrinya" in body
+    swedish = client.post(url, search, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "Ingen enhet anger tigrinja. Enheter utan språket visas nedan: boka tolk vid behov." in swedish
+    assert "anger inte tigrinja" in swedish
+    # The counsellor may still refer to it (with an interpreter).
+    response = client.post(url, _form(unit, **{"find-language": "ti"}))
+    assert response.status_code == 302 and Referral.objects.get().unit == unit
+
+
+def test_a_language_search_offers_only_the_units_that_list_it(signed_in, client, counsellor, case, unit):
+    _languages(unit, "sv", "en")
+    tigrinya = _languages(unit_make(name="Tigrinjateamet"), "sv", "ti")
+    signed_in(counsellor)
+    body = client.post(
+        reverse("referrals:new", kwargs={"case_id": case.pk}),
+        {"action": "search", "find-municipality": "Botkyrka", "find-language": "ti"},
+    ).content.decode()
+    assert tigrinya.name in body and "Socialtjänsten Botkyrka" not in body
+    assert "No unit lists" not in body and "does not list" not in body
