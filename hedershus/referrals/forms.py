@@ -202,6 +202,18 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=REASON_MAX, widget=_textarea(3))
 
 
+class WithdrawForm(ReasonForm):
+    """The counsellor's withdrawal: the reason is the centre's own (it may identify the
+    person), so the unit sees only that the referral was withdrawn, and when
+    (``selectors.referral_details``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].help_text = _(
+            "The reason stays with the centre: the unit sees only that the referral was withdrawn, and when."
+        )
+
+
 class CompleteForm(forms.Form):
     successful = forms.TypedChoiceField(
         label=_("Outcome"),

@@ -140,9 +140,22 @@ def _shown(name: str, value: Any) -> str:
     return str(value) if value else "-"
 
 
+# Steps whose reason is the centre's, never shown to the unit.
+_CENTRE_REASONS: tuple[str, ...] = (StepKind.WITHDRAWN,)
+
+
+def _step_reason(step: ReferralStep, *, for_partner: bool) -> str:
+    if not step.reason_encrypted or (for_partner and step.kind in _CENTRE_REASONS):
+        return ""
+    return decrypt_text(step.reason_encrypted)
+
+
 def referral_details(referral: Referral, *, for_partner: bool = False) -> ReferralDetails:
     """``referral`` decrypted for its page (see ``ReferralDetails``). ``for_partner``: as the
-    unit sees it; a referral withdrawn before the unit received it shows no shared fields."""
+    unit sees it; a referral withdrawn before the unit received it shows no shared fields, and
+    the withdrawal's reason is never shown to the unit (it is the centre's own free text and
+    may identify the person: the unit sees the step "withdrawn" and when; tester's defect 2).
+    The reasons the unit gave itself (declined, not successful) stay."""
     values: dict[str, Any] = (
         json.loads(decrypt_text(referral.shared_encrypted)) if referral.shared_encrypted else {}
     )
@@ -169,10 +182,7 @@ def referral_details(referral: Referral, *, for_partner: bool = False) -> Referr
         if referral.offline_contact_encrypted
         else "",
         shared=shared,
-        steps=[
-            StepView(step, decrypt_text(step.reason_encrypted) if step.reason_encrypted else "")
-            for step in steps
-        ],
+        steps=[StepView(step, _step_reason(step, for_partner=for_partner)) for step in steps],
         overdue=referral.status in AWAITING_ANSWER and referral.deadline <= timezone.now(),
         shared_hidden=hidden,
     )

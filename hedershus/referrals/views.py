@@ -35,6 +35,7 @@ from hedershus.referrals.forms import (
     RecordAnswerForm,
     ReferralForm,
     UnitSearchForm,
+    WithdrawForm,
     language_in_sentence,
 )
 from hedershus.referrals.models import ReferralChannel
@@ -180,7 +181,7 @@ def _detail_page(
         {
             "case": case,
             "details": selectors.referral_details(referral),
-            "withdraw_form": withdraw or ReasonForm(prefix="withdraw"),
+            "withdraw_form": withdraw or WithdrawForm(prefix="withdraw"),
             "record_form": record or RecordAnswerForm(prefix="record"),
         },
         status=status,
@@ -203,7 +204,7 @@ def referral_detail(request: HttpRequest, case_id: int, referral_id: int) -> Htt
 def referral_withdraw(request: HttpRequest, case_id: int, referral_id: int) -> HttpResponse:
     """Withdraws an open referral with a reason."""
     case, referral = _case_referral(request, case_id, referral_id)
-    form = ReasonForm(request.POST, prefix="withdraw")
+    form = WithdrawForm(request.POST, prefix="withdraw")
     status = 400
     if form.is_valid():
         try:

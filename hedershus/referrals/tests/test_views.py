@@ -236,6 +236,38 @@ def test_a_referral_withdrawn_before_it_was_opened_no_longer_shows_what_was_shar
     assert "Kontakta Rosa" not in body and "withdrawn before your unit opened it" in body
 
 
+@pytest.mark.parametrize("opened_first", [False, True], ids=["never opened", "opened"])
+def test_the_unit_never_sees_why_a_referral_was_withdrawn(
+    signed_in, client, counsellor, case, unit, partner, opened_first
+):
+    # The tester: partner2@ read the counsellor's free-text reason, which can name the person.
+    referral = services.referral_send(actor=counsellor, case_id=case.pk, data=referral_input(unit))
+    if opened_first:
+        services.referral_receive(actor=partner, referral_id=referral.pk)
+    services.referral_withdraw(
+        actor=counsellor, case_id=case.pk, referral_id=referral.pk, reason="Rosa har flytt till sin moster"
+    )
+    signed_in(partner)
+    url = reverse("referrals_partner:detail", kwargs={"referral_id": referral.pk})
+    body = client.get(url, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "Återkalla" in body  # the status and the step (another catalogue says "Återkallat")
+    withdrawn = referral.steps.get(kind="withdrawn")
+    assert timezone.localtime(withdrawn.at).strftime("%Y-%m-%d %H:%M") in body
+    assert "moster" not in body and "Skäl:" not in body
+    # The centre's staff still read it.
+    signed_in(counsellor)
+    staff = client.get(reverse("referrals:detail", kwargs={"case_id": case.pk, "referral_id": referral.pk}))
+    assert "Rosa har flytt till sin moster" in staff.content.decode()
+
+
+def test_the_withdrawal_form_says_the_reason_stays_with_the_centre(signed_in, client, counsellor, case, unit):
+    referral = services.referral_send(actor=counsellor, case_id=case.pk, data=referral_input(unit))
+    signed_in(counsellor)
+    url = reverse("referrals:detail", kwargs={"case_id": case.pk, "referral_id": referral.pk})
+    body = client.get(url, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "Skälet stannar hos centret" in body
+
+
 # --- lists, timeline, case page ------------------------------------------------------------------
 
 
