@@ -18,6 +18,7 @@ from hedershus.referrals.models import (
     ConsentForm,
     LegalBasis,
     ReferralChannel,
+    ReferralStatus,
     SecrecyException,
     SharedField,
 )
@@ -196,6 +197,14 @@ class ReferralForm(forms.Form):
     def offline_moment(self) -> dt.datetime:
         moment = self.cleaned_data.get("offline_at")
         return moment if moment is not None else timezone.now()
+
+
+class StaffListFilter(forms.Form):
+    """``/staff/referrals/``'s filter (GET: a status names no one) and its page number."""
+
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Any status")), *ReferralStatus.choices], required=False
+    )
 
 
 class ReasonForm(forms.Form):

@@ -72,15 +72,19 @@ def referral_get_for_partner(user: Any, referral_id: int) -> Referral | None:
     return referrals_inbox_for(user).filter(pk=referral_id).first()
 
 
-def referrals_sent_by(user: Any) -> QuerySet[Referral]:
-    """The referrals ``user`` sent or recorded, newest first (empty without ``HANDLE_CASES``)."""
+# Rows per page of /staff/referrals/ (the pages after it are reached with ``?page=``).
+LIST_LIMIT = 200
+
+
+def referrals_sent_by(user: Any, *, status: str = "") -> QuerySet[Referral]:
+    """The referrals ``user`` sent or recorded, newest first (empty without ``HANDLE_CASES``);
+    with ``status`` (a ``ReferralStatus`` value) only those in it."""
     if not user_has_capability(user, Capability.HANDLE_CASES):
         return Referral.objects.none()
-    return (
-        Referral.objects.filter(referred_by_id=user.pk)
-        .select_related("unit__organisation", "case")
-        .order_by("-sent_at", "-id")
-    )
+    found = Referral.objects.filter(referred_by_id=user.pk)
+    if status:
+        found = found.filter(status=status)
+    return found.select_related("unit__organisation", "case").order_by("-sent_at", "-id")
 
 
 def referrals_escalated_for(user: Any) -> QuerySet[Referral]:

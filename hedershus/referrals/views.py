@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -34,11 +36,13 @@ from hedershus.referrals.forms import (
     ReasonForm,
     RecordAnswerForm,
     ReferralForm,
+    StaffListFilter,
     UnitSearchForm,
     WithdrawForm,
     language_in_sentence,
 )
 from hedershus.referrals.models import ReferralChannel
+from hedershus.referrals.selectors import LIST_LIMIT
 
 HANDLE = Capability.HANDLE_CASES
 ANSWER = Capability.ANSWER_REFERRALS
@@ -265,20 +269,37 @@ def referral_record_answer(request: HttpRequest, case_id: int, referral_id: int)
 @capability_required(HANDLE)
 @never_cache
 def staff_referrals(request: HttpRequest) -> HttpResponse:
-    """The user's own referrals and, for supervisors, every escalated one still unanswered."""
-    mine = list(selectors.referrals_sent_by(request.user)[:200])
-    escalated = list(selectors.referrals_escalated_for(request.user)[:200])
+    """The user's own referrals, newest first, ``LIST_LIMIT`` a page (``?page=``; filter
+    ``?status=``, a ``ReferralStatus`` value: 400 with its message otherwise), and, for
+    supervisors, every escalated one still unanswered (at most ``LIST_LIMIT``, oldest
+    deadline first). A cut list says so ("Showing the newest 200 of 812") and pages on."""
+    supervises = user_has_capability(request.user, Capability.SUPERVISE_CASES)
+    filters = StaffListFilter(request.GET)
+    valid = filters.is_valid()
+    status = filters.cleaned_data["status"] if valid else ""
+    page = Paginator(selectors.referrals_sent_by(request.user, status=status), LIST_LIMIT).get_page(
+        request.GET.get("page")
+    )
+    mine = list(page.object_list) if valid else []
+    escalated_all = selectors.referrals_escalated_for(request.user)
+    escalated = list(escalated_all[:LIST_LIMIT])
     services.referral_list_record(actor=request.user, scope="mine", count=len(mine))
-    if user_has_capability(request.user, Capability.SUPERVISE_CASES):
+    if supervises:
         services.referral_list_record(actor=request.user, scope="escalated", count=len(escalated))
     return render(
         request,
         "referrals/staff_list.html",
         {
+            "filters": filters,
             "mine": mine,
+            "page": page if valid else None,
+            "page_query": urlencode({"status": status}) if status else "",
             "escalated": escalated,
-            "supervises": user_has_capability(request.user, Capability.SUPERVISE_CASES),
+            "escalated_total": escalated_all.count() if len(escalated) >= LIST_LIMIT else len(escalated),
+            "limit": LIST_LIMIT,
+            "supervises": supervises,
         },
+        status=200 if valid else 400,
     )
 
 

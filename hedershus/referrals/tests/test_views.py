@@ -284,6 +284,40 @@ def test_supervisors_see_escalated_referrals_and_counsellors_their_own(
     assert "Escalated: no answer" in theirs and case.reference in theirs
 
 
+def test_the_counsellors_list_says_when_it_is_cut_and_pages_to_the_rest(
+    signed_in, client, counsellor, case, unit, monkeypatch
+):
+    # The tester: /staff/referrals/ stopped at 200 rows with no notice.
+    from hedershus.referrals import views
+
+    monkeypatch.setattr(views, "LIST_LIMIT", 2)
+    sent = [
+        services.referral_send(actor=counsellor, case_id=case.pk, data=referral_input(unit)) for _ in range(5)
+    ]
+    services.referral_withdraw(actor=counsellor, case_id=case.pk, referral_id=sent[0].pk, reason="Fel")
+    signed_in(counsellor)
+    url = reverse("referrals_staff:list")
+
+    def shown(body: str) -> set[int]:
+        return {r.pk for r in sent if f"/referrals/{r.pk}/" in body}
+
+    first = client.get(url, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "Visar de 2 senaste av 5" in first
+    assert shown(first) == {sent[4].pk, sent[3].pk}
+    assert "?page=2" in first and "?page=3" in first
+    last = client.get(url, {"page": 3}).content.decode()
+    assert shown(last) == {sent[0].pk}
+    assert "Showing 5\u20135 of 5, newest first" in last
+    # A filter by status reaches the rest too.
+    withdrawn = client.get(url, {"status": "withdrawn"}).content.decode()
+    assert shown(withdrawn) == {sent[0].pk} and "Showing the newest" not in withdrawn
+    refused = client.get(url, {"status": "nonsense"})
+    assert refused.status_code == 400 and "Select a valid choice" in refused.content.decode()
+    monkeypatch.setattr(views, "LIST_LIMIT", 200)
+    whole = client.get(url).content.decode()
+    assert shown(whole) == {r.pk for r in sent} and "Showing" not in whole
+
+
 def test_each_step_appears_on_the_case_timeline(signed_in, client, counsellor, case, unit, partner):
     referral = services.referral_send(actor=counsellor, case_id=case.pk, data=referral_input(unit))
     services.referral_receive(actor=partner, referral_id=referral.pk)
