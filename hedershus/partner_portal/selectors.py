@@ -8,21 +8,22 @@ from typing import Any
 
 from hedershus.consultations.models import ConsultationStatus
 from hedershus.consultations.selectors import consultation_rows, consultations_for_professional
-from hedershus.partners.models import PartnerUnit, ServiceKind
+from hedershus.partners.models import PartnerUnit
 from hedershus.partners.selectors import unit_admin_units, units_of_professional
+from hedershus.partners.validation import keeps_free_places
 from hedershus.referrals.models import AWAITING_ANSWER
 from hedershus.referrals.selectors import referrals_inbox_for
 
 # How many of each the start page lists; the full lists are a link away.
 HOME_LIMIT = 10
-# Units whose free places matter (they offer a bed): their capacity is shown and set.
-CAPACITY_SERVICES = frozenset({ServiceKind.SHELTER, ServiceKind.PROTECTED_HOUSING})
 
 
 def unit_has_capacity(unit: PartnerUnit) -> bool:
-    """Whether the unit keeps a count of free places (a shelter or protected housing, or a
-    count was set already)."""
-    return unit.capacity_free is not None or bool(CAPACITY_SERVICES & set(unit.services))
+    """Whether the unit keeps a count of free places, shown and set on its pages: it offers
+    a shelter or protected housing (``partners.validation.keeps_free_places``, the rule
+    ``partners.services.unit_capacity_set`` enforces). A count left on a unit that offers
+    no bed is not shown: tester's defect 3."""
+    return keeps_free_places(unit.services)
 
 
 @dataclass(frozen=True)

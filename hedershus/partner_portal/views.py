@@ -140,7 +140,8 @@ def member_remove(request: HttpRequest, unit_id: int, user_id: int) -> HttpRespo
 @require_POST
 @capability_required(Capability.ANSWER_REFERRALS, hide=True)
 def capacity(request: HttpRequest, unit_id: int) -> HttpResponse:
-    """Sets the unit's free places (POST; ``partners.services.unit_capacity_set``)."""
+    """Sets the unit's free places (POST; ``partners.services.unit_capacity_set``). A unit that
+    offers no bed (no shelter nor protected housing) is refused: 400 and a message."""
     unit_ = _admin_unit(request, unit_id)
     form = CapacityForm(request.POST)
     if form.is_valid():
@@ -149,6 +150,9 @@ def capacity(request: HttpRequest, unit_id: int) -> HttpResponse:
                 actor=request.user, unit_id=unit_.pk, free_places=form.cleaned_data["free_places"]
             )
         except ApplicationError as error:
+            if not selectors.unit_has_capacity(unit_):
+                # No form on the page to hold the error (a unit without beds is offered none).
+                messages.error(request, str(error))
             form.add_error(None, str(error))
             return _unit_page(request, unit_, capacity_form=form, status=error.status)
         messages.success(request, _("The free places were updated."))

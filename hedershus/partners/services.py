@@ -39,6 +39,7 @@ from hedershus.partners.validation import (
     CAPACITY_MAX,
     OrganisationData,
     UnitData,
+    keeps_free_places,
     organisation_problems,
     unit_problems,
 )
@@ -185,7 +186,9 @@ def unit_capacity_set(*, actor: Any, unit_id: int, free_places: int) -> PartnerU
     """Sets how many places a unit has free now (0..``CAPACITY_MAX``) and when that was said.
 
     ``actor``: a member of that (active) unit, or a register administrator; anyone else gets
-    ``NotFound``. ``InvalidInput`` for a number outside the range. Audited
+    ``NotFound``. ``InvalidInput`` for a number outside the range, and for a unit that
+    offers neither a shelter nor protected housing (``validation.keeps_free_places``: only
+    a unit with beds has free places; tester's defect 3), nothing saved. Audited
     ``partners.capacity_set`` with the old and new number (set again to the same number, it
     is still audited and dated: the unit confirmed it).
     """
@@ -204,6 +207,13 @@ def unit_capacity_set(*, actor: Any, unit_id: int, free_places: int) -> PartnerU
         unit = PartnerUnit.objects.select_for_update().filter(pk=unit_id).first()
         if unit is None:
             raise NotFound(_("No such unit."))
+        if not keeps_free_places(unit.services):
+            raise InvalidInput(
+                _(
+                    "Only a shelter or protected housing keeps a count of free places, and this "
+                    "unit offers neither: nothing was saved."
+                )
+            )
         before = unit.capacity_free
         unit.capacity_free = free_places
         unit.capacity_updated_at = timezone.now()

@@ -27,6 +27,15 @@ NAME_MAX = 200
 TEXT_MAX = 2_000
 PHONE_PATTERN = re.compile(r"^[0-9+()\- ]{3,40}$")
 ORG_NUMBER_PATTERN = re.compile(r"^\d{6}-?\d{4}$")
+# The services that offer a bed: only a unit offering one keeps a count of free places
+# (counsellors choose a shelter by it; tester's defect 3: social services could set one).
+CAPACITY_SERVICES: frozenset[str] = frozenset({ServiceKind.SHELTER, ServiceKind.PROTECTED_HOUSING})
+
+
+def keeps_free_places(services: Iterable[str]) -> bool:
+    """Whether a unit offering ``services`` (``ServiceKind`` values) keeps a count of free
+    places: it offers a shelter or protected housing (``CAPACITY_SERVICES``)."""
+    return not CAPACITY_SERVICES.isdisjoint(services)
 
 
 def clean_text(value: str) -> str:

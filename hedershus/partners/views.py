@@ -36,6 +36,7 @@ from hedershus.partners.forms import (
 )
 from hedershus.partners.languages import language_name
 from hedershus.partners.models import Audience, PartnerOrganisation, PartnerUnit, ServiceKind
+from hedershus.partners.validation import keeps_free_places
 
 View = Callable[..., HttpResponse]
 ADMIN = Capability.MANAGE_PARTNER_REGISTER
@@ -206,7 +207,8 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
     }
     if is_admin:
         context["members"] = selectors.unit_members(unit)
-        context["capacity_form"] = CapacityForm(initial={"free_places": unit.capacity_free})
+        if keeps_free_places(unit.services):
+            context["capacity_form"] = CapacityForm(initial={"free_places": unit.capacity_free})
     return render(request, "partners/unit_detail.html", context)
 
 

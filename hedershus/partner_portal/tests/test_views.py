@@ -185,6 +185,27 @@ def test_a_negative_number_of_free_places_is_refused(signed_in, partner, unit):
     assert unit.capacity_free is None
 
 
+def test_free_places_cannot_be_set_on_a_unit_that_is_no_shelter(signed_in, partner):
+    """Tester's defect 3: a hand-made POST of 5 free places for a social services unit got
+    302 and the unit then showed among those with free places. Now: 400 with a message, the
+    form is not offered, nothing saved or audited."""
+    social = unit_make(admins=(partner,), services=["social_services"])
+    client = signed_in(partner)
+
+    page = client.get(reverse("partner_portal:unit", kwargs={"unit_id": social.pk})).content.decode()
+    assert reverse("partner_portal:capacity", kwargs={"unit_id": social.pk}) not in page
+    response = client.post(
+        reverse("partner_portal:capacity", kwargs={"unit_id": social.pk}), {"free_places": "5"}
+    )
+    assert response.status_code == 400
+    assert "skyddat boende" in response.content.decode()
+    social.refresh_from_db()
+    assert social.capacity_free is None
+    assert not AuditEvent.objects.filter(event_type="partners.capacity_set").exists()
+    home = client.get(reverse("partner_portal:home")).content.decode()
+    assert "5 lediga platser" not in home and "Lediga platser ej angivna" not in home
+
+
 def test_the_admin_of_another_unit_gets_404(signed_in, unit):
     other_admin = professional_make()
     unit_make(admins=(other_admin,))

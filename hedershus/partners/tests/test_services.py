@@ -108,7 +108,7 @@ def test_update_records_changed_field_names_and_nothing_when_unchanged(administr
 
 
 def test_capacity_is_set_by_a_member_or_an_administrator_and_no_one_else(administrator):
-    unit = unit_make(capacity_free=1)
+    unit = unit_make(capacity_free=1, services=["shelter"])
     member = _make_user(Role.PARTNER, "member@example.org")
     member_make(unit, member)
     stranger = _make_user(Role.PARTNER, "stranger@example.org")
@@ -128,6 +128,35 @@ def test_capacity_is_set_by_a_member_or_an_administrator_and_no_one_else(adminis
     unit.refresh_from_db()
     assert unit.capacity_free == 2
     assert [e.data for e in _events("partners.capacity_set")] == [{"from": 1, "to": 4}, {"from": 4, "to": 2}]
+
+
+@pytest.mark.parametrize("services_offered", [["social_services"], [], ["support_talks", "child_protection"]])
+def test_free_places_are_refused_for_a_unit_that_offers_no_bed(administrator, services_offered):
+    """Tester's defect 3: a hand-made POST set 5 free places on Botkyrka's social services,
+    which then showed among the units with free places. Only a shelter or protected housing
+    keeps the count: the member and the register administrator are refused alike, nothing is
+    saved or audited."""
+    unit = unit_make(services=services_offered)
+    member = _make_user(Role.PARTNER, "member@example.org")
+    member_make(unit, member, is_unit_admin=True)
+
+    for actor in (member, administrator):
+        with pytest.raises(InvalidInput, match="shelter or protected housing"):
+            services.unit_capacity_set(actor=actor, unit_id=unit.pk, free_places=5)
+
+    unit.refresh_from_db()
+    assert unit.capacity_free is None and unit.capacity_updated_at is None
+    assert _events("partners.capacity_set") == []
+
+
+@pytest.mark.parametrize(
+    "services_offered", [["shelter"], ["protected_housing"], ["support_talks", "shelter"]]
+)
+def test_free_places_are_set_for_a_shelter_or_protected_housing(administrator, services_offered):
+    unit = unit_make(services=services_offered)
+    services.unit_capacity_set(actor=administrator, unit_id=unit.pk, free_places=5)
+    unit.refresh_from_db()
+    assert unit.capacity_free == 5
 
 
 def test_invite_creates_a_partner_account_and_mails_only_its_owner_a_setup_link(administrator):

@@ -219,7 +219,7 @@ def test_the_invite_page_asks_nothing_for_a_new_address(signed_in, administrator
 
 
 def test_remove_and_capacity_from_the_unit_page(signed_in, administrator):
-    unit = unit_make()
+    unit = unit_make(services=["shelter"])
     professional = _make_user(Role.PARTNER, "p@example.org")
     member_make(unit, professional)
     client = signed_in(administrator)
@@ -268,3 +268,26 @@ def test_the_register_speaks_swedish(signed_in, administrator):
     )
     assert "Ingenting sparades" in response.content.decode()
     assert "ingen språkkod" in response.content.decode()
+
+
+def test_the_unit_page_offers_free_places_only_for_a_shelter_or_protected_housing(signed_in, administrator):
+    """Tester's defect 3: the free places form is not offered for a unit that offers no bed,
+    and a hand-made POST for one is refused with a message; nothing is saved."""
+    social = unit_make()
+    shelter = unit_make(name="Jourboendet", services=["protected_housing"])
+    client = signed_in(administrator)
+
+    assert "/capacity/" not in client.get(f"/staff/network/units/{social.pk}/").content.decode()
+    assert (
+        f"/staff/network/units/{shelter.pk}/capacity/"
+        in client.get(f"/staff/network/units/{shelter.pk}/").content.decode()
+    )
+    response = client.post(
+        f"/staff/network/units/{social.pk}/capacity/",
+        {"free_places": "5"},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="sv",
+    )
+    assert "skyddat boende" in response.content.decode()
+    social.refresh_from_db()
+    assert social.capacity_free is None
