@@ -44,11 +44,15 @@ class MeasureRow:
 
 @dataclass(frozen=True)
 class TimelineEvent:
-    """One line of the chronological timeline; ``kind`` names its CSS class."""
+    """One line of the chronological timeline; ``kind`` names its CSS class. A referral's
+    step also has its moment (``at``, aware: shown with the time, as two steps of a day must
+    be told apart) and ``referral_id`` (the row links to the referral's page)."""
 
     day: dt.date
     kind: str
     text: str
+    at: dt.datetime | None = None
+    referral_id: int | None = None
 
 
 @dataclass
@@ -182,7 +186,9 @@ def case_timeline(user: Any, case: Case) -> Timeline:
     # Each step of each referral (R16): sent, received, accepted or declined, done, withdrawn,
     # escalated; the unit's name only, never a reason or what was shared.
     for step in referral_steps:
-        events.append(TimelineEvent(local(step.at), "referral", step.text))
+        events.append(
+            TimelineEvent(local(step.at), "referral", step.text, at=step.at, referral_id=step.referral_id)
+        )
     events.sort(key=lambda event: event.day)
     return Timeline(
         case=case,

@@ -235,11 +235,13 @@ def case_persons(case: Case) -> QuerySet[Person]:
 
 @dataclass(frozen=True)
 class TimelineStep:
-    """One step of a referral for a case's timeline: when, which step, to which unit."""
+    """One step of a referral for a case's timeline: when, which step, to which unit, and
+    which referral (``referral_id``, for the link to its page: ``referrals:detail``)."""
 
     at: dt.datetime
     kind: str
     text: str
+    referral_id: int
 
 
 def referral_steps_for_timeline(case: Case) -> list[TimelineStep]:
@@ -265,5 +267,5 @@ def referral_steps_for_timeline(case: Case) -> list[TimelineStep]:
         text = labels[StepKind(step.kind)] % {"unit": f"{unit.organisation.name}, {unit.name}"}
         if step.kind == StepKind.DONE:
             text += " " + (_("(successful)") if step.successful else _("(not successful)"))
-        found.append(TimelineStep(step.at, step.kind, text))
+        found.append(TimelineStep(step.at, step.kind, text, step.referral_id))
     return found

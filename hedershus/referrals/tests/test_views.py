@@ -331,6 +331,27 @@ def test_each_step_appears_on_the_case_timeline(signed_in, client, counsellor, c
     assert row.count("<circle") == 4  # one mark per step in the chart's row of referrals
 
 
+def test_timeline_referral_rows_show_the_time_and_link_to_their_referral(
+    signed_in, client, counsellor, case, unit, partner
+):
+    # The tester: two referrals on one day read the same, with no way to their pages.
+    first = services.referral_send(actor=counsellor, case_id=case.pk, data=referral_input(unit))
+    second = services.referral_send(actor=counsellor, case_id=case.pk, data=referral_input(unit))
+    services.referral_decline(actor=partner, referral_id=second.pk, reason="Hemlig anledning")
+    signed_in(counsellor)
+    body = client.get(reverse("followup:timeline", kwargs={"case_id": case.pk})).content.decode()
+    events = body.split('class="followup-events"', 1)[1].split("</ol>", 1)[0]
+    rows = [row for row in events.split("<li") if "followup-event-referral" in row]
+    assert len(rows) == 3
+    for referral, count in ((first, 1), (second, 2)):
+        link = reverse("referrals:detail", kwargs={"case_id": case.pk, "referral_id": referral.pk})
+        assert sum(f'href="{link}"' in row for row in rows) == count
+    sent_at = timezone.localtime(first.sent_at)
+    assert f"{sent_at:%Y-%m-%d %H:%M}" in rows[0] or f"{sent_at:%H:%M}" in rows[0]
+    assert f'datetime="{sent_at.isoformat()}"' in rows[0]
+    assert "Hemlig" not in events and "Kontakta Rosa" not in events
+
+
 def test_the_case_page_links_to_its_referrals_with_the_open_count(signed_in, client, counsellor, case, unit):
     services.referral_send(actor=counsellor, case_id=case.pk, data=referral_input(unit))
     signed_in(counsellor)
