@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from hedershus.cases.models import Case, Urgency
 from hedershus.cases.municipalities import STOCKHOLM_DISTRICTS, municipality_choices
@@ -23,7 +23,14 @@ from hedershus.referrals.models import (
     SharedField,
 )
 from hedershus.referrals.selectors import case_persons
-from hedershus.referrals.services import ASKED_MAX, NOTE_MAX, REASON_MAX, SUMMARY_MAX, ReferralInput
+from hedershus.referrals.services import (
+    ASKED_MAX,
+    NOTE_MAX,
+    PERSON_FIELDS,
+    REASON_MAX,
+    SUMMARY_MAX,
+    ReferralInput,
+)
 
 # Languages a unit may speak, as the register stores them (ISO 639-1): the brief's languages.
 LANGUAGES = (
@@ -80,7 +87,8 @@ class UnitChoiceField(forms.ModelChoiceField):
                 )
             )
         if unit.capacity_free is not None:
-            parts.append(str(_("%(count)s free places") % {"count": unit.capacity_free}))
+            count = unit.capacity_free
+            parts.append(ngettext("%(count)s free place", "%(count)s free places", count) % {"count": count})
         if not unit.on_platform:
             parts.append(str(_("not on Hedershus: phone or letter")))
         return " · ".join(parts)
@@ -172,10 +180,20 @@ class ReferralForm(forms.Form):
         unit_field.queryset = units
         unit_field.missing_language = missing_language
         self.fields["urgency"].initial = case.urgency
-        self.fields["person"].choices = [  # type: ignore[attr-defined]
-            ("", _("Nobody in particular")),
-            *((p.pk, p.alias) for p in case_persons(case)),
-        ]
+        persons = list(case_persons(case))
+        # A case with no person yet: the fields that are a person's (alias, age group, gender,
+        # where they live) are not offered at all, and the page says why (tester's defect 5).
+        self.has_persons = bool(persons)
+        if persons:
+            self.fields["person"].choices = [  # type: ignore[attr-defined]
+                ("", _("Nobody in particular")),
+                *((p.pk, p.alias) for p in persons),
+            ]
+        else:
+            del self.fields["person"]
+            self.fields["shared_fields"].choices = [  # type: ignore[attr-defined]
+                (value, label) for value, label in SharedField.choices if value not in PERSON_FIELDS
+            ]
 
     def referral_input(self) -> ReferralInput:
         data = self.cleaned_data
@@ -188,7 +206,7 @@ class ReferralForm(forms.Form):
             consent_form=data["consent_form"],
             secrecy_exception=data["secrecy_exception"],
             legal_note=data["legal_note"],
-            person_id=data["person"],
+            person_id=data.get("person"),
             shared_fields=list(data["shared_fields"]),
             summary=data["summary"],
             client_id=data["client_id"],

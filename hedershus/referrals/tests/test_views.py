@@ -409,3 +409,43 @@ def test_a_language_search_offers_only_the_units_that_list_it(signed_in, client,
     ).content.decode()
     assert tigrinya.name in body and "Socialtjänsten Botkyrka" not in body
     assert "No unit lists" not in body and "does not list" not in body
+
+
+def test_free_places_are_counted_in_the_right_plural(signed_in, client, counsellor, case, unit):
+    # The tester: "1 lediga platser".
+    unit.capacity_free = 1
+    unit.save(update_fields=["capacity_free"])
+    many = unit_make(name="Skyddat boende")
+    many.capacity_free = 3
+    many.save(update_fields=["capacity_free"])
+    signed_in(counsellor)
+    url = reverse("referrals:new", kwargs={"case_id": case.pk})
+    search = {"action": "search", "find-municipality": "Botkyrka"}
+    swedish = client.post(url, search, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "1 ledig plats" in swedish and "1 lediga platser" not in swedish
+    assert "3 lediga platser" in swedish
+    english = client.post(url, search).content.decode()
+    assert "1 free place" in english and "1 free places" not in english and "3 free places" in english
+
+
+def test_a_case_without_a_person_says_so_and_refers_without_person_fields(
+    signed_in, client, counsellor, case, unit
+):
+    # The tester: the form offered Alias, Age group and Gender, then failed with "Choose the
+    # person..." while the person list was empty.
+    case.persons.all().delete()
+    signed_in(counsellor)
+    url = reverse("referrals:new", kwargs={"case_id": case.pk})
+    body = client.post(
+        url, {"action": "search", "find-municipality": "Botkyrka"}, HTTP_ACCEPT_LANGUAGE="sv"
+    ).content.decode()
+    assert "Ärendet har ingen person ännu" in body
+    for person_field in ("alias", "age_group", "gender", "municipality", "district"):
+        assert f'name="shared_fields" value="{person_field}"' not in body
+    assert 'name="person"' not in body
+    assert 'name="shared_fields" value="case_urgency"' in body
+    refused = client.post(url, _form(unit, shared_fields=["alias"]))
+    assert refused.status_code == 400 and Referral.objects.count() == 0
+    sent = client.post(url, _form(unit, shared_fields=["case_urgency"]))
+    assert sent.status_code == 302
+    assert Referral.objects.get().shared_fields == ["case_urgency"]
