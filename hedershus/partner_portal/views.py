@@ -8,6 +8,7 @@ anyone else, a professional of the unit who is not its admin included, gets 404.
 
 from __future__ import annotations
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -74,8 +75,17 @@ def invite(request: HttpRequest, unit_id: int) -> HttpResponse:
     address without an account can be invited here: any existing account (staff, another
     organisation's professional, a closed one) gets one and the same refusal (409), so the
     form tells a unit admin nothing about who has an account of what kind; adding an
-    existing professional is the centre's register administrator's explicit choice."""
-    unit_ = _admin_unit(request, unit_id)
+    existing professional is the centre's register administrator's explicit choice. Each
+    refusal is audited, and after ``INVITE_REFUSALS_MAX`` in an hour the admin's invitations
+    are paused (429; tester's defect 2).
+
+    Outsiders get 404 first; the unit's admin is then asked to re-authenticate (allauth's
+    ``reauthentication_required``, as for the register administrator's invitation)."""
+    return _invite(request, _admin_unit(request, unit_id))
+
+
+@reauthentication_required
+def _invite(request: HttpRequest, unit_: PartnerUnit) -> HttpResponse:
     form = InviteForm(request.POST or None)
     status = 200
     if request.method == "POST":

@@ -18,4 +18,5 @@ PARTNERS_EVENT_TYPES: dict[str, Promise] = {
     "partners.directory_published": _("Partner register sent to the help directory"),
     "partners.professional_added": _("Partner professional added to a unit"),
     "partners.professional_removed": _("Partner professional removed from a unit"),
+    "partners.invite_refused": _("Unit administrator's invitation refused"),
 }

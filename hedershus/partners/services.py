@@ -15,17 +15,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from hedershus.audit.services import audit_record
 from hedershus.core.access import Capability, Role, user_has_capability
-from hedershus.core.exceptions import AccessDenied, Conflict, InvalidInput, NotFound
+from hedershus.core.exceptions import AccessDenied, ApplicationError, Conflict, InvalidInput, NotFound
 from hedershus.core.notifications import notify_new_item_on_commit
 from hedershus.partners import selectors
 from hedershus.partners.models import (
@@ -434,6 +436,69 @@ EXISTING_ACCOUNT_REFUSAL = _(
 )
 
 
+# Refused invitations per unit administrator (tester's defect 2: the refusal tells a unit
+# admin that an address has an account, so probing many addresses must be slow and seen).
+# Counted in the cache (shared when Redis is configured), like the sign-in back-off
+# (``accounts.throttle``); the window starts with the first refusal. At the limit every
+# invitation by that admin is refused, a new address's too, until the window ends.
+INVITE_REFUSALS_MAX = 5
+INVITE_REFUSALS_WINDOW_SECONDS = 3600
+_INVITE_REFUSALS_PREFIX = "hedershus:partners:invite-refused"
+
+INVITATIONS_PAUSED = _(
+    "Too many of your invitations were refused: for safety, your invitations are paused for "
+    "an hour. The centre's register administrator can add the person."
+)
+
+
+class InvitationsPaused(ApplicationError):
+    """A unit administrator had ``INVITE_REFUSALS_MAX`` invitations refused in the window:
+    429 until it ends."""
+
+    status = 429
+
+
+class _ExistingAccount(Exception):
+    """Leaves ``professional_invite``'s transaction, so its refusal is audited outside it."""
+
+
+def invite_refusals_key(actor: Any) -> str:
+    """The cache key counting ``actor``'s refused invitations."""
+    return f"{_INVITE_REFUSALS_PREFIX}:{actor.pk}"
+
+
+def _address_key(email: str) -> str:
+    """A keyed hash of an address (32 hex digits; HMAC from ``SECRET_KEY``): the audit log
+    can tell the same address tried twice, never which address it was."""
+    return salted_hmac("hedershus.partners.invite_refused", email.strip().casefold()).hexdigest()[:32]
+
+
+def _invite_refused(*, actor: Any, unit: PartnerUnit, email: str, reason: str) -> NoReturn:
+    """Audits a refused invitation (``partners.invite_refused``: the unit as target, the
+    actor, ``reason`` "existing_account" or "paused", the address's keyed hash) in its own
+    transaction, counts an "existing_account" one against ``actor`` (``INVITE_REFUSALS_MAX``
+    per ``INVITE_REFUSALS_WINDOW_SECONDS``) and raises ``Conflict`` or ``InvitationsPaused``."""
+    refusals = int(cache.get(invite_refusals_key(actor), 0))
+    if reason == "existing_account":
+        key = invite_refusals_key(actor)
+        cache.add(key, 0, timeout=INVITE_REFUSALS_WINDOW_SECONDS)
+        try:
+            refusals = int(cache.incr(key))
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=INVITE_REFUSALS_WINDOW_SECONDS)
+            refusals = 1
+    with transaction.atomic():
+        audit_record(
+            "partners.invite_refused",
+            actor=actor,
+            target=unit,
+            data={"reason": reason, "address_key": _address_key(email), "refusals": refusals},
+        )
+    if reason == "paused":
+        raise InvitationsPaused(INVITATIONS_PAUSED)
+    raise Conflict(EXISTING_ACCOUNT_REFUSAL)
+
+
 def professional_invite(
     *,
     actor: Any,
@@ -466,20 +531,19 @@ def professional_invite(
       notification (``core.notifications``) after commit. Another role's account:
       ``Conflict``.
 
+    - ``actor`` is a unit administrator whose invitations were refused
+      ``INVITE_REFUSALS_MAX`` times within ``INVITE_REFUSALS_WINDOW_SECONDS``:
+      ``InvitationsPaused`` (429) for any address until the window ends. Every refusal of a
+      unit administrator's invitation is audited ``partners.invite_refused`` (unit, actor,
+      reason, a keyed hash of the address: never the address).
+
     ``Conflict`` too when the person is a member already; ``InvalidInput`` for a bad address
     or missing names. ``origin``: the site's scheme and host, for the link. Audited
     ``partners.professional_added`` (ids only), and the account's own
     ``user.created``/``user.setup_link_issued``/``user.reactivated``.
     """
-    from allauth.account.models import EmailAddress
     from django.core.exceptions import ValidationError
     from django.core.validators import validate_email
-
-    from hedershus.accounts.models import User
-
-    # The same internals as accounts.services.user_create: only the owner of the mailbox
-    # gets the link. (user_create itself requires MANAGE_USERS, which unit admins lack.)
-    from hedershus.accounts.services import setup_link_send
 
     unit = _require_unit_manager(actor, unit_id)
     register_admin = user_has_capability(actor, Capability.MANAGE_PARTNER_REGISTER)
@@ -491,6 +555,46 @@ def professional_invite(
         raise InvalidInput(_("Enter a valid e-mail address.")) from None
     if not first_name or not last_name:
         raise InvalidInput(_("Give the professional's first and last name."))
+    if not register_admin and int(cache.get(invite_refusals_key(actor), 0)) >= INVITE_REFUSALS_MAX:
+        _invite_refused(actor=actor, unit=unit, email=email, reason="paused")
+    try:
+        return _professional_invite_write(
+            actor=actor,
+            unit=unit,
+            register_admin=register_admin,
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            is_unit_admin=is_unit_admin,
+            origin=origin,
+            attach_existing=attach_existing,
+        )
+    except _ExistingAccount:
+        _invite_refused(actor=actor, unit=unit, email=email, reason="existing_account")
+
+
+def _professional_invite_write(
+    *,
+    actor: Any,
+    unit: PartnerUnit,
+    register_admin: bool,
+    email: str,
+    first_name: str,
+    last_name: str,
+    is_unit_admin: bool,
+    origin: str,
+    attach_existing: bool,
+) -> Any:
+    """``professional_invite``'s transaction, once the actor and the input are checked.
+    Raises ``_ExistingAccount`` (nothing written) for an existing account and a unit admin."""
+    from allauth.account.models import EmailAddress
+
+    from hedershus.accounts.models import User
+
+    # The same internals as accounts.services.user_create: only the owner of the mailbox
+    # gets the link. (user_create itself requires MANAGE_USERS, which unit admins lack.)
+    from hedershus.accounts.services import setup_link_send
+
     with transaction.atomic():
         user = User.objects.select_for_update().filter(email__iexact=email).first()
         created = False
@@ -502,7 +606,7 @@ def professional_invite(
             audit_record("user.created", actor=actor, target=user, data={"role": Role.PARTNER})
             created = True
         elif not register_admin:
-            raise Conflict(EXISTING_ACCOUNT_REFUSAL)
+            raise _ExistingAccount
         elif user.role != Role.PARTNER:
             raise Conflict(_("This address belongs to an account that is not a partner professional's."))
         elif UnitMembership.objects.filter(unit=unit, user=user).exists():

@@ -248,3 +248,44 @@ def test_the_refusal_of_an_existing_address_is_in_swedish(signed_in, partner, un
     page = response.content.decode()
     assert "den har redan ett konto i Hedershus" in page
     assert "En adress som redan har ett konto i Hedershus kan inte bjudas in här" in page
+
+
+def test_the_unit_admins_invitation_asks_for_reauthentication_first(signed_in, partner, unit):
+    """Tester's defect 2: like the register administrator's invitation, the unit admin's
+    asks the person to sign in again (password or second factor) before anything; an
+    outsider still gets 404, not the question."""
+    url = reverse("partner_portal:invite", kwargs={"unit_id": unit.pk})
+    client = signed_in(partner, reauthenticated=False)
+    for response in (
+        client.get(url),
+        client.post(url, {"first_name": "Ny", "last_name": "Kollega", "email": "ny@kommun.example"}),
+    ):
+        assert response.status_code == 302
+        assert response["Location"].split("?")[0] in {
+            reverse("account_reauthenticate"),
+            reverse("mfa_reauthenticate"),
+        }
+    assert not User.objects.filter(email="ny@kommun.example").exists()
+    outsider = professional_make()
+    unit_make(admins=(outsider,))
+    assert signed_in(outsider, reauthenticated=False).get(url).status_code == 404
+    assert signed_in(partner).get(url).status_code == 200
+
+
+def test_refused_invitations_are_paused_with_a_message_in_swedish(signed_in, partner, unit, counsellor):
+    from hedershus.partners import services as partner_services
+
+    url = reverse("partner_portal:invite", kwargs={"unit_id": unit.pk})
+    client = signed_in(partner)
+    for _attempt in range(partner_services.INVITE_REFUSALS_MAX):
+        response = client.post(url, {"first_name": "C", "last_name": "D", "email": counsellor.email})
+        assert response.status_code == 409
+    response = client.post(
+        url,
+        {"first_name": "Ny", "last_name": "Kollega", "email": "ny@kommun.example"},
+        HTTP_ACCEPT_LANGUAGE="sv",
+    )
+    assert response.status_code == 429
+    assert "pausade" in response.content.decode()
+    assert not User.objects.filter(email="ny@kommun.example").exists()
+    assert AuditEvent.objects.filter(event_type="partners.invite_refused").count() == 6

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.core import mail
 
@@ -413,3 +415,75 @@ def test_publish_is_for_register_administrators_and_needs_a_directory_page(couns
         directory_publish(actor=counsellor)
     with pytest.raises(Conflict):
         directory_publish(actor=administrator)
+
+
+def _all_audit_text() -> str:
+    return " ".join(f"{e.data} {e.reason} {e.object_id}" for e in AuditEvent.objects.all()).lower()
+
+
+def test_every_invitation_refused_to_a_unit_admin_is_audited_without_the_address(counsellor):
+    """Tester's defect 2: a unit admin could probe which addresses have an account. Each
+    refusal is an audit event naming the unit and the actor, with a keyed hash of the
+    address (the same address gives the same key, so probing can be seen), never the address."""
+    unit = unit_make()
+    unit_admin = _make_user(Role.PARTNER, "ua@botkyrka.example")
+    member_make(unit, unit_admin, is_unit_admin=True)
+
+    for address in (counsellor.email, counsellor.email.upper()):
+        with pytest.raises(Conflict):
+            _invite(unit_admin, unit, address)
+
+    refused = _events("partners.invite_refused")
+    assert len(refused) == 2
+    assert {(e.actor_id, e.object_id) for e in refused} == {(unit_admin.pk, str(unit.pk))}
+    assert refused[0].data["reason"] == "existing_account"
+    assert refused[0].data["address_key"] == refused[1].data["address_key"]
+    assert len(refused[0].data["address_key"]) >= 16
+    text = _all_audit_text()
+    assert counsellor.email.lower() not in text and counsellor.email.split("@")[0].lower() not in text
+
+
+def test_refused_invitations_are_limited_per_unit_admin(administrator, counsellor):
+    """After ``INVITE_REFUSALS_MAX`` refusals in the window, the unit admin's invitations
+    are paused (429, a clear message), even for a new address; the refusal is audited and
+    nothing is created. Another unit admin and the register administrator are not paused."""
+    unit = unit_make()
+    unit_admin = _make_user(Role.PARTNER, "ua@botkyrka.example")
+    member_make(unit, unit_admin, is_unit_admin=True)
+    other_admin = _make_user(Role.PARTNER, "ua2@botkyrka.example")
+    member_make(unit, other_admin, is_unit_admin=True)
+    probed = [
+        _make_user(Role.COUNSELLOR, f"staff{n}@centre.example") for n in range(services.INVITE_REFUSALS_MAX)
+    ]
+
+    for user in probed:
+        with pytest.raises(Conflict):
+            _invite(unit_admin, unit, user.email)
+    with pytest.raises(services.InvitationsPaused) as paused:
+        _invite(unit_admin, unit, "brand.new@kommun.example")
+    assert paused.value.status == 429
+    assert "paus" in str(paused.value).lower() or "pause" in str(paused.value).lower()
+    with pytest.raises(services.InvitationsPaused):
+        _invite(unit_admin, unit, counsellor.email)
+    assert not User.objects.filter(email="brand.new@kommun.example").exists()
+    reasons = [e.data["reason"] for e in _events("partners.invite_refused")]
+    assert reasons == ["existing_account"] * services.INVITE_REFUSALS_MAX + ["paused", "paused"]
+
+    _invite(other_admin, unit, "colleague@kommun.example")
+    _invite(administrator, unit, "another@kommun.example")
+    assert User.objects.filter(email__in=["colleague@kommun.example", "another@kommun.example"]).count() == 2
+
+
+def test_the_pause_ends_with_its_window(counsellor, monkeypatch):
+    unit = unit_make()
+    unit_admin = _make_user(Role.PARTNER, "ua@botkyrka.example")
+    member_make(unit, unit_admin, is_unit_admin=True)
+    monkeypatch.setattr(services, "INVITE_REFUSALS_MAX", 1)
+    monkeypatch.setattr(services, "INVITE_REFUSALS_WINDOW_SECONDS", 1)
+    with pytest.raises(Conflict):
+        _invite(unit_admin, unit, counsellor.email)
+    with pytest.raises(services.InvitationsPaused):
+        _invite(unit_admin, unit, "new@kommun.example")
+    time.sleep(1.2)
+    _invite(unit_admin, unit, "new@kommun.example")
+    assert User.objects.filter(email="new@kommun.example").exists()
