@@ -139,7 +139,8 @@ def unit_problems(data: UnitData) -> list[tuple[str, str]]:
     Services, audiences and languages must be known codes; municipalities the county's;
     districts Stockholm city's, and only for a unit that covers Stockholm (or the whole
     county). Contact fields must look like what they are; a public unit needs a public
-    description (the help directory shows it to people looking for help).
+    description (the help directory shows it to people looking for help). Free places only
+    for a unit that offers a shelter or protected housing (``keeps_free_places``).
     """
     problems: list[tuple[str, str]] = []
     if not data.name:
@@ -213,6 +214,16 @@ def unit_problems(data: UnitData) -> list[tuple[str, str]]:
     if data.capacity_free is not None and not 0 <= data.capacity_free <= CAPACITY_MAX:
         problems.append(
             ("capacity_free", _("Free places are a number from 0 to %(max)s.") % {"max": CAPACITY_MAX})
+        )
+    elif data.capacity_free is not None and not keeps_free_places(data.services):
+        problems.append(
+            (
+                "capacity_free",
+                _(
+                    "Only a shelter or protected housing keeps a count of free places: add one of "
+                    "those services or leave free places empty."
+                ),
+            )
         )
     if data.public and not data.public_description:
         problems.append(

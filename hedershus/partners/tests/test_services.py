@@ -35,13 +35,13 @@ def test_an_administrator_adds_an_organisation_and_a_unit_audited(administrator)
         organisation_id=organisation.pk,
         data=UnitData(
             name="Socialtjänsten",
-            services=("social_services", "child_protection"),
+            services=("social_services", "protected_housing"),
             municipalities=("Nacka",),
             languages=("sv", "ar"),
             capacity_free=3,
         ),
     )
-    assert unit.services == ["social_services", "child_protection"]
+    assert unit.services == ["social_services", "protected_housing"]
     assert unit.capacity_updated_at is not None
     assert [e.data for e in _events("partners.organisation_created")] == [{"kind": "municipality"}]
     assert _events("partners.unit_created")[0].object_id == str(unit.pk)
@@ -149,6 +149,27 @@ def test_free_places_are_refused_for_a_unit_that_offers_no_bed(administrator, se
     unit.refresh_from_db()
     assert unit.capacity_free is None and unit.capacity_updated_at is None
     assert _events("partners.capacity_set") == []
+
+
+def test_the_register_refuses_free_places_for_a_unit_without_beds(administrator):
+    """Tester's defect 3, the register administrator's way: the unit form and the import
+    (``validation.unit_problems``) refuse a number of free places for a unit that offers
+    neither a shelter nor protected housing; no number (None) is fine."""
+    organisation = organisation_make()
+    with pytest.raises(InvalidInput, match="shelter or protected housing") as refused:
+        services.unit_create(
+            actor=administrator,
+            organisation_id=organisation.pk,
+            data=UnitData(name="Socialtjänsten", services=("social_services",), capacity_free=5),
+        )
+    assert refused.value.extra["fields"] == ["capacity_free"]
+    assert not PartnerUnit.objects.exists()
+    unit = services.unit_create(
+        actor=administrator,
+        organisation_id=organisation.pk,
+        data=UnitData(name="Socialtjänsten", services=("social_services",)),
+    )
+    assert unit.capacity_free is None
 
 
 @pytest.mark.parametrize(
