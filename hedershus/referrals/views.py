@@ -310,10 +310,14 @@ def staff_referrals(request: HttpRequest) -> HttpResponse:
 @capability_required(ANSWER)
 @never_cache
 def partner_inbox(request: HttpRequest) -> HttpResponse:
-    """The inbox of the units the professional answers for, newest first."""
-    referrals = list(selectors.referrals_inbox_for(request.user)[:200])
+    """The inbox of the units the professional answers for, newest first, ``LIST_LIMIT`` a
+    page (``?page=``); a cut inbox says so and pages on."""
+    page = Paginator(selectors.referrals_inbox_for(request.user), LIST_LIMIT).get_page(
+        request.GET.get("page")
+    )
+    referrals = list(page.object_list)
     services.referral_list_record(actor=request.user, scope="inbox", count=len(referrals))
-    return render(request, "referrals/partner_inbox.html", {"referrals": referrals})
+    return render(request, "referrals/partner_inbox.html", {"referrals": referrals, "page": page})
 
 
 def _partner_referral(request: HttpRequest, referral_id: int) -> Any:

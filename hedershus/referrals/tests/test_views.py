@@ -318,6 +318,24 @@ def test_the_counsellors_list_says_when_it_is_cut_and_pages_to_the_rest(
     assert shown(whole) == {r.pk for r in sent} and "Showing" not in whole
 
 
+def test_the_partner_inbox_says_when_it_is_cut_and_pages_to_the_rest(
+    signed_in, client, counsellor, case, unit, partner, monkeypatch
+):
+    from hedershus.referrals import views
+
+    monkeypatch.setattr(views, "LIST_LIMIT", 2)
+    sent = [
+        services.referral_send(actor=counsellor, case_id=case.pk, data=referral_input(unit)) for _ in range(3)
+    ]
+    signed_in(partner)
+    url = reverse("referrals_partner:inbox")
+    first = client.get(url, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "Visar de 2 senaste av 3" in first and "?page=2" in first
+    second = client.get(url, {"page": 2}).content.decode()
+    assert f"/staff/partner/referrals/{sent[0].pk}/" in second
+    assert f"/staff/partner/referrals/{sent[2].pk}/" not in second
+
+
 def test_each_step_appears_on_the_case_timeline(signed_in, client, counsellor, case, unit, partner):
     referral = services.referral_send(actor=counsellor, case_id=case.pk, data=referral_input(unit))
     services.referral_receive(actor=partner, referral_id=referral.pk)
