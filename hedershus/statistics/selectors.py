@@ -454,10 +454,11 @@ def _in_period(field_name: str, period: Period) -> Q:
     return Q(**{f"{field_name}__gte": start, f"{field_name}__lt": end})
 
 
-def referral_table(period: Period) -> Table:
-    """Referrals sent in the period per kind of partner organisation and current status
-    (county-wide)."""
-    limit = threshold()
+def _referral_status_cells(
+    period: Period, limit: int
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[list[int]], set[suppression.Cell]]:
+    """Referrals sent in the period per kind (rows) and current status (columns), with the
+    positions their cut points forbid."""
     query = (
         ReferralModel.objects.annotate(month=TruncMonth("sent_at", tzinfo=LOCAL))
         .values("month", "unit__organisation__kind", "status")
@@ -468,15 +469,13 @@ def referral_table(period: Period) -> Table:
     kinds = [(k, str(label)) for k, label in OrganisationKind.choices]
     statuses = [(k, str(label)) for k, label in ReferralStatus.choices]
     cells, also = _table_cells(cube, [k for k, _l in kinds], [k for k, _l in statuses], period, limit)
-    return Table(
-        "referrals",
-        str(_("Referrals per kind of partner and status")),
-        str(_("Partner")),
-        kinds,
-        statuses,
-        suppression.suppress_table(cells, limit, also=also),
-        county_only=True,
-    )
+    return kinds, statuses, cells, also
+
+
+def referral_table(period: Period) -> Table:
+    """Referrals sent in the period per kind of partner organisation and current status
+    (county-wide), suppressed together with the turnaround table (``referral_figures``)."""
+    return referral_figures(period)[0]
 
 
 @dataclass(frozen=True)
@@ -518,11 +517,22 @@ def _percentile_days(query: QuerySet[Any], share: float, by_kind: bool) -> dict[
 
 
 def turnaround_rows(period: Period) -> list[Turnaround]:
-    """Turnaround of referrals sent in the period, per kind of partner organisation and for
-    all: how many were answered (accepted or declined) and done, and the median and 90th
-    percentile of days from sending. Suppressed where the count is small or does not fall on
-    its cut points (``suppression``), so a median never rests on a handful of referrals."""
+    """The turnaround rows of ``referral_figures`` (suppressed with the status table)."""
+    return referral_figures(period)[1]
+
+
+def referral_figures(period: Period) -> tuple[Table, list[Turnaround]]:
+    """The referral table (per kind and status) and the turnaround of referrals sent in the
+    period, per kind of partner organisation and for all: how many were answered (accepted or
+    declined) and done, and the median and 90th percentile of days from sending.
+
+    The two tables are LINKED (``suppression.suppress_referrals``): the turnaround's *done*
+    is the status table's *Done*, and *answered* is Accepted + Declined + Done, so they are
+    suppressed as one system (otherwise the sum minus "answered" and the shown statuses gave
+    a hidden status away). A median or percentile is shown only over a shown count of at
+    least the threshold, so it never rests on a handful of referrals."""
     limit = threshold()
+    kinds, statuses, status_cells, status_also = _referral_status_cells(period, limit)
     base = ReferralModel.objects.annotate(
         answered_at=_step_time([StepKind.ACCEPTED, StepKind.DECLINED]),
         done_at=_step_time([StepKind.DONE]),
@@ -536,25 +546,39 @@ def turnaround_rows(period: Period) -> list[Turnaround]:
             .annotate(n=Count("id"))
             .order_by()
         )
-        cube = _cube(((q["month"], q["unit__organisation__kind"], "", q["n"]) for q in counts), period)
+        raw = _cube(((q["month"], q["unit__organisation__kind"], "n", q["n"]) for q in counts), period)
+        cells, also = _table_cells(raw, [k for k, _l in kinds], ["n"], period, limit)
         window = timed.filter(_in_period("sent_at", period)).annotate(
             took=ExpressionWrapper(F(column) - F("sent_at"), output_field=DurationField())
         )
         medians = {**_percentile_days(window, 0.5, True), **_percentile_days(window, 0.5, False)}
         p90s = {**_percentile_days(window, 0.9, True), **_percentile_days(window, 0.9, False)}
-        measures[name] = {"cube": cube, "median": medians, "p90": p90s}
-    kinds = [(k, str(label)) for k, label in OrganisationKind.choices]
-    shown: dict[str, suppression.Suppressed] = {}
-    for name, measure in measures.items():
-        # One column per measure, the kinds as rows and "all" as the total: suppressed like
-        # any table (the total minus the shown kinds never gives a hidden one away).
-        cube = Cube(
-            measure["cube"].epoch,
-            measure["cube"].months,
-            {(m, r, "n"): n for (m, r, _c), n in measure["cube"].counts.items()},
-        )
-        cells, also = _table_cells(cube, [k for k, _l in kinds], ["n"], period, limit)
-        shown[name] = suppression.suppress_table(cells, limit, also=also)
+        measures[name] = {"cells": cells, "also": also, "median": medians, "p90": p90s}
+    status_keys = [k for k, _l in statuses]
+    status_result, answered_result, done_result = suppression.suppress_referrals(
+        status_cells,
+        [row[0] for row in measures["answered"]["cells"]],
+        [row[0] for row in measures["done"]["cells"]],
+        limit,
+        answer_columns=[
+            status_keys.index(s)
+            for s in (ReferralStatus.ACCEPTED, ReferralStatus.DECLINED, ReferralStatus.DONE)
+        ],
+        done_column=status_keys.index(ReferralStatus.DONE),
+        also_status=status_also,
+        also_answered=measures["answered"]["also"],
+        also_done=measures["done"]["also"],
+    )
+    table = Table(
+        "referrals",
+        str(_("Referrals per kind of partner and status")),
+        str(_("Partner")),
+        kinds,
+        statuses,
+        status_result,
+        county_only=True,
+    )
+    shown = {"answered": answered_result, "done": done_result}
     rows: list[Turnaround] = []
     for index, (key, label) in enumerate([*kinds, ("", str(_("All partners")))]):
         values: dict[str, Any] = {}
@@ -569,7 +593,7 @@ def turnaround_rows(period: Period) -> list[Turnaround]:
         if key and values["answered"] == 0 and values["done"] == 0:
             continue  # no referrals to this kind: nothing to say
         rows.append(Turnaround(key=key, label=label, **values))
-    return rows
+    return table, rows
 
 
 def _instrument_labels() -> dict[str, tuple[str, list[tuple[str, str]]]]:
@@ -659,6 +683,7 @@ def dashboard_for(user: Any, period: Period, municipality: str = "") -> Dashboar
     months = month_index(period.last, period.first) + 1
     if months < 1 or months > MAX_MONTHS:
         raise NotFound(_("No statistics for that period."))
+    referrals, turnaround = referral_figures(period)
     return Dashboard(
         period=period,
         municipality=municipality,
@@ -666,8 +691,8 @@ def dashboard_for(user: Any, period: Period, municipality: str = "") -> Dashboar
         threshold=threshold(),
         contacts=contact_tables(period),
         cases=case_tables(period),
-        referrals=referral_table(period),
-        turnaround=turnaround_rows(period),
+        referrals=referrals,
+        turnaround=turnaround,
         assessments=assessment_tables(period),
     )
 

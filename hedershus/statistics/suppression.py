@@ -27,7 +27,12 @@ Metodrapport; the *tröskelvärdesregel*, threshold rule):
    small count either. Repeated over all lines until nothing changes.
 3. **Linked tables** (several tables sharing margins, as the contact tables share the
    municipality totals): a margin suppressed in one table is suppressed in all of them, and
-   the tables are suppressed again until stable (``suppress_linked``).
+   the tables are suppressed again until stable (``suppress_linked``). The referral table
+   (kind x status) and the turnaround table (answered, done per kind) are linked by more
+   than margins: *done* is the same figure in both, and answered = Accepted + Declined +
+   Done (so also total = Sent + Received + Withdrawn + answered). ``suppress_referrals``
+   treats every equation of both tables and these relations as one system
+   (``suppress_equations``), iterated until stable.
 4. **Differencing between periods** (``period_cuts``, ``window_shown``): see those functions.
    Two views whose periods differ by a month with one contact would give that contact away
    by subtraction. So each count is published only over periods that begin and end at its
@@ -272,3 +277,151 @@ def window_shown(monthly: Sequence[int], first: int, last: int, threshold: int) 
 def window_sum(monthly: Sequence[int], first: int, last: int) -> int:
     """The count over months ``first..last`` (inclusive; outside the series counts as 0)."""
     return sum(monthly[max(first, 0) : max(last + 1, 0)])
+
+
+# --- linked tables with equations of any shape (referrals and their turnaround) -------------
+
+
+Key = tuple[str, int, int]  # (table name, row, column): a position in one of several tables
+
+
+def suppress_equations(
+    values: dict[Key, int],
+    equations: Sequence[tuple[Sequence[Key], Key]],
+    threshold: int,
+    *,
+    also: set[Key] | frozenset[Key] = frozenset(),
+    same: Sequence[tuple[Key, Key]] = (),
+) -> set[Key]:
+    """The positions to suppress in a system of linked tables, given as figures and equations.
+
+    ``values``: every figure (inner cells and totals of every table) by ``Key``.
+    ``equations``: (members, total): the members add up to the total (a row, a column, the
+    totals, or a relation between tables, e.g. answered = accepted + declined + done).
+    ``same``: pairs of positions that are the same figure in two tables: suppressed in both
+    when in either. ``also``: suppressed from the start (cut points). Returns the suppressed
+    positions. The rules are ``suppress_table``'s (threshold, one suppressed member per
+    equation is never alone, a shown total never leaves a small derivable sum), applied to
+    every equation of every table until nothing changes (the Handbook's *linked tables*,
+    5.5). A second member is the smallest non-zero shown member (ties: the first in order),
+    else the total. Pure and deterministic. ``ValueError`` for a negative count or a
+    threshold below 3.
+    """
+    check_threshold(threshold)
+    if any(v < 0 for v in values.values()):
+        raise ValueError("counts are never negative")
+    hidden: set[Key] = {k for k, v in values.items() if is_small(v, threshold)}
+    hidden |= {k for k in also if k in values}
+
+    def close() -> bool:
+        grew = False
+        for a, b in same:
+            if (a in hidden) != (b in hidden):
+                hidden.update((a, b))
+                grew = True
+        return grew
+
+    changed = True
+    while changed:
+        changed = close()
+        for members, total in equations:
+            line = [*members, total]
+            count = sum(1 for m in line if m in hidden)
+            if count == 0:
+                continue
+            need = count == 1
+            if not need and total not in hidden:
+                derivable = values[total] - sum(values[m] for m in members if m not in hidden)
+                need = is_small(abs(derivable), threshold)
+            if not need:
+                continue
+            candidates = [m for m in members if m not in hidden and values[m] > 0]
+            chosen: Key | None = None
+            if candidates:
+                chosen = min(candidates, key=lambda m: values[m])
+            elif total not in hidden and values[total] > 0:
+                chosen = total
+            if chosen is not None:
+                hidden.add(chosen)
+                changed = True
+        changed = close() or changed
+    return hidden
+
+
+def table_equations(name: str, rows: int, cols: int) -> list[tuple[list[Key], Key]]:
+    """The equations of one table with its margins (``_lines``), as ``Key``s of ``name``."""
+    return [([(name, r, c) for r, c in members], (name, *total)) for members, total in _lines(rows, cols)]
+
+
+def table_values(name: str, cells: Sequence[Sequence[int]]) -> dict[Key, int]:
+    """Every figure of one table with its margins, as ``Key``s of ``name``."""
+    grid = _grid(cells)
+    return {(name, r, c): v for r, line in enumerate(grid) for c, v in enumerate(line)}
+
+
+def table_result(name: str, cells: Sequence[Sequence[int]], hidden: set[Key]) -> Suppressed:
+    """The table ``name`` as a ``Suppressed`` with the positions of ``hidden`` left out."""
+    rows = len(cells)
+    cols = len(cells[0]) if rows else 0
+    own = {(r, c) for (n, r, c) in hidden if n == name}
+    return _result(_grid(cells), own, rows, cols)
+
+
+def suppress_referrals(
+    status: Sequence[Sequence[int]],
+    answered: Sequence[int],
+    done: Sequence[int],
+    threshold: int,
+    *,
+    answer_columns: Sequence[int],
+    done_column: int,
+    also_status: set[Cell] | frozenset[Cell] = frozenset(),
+    also_answered: set[Cell] | frozenset[Cell] = frozenset(),
+    also_done: set[Cell] | frozenset[Cell] = frozenset(),
+) -> tuple[Suppressed, Suppressed, Suppressed]:
+    """The referral tables suppressed as one linked system: ``status`` (kinds x statuses),
+    ``answered`` and ``done`` (per kind: the turnaround table's counts).
+
+    The turnaround's *done* per kind is the status table's *done* column (``done_column``),
+    the same figure: hidden in one, hidden in both. *Answered* per kind is the sum of the
+    status table's ``answer_columns`` (accepted, declined, done): an equation like a row's,
+    and so is a row with *answered* in place of those columns (total = the other statuses +
+    answered).
+    Without this, Summa - Besvarad - Mottagen - Återkallat gave a hidden "Skickat" away (the
+    attacker's finding). Returns (status, answered, done) as ``Suppressed`` (the last two one
+    column each, their total the county's).
+    """
+    kinds = len(status)
+    cols = len(status[0]) if kinds else 0
+    answered_cells = [[n] for n in answered]
+    done_cells = [[n] for n in done]
+    values = {
+        **table_values("status", status),
+        **table_values("answered", answered_cells),
+        **table_values("done", done_cells),
+    }
+    equations = [
+        *table_equations("status", kinds, cols),
+        *table_equations("answered", kinds, 1),
+        *table_equations("done", kinds, 1),
+    ]
+    same: list[tuple[Key, Key]] = []
+    for r in range(kinds + 1):  # each kind, and the totals row
+        same.append((("status", r, done_column), ("done", r, 0)))
+        equations.append(([("status", r, c) for c in answer_columns], ("answered", r, 0)))
+        # The row with answered in place of its parts: Sent = Total - Answered - Received -
+        # Withdrawn was the attacker's equation.
+        others = [("status", r, c) for c in range(cols) if c not in answer_columns]
+        equations.append(([*others, ("answered", r, 0)], ("status", r, cols)))
+    # A one-column table's row total is its cell: the same figure.
+    for name in ("answered", "done"):
+        same += [((name, r, 0), (name, r, 1)) for r in range(kinds + 1)]
+    also: set[Key] = {("status", r, c) for r, c in also_status}
+    also |= {("answered", r, c) for r, c in also_answered}
+    also |= {("done", r, c) for r, c in also_done}
+    hidden = suppress_equations(values, equations, threshold, also=also, same=same)
+    return (
+        table_result("status", status, hidden),
+        table_result("answered", answered_cells, hidden),
+        table_result("done", done_cells, hidden),
+    )

@@ -243,3 +243,59 @@ def test_the_threshold_follows_the_setting(supervisor, settings):
     settings.STATISTICS_MIN_CELL = 2  # the floor is 3, whatever reaches the setting
     with pytest.raises(ValueError):
         selectors.contact_tables(JAN_MAR)
+
+
+def _referral(user, unit, *, sent, steps):
+    """One referral of a fresh case to ``unit``, with ``steps`` (kinds) a day apart; its
+    status the last step's."""
+    from hedershus.core.crypto import encrypt_text
+    from hedershus.referrals.models import Referral, ReferralStep
+
+    case = case_make(user, opened=sent)
+    referral = Referral.objects.create(
+        case=case,
+        unit=unit,
+        referred_by=user,
+        created_at=sent,
+        sent_at=sent,
+        channel="platform",
+        asked_encrypted=encrypt_text("x"),
+        urgency="routine",
+        legal_basis="consent",
+        consent_date=sent.date(),
+        consent_form="oral",
+        deadline=sent + dt.timedelta(days=10),
+        status=steps[-1],
+    )
+    for k, kind in enumerate(steps):
+        ReferralStep.objects.create(
+            referral=referral,
+            kind=kind,
+            at=sent + dt.timedelta(days=k),
+            by=user,
+            successful=True if kind == "done" else None,
+            reason_encrypted=encrypt_text("x") if kind in ("declined", "withdrawn") else "",
+        )
+
+
+def test_the_status_and_turnaround_tables_together_never_give_a_hidden_status_away(supervisor):
+    """The attacker's case (2025-05 - 2025-06): Kommun 9 referrals, 7 done, 1 declined, 1 still
+    sent. Separately suppressed, the turnaround showed 8 answered and 7 done, the status table
+    9 in all: Skickat = 9 - 8 = 1, Avböjd = 9 - 1 - 0 - 7 = 1."""
+    unit = _unit()
+    for _k in range(7):
+        _referral(supervisor, unit, sent=at(2026, 2), steps=["sent", "accepted", "done"])
+    _referral(supervisor, unit, sent=at(2026, 2), steps=["sent", "declined"])
+    _referral(supervisor, unit, sent=at(2026, 2), steps=["sent"])
+    table, rows = selectors.referral_figures(JAN_MAR)
+    r = [k for k, _l in table.rows].index("municipality")
+    status = dict(zip([k for k, _l in table.columns], table.result.cells[r], strict=True))
+    total = table.result.row_totals[r]
+    turnaround = next(row for row in rows if row.key == "municipality")
+    assert status["sent"] is None and status["declined"] is None
+    # The turnaround's done is the table's Done: hidden in both or shown in both alike.
+    assert turnaround.done == status["done"]
+    # Sent = total - answered - received - withdrawn cannot be computed.
+    assert None in (total, turnaround.answered, status["received"], status["withdrawn"])
+    # Declined = answered - accepted - done cannot be computed either.
+    assert None in (turnaround.answered, status["accepted"], status["done"])

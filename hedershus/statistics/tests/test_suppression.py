@@ -268,3 +268,100 @@ def test_property_two_views_of_nested_periods_never_differ_by_a_small_count(data
             a, b = views[0].shown((r, c)), views[1].shown((r, c))
             if a is not None and b is not None:
                 assert b - a == 0 or b - a >= T
+
+
+# --- the referral tables: status and turnaround, linked (the attacker's finding) -------------
+
+# Statuses as the referral table's columns: sent, received, accepted, declined, done, withdrawn.
+ANSWER_COLUMNS = (2, 3, 4)
+DONE_COLUMN = 4
+
+
+def _referral_equations(
+    kinds: int, cols: int
+) -> list[tuple[list[tuple[str, int, int]], tuple[str, int, int]]]:
+    """Every equation a reader has: each table's rows and columns with totals, done = Done,
+    answered = Accepted + Declined + Done, total = Sent + Received + Withdrawn + answered
+    (per kind and for all)."""
+    eqs = []
+    for name, width in (("status", cols), ("answered", 1), ("done", 1)):
+        for members, total in _lines_of(kinds, width):
+            eqs.append(([(name, *m) for m in members], (name, *total)))
+    for r in range(kinds + 1):
+        eqs.append(([("status", r, DONE_COLUMN)], ("done", r, 0)))
+        eqs.append(([("status", r, c) for c in ANSWER_COLUMNS], ("answered", r, 0)))
+        others = [("status", r, c) for c in range(cols) if c not in ANSWER_COLUMNS]
+        eqs.append(([*others, ("answered", r, 0)], ("status", r, cols)))
+    return eqs
+
+
+def _lines_of(rows: int, cols: int) -> list[tuple[list[tuple[int, int]], tuple[int, int]]]:
+    lines = [([(r, c) for c in range(cols)], (r, cols)) for r in range(rows + 1)]
+    lines += [([(r, c) for r in range(rows)], (rows, c)) for c in range(cols + 1)]
+    return lines
+
+
+def _figures(status: list[list[int]]) -> dict[tuple[str, int, int], int]:
+    answered = [[sum(row[c] for c in ANSWER_COLUMNS)] for row in status]
+    done = [[row[DONE_COLUMN]] for row in status]
+    out = {}
+    for name, cells in (("status", status), ("answered", answered), ("done", done)):
+        for r in range(len(cells) + 1):
+            for c in range(len(cells[0]) + 1):
+                out[(name, r, c)] = _full(cells, r, c)
+    return out
+
+
+def _assert_referrals_safe(status: list[list[int]], threshold: int) -> None:
+    from hedershus.statistics.suppression import suppress_referrals
+
+    figures = _figures(status)
+    answered = [figures[("answered", r, 0)] for r in range(len(status))]
+    done = [figures[("done", r, 0)] for r in range(len(status))]
+    results = dict(
+        zip(
+            ("status", "answered", "done"),
+            suppress_referrals(
+                status, answered, done, threshold, answer_columns=ANSWER_COLUMNS, done_column=DONE_COLUMN
+            ),
+            strict=True,
+        )
+    )
+
+    def shown(key: tuple[str, int, int]) -> int | None:
+        name, r, c = key
+        return results[name].shown((r, c))
+
+    for key, value in figures.items():
+        if shown(key) is not None:
+            assert shown(key) == value
+            assert value == 0 or value >= threshold, (key, value)
+    for members, total in _referral_equations(len(status), len(status[0])):
+        line = [*members, total]
+        hidden = [m for m in line if shown(m) is None]
+        assert len(hidden) != 1, (line, hidden)
+        if hidden and shown(total) is not None:
+            derivable = sum(figures[m] for m in hidden)
+            assert derivable == 0 or derivable >= threshold, (line, hidden, derivable)
+
+
+def test_the_attackers_referrals_no_longer_reveal_a_hidden_status() -> None:
+    """2025-05 - 2025-06: Kommun 9 referrals, 1 sent, 0 received, 0 accepted, 1 declined,
+    7 done; 8 answered. Before: Skickat = 9 - 8 = 1 and Avböjd = 9 - 1 - 0 - 7 = 1."""
+    status = [[1, 0, 0, 1, 7, 0], [0, 0, 6, 0, 5, 0], [0, 0, 0, 0, 0, 0]]
+    _assert_referrals_safe(status, 5)
+
+
+referral_tables = st.integers(1, 4).flatmap(
+    lambda kinds: st.lists(
+        st.lists(st.integers(0, 12), min_size=6, max_size=6), min_size=kinds, max_size=kinds
+    )
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(status=referral_tables, threshold=st.integers(3, 6))
+def test_property_no_hidden_referral_figure_follows_from_one_equation_of_either_table(
+    status: list[list[int]], threshold: int
+) -> None:
+    _assert_referrals_safe(status, threshold)
