@@ -14,7 +14,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hedershus.statistics.selectors import MAX_MONTHS, Period, add_months, month_index
+from hedershus.statistics.selectors import MAX_MONTHS, Period, month_index
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -64,8 +64,14 @@ class FilterForm(forms.Form):
             raise forms.ValidationError(_("The period must end in or after the month it starts."))
         if month_index(last, first) + 1 > MAX_MONTHS:
             raise forms.ValidationError(_("A period is at most %(n)s months.") % {"n": MAX_MONTHS})
-        this = default.last
-        if first > this:
-            raise forms.ValidationError(_("The period cannot start after this month."))
-        data["period"] = Period(first, min(last, add_months(this, 0)))
+        # Only months that have ended are counted (selectors.last_complete_month): figures of
+        # the month we are in change day by day, and two days' difference is one person.
+        latest = default.last
+        if last > latest:
+            raise forms.ValidationError(
+                _("Only months that have ended are counted: the period must end in %(month)s or earlier.")
+                % {"month": latest.strftime("%Y-%m")},
+                code="open_month",
+            )
+        data["period"] = Period(first, last)
         return data

@@ -118,6 +118,15 @@ def month_index(month: dt.date, epoch: dt.date) -> int:
     return (month.year - epoch.year) * 12 + month.month - epoch.month
 
 
+def last_complete_month(today: dt.date | None = None) -> dt.date:
+    """The 1st of the last month that has ended in Europe/Stockholm (``settings.TIME_ZONE``):
+    the latest month any view may include. The month we are in is never counted: one new
+    contact in it changed the published figures by exactly 1 from one day to the next, so two
+    snapshots a day apart pointed at one person (the attacker's finding). ``today`` defaults
+    to the local date now."""
+    return add_months(month_start(today or dt.datetime.now(LOCAL).date()), -1)
+
+
 @dataclass(frozen=True)
 class Period:
     """Whole months ``first``..``last`` (both the 1st of their month), inclusive."""
@@ -127,9 +136,10 @@ class Period:
 
     @classmethod
     def default(cls, today: dt.date | None = None) -> Period:
-        """The last 12 months, this one included."""
-        this = month_start(today or dt.datetime.now(LOCAL).date())
-        return cls(add_months(this, -11), this)
+        """The last 12 COMPLETED months: ending with the last month that has ended
+        (``last_complete_month``), never the month we are in."""
+        last = last_complete_month(today)
+        return cls(add_months(last, -11), last)
 
     @property
     def months(self) -> list[dt.date]:
@@ -681,7 +691,7 @@ def dashboard_for(user: Any, period: Period, municipality: str = "") -> Dashboar
     what two people see)."""
     municipality_check(user, municipality)
     months = month_index(period.last, period.first) + 1
-    if months < 1 or months > MAX_MONTHS:
+    if months < 1 or months > MAX_MONTHS or period.last > last_complete_month():
         raise NotFound(_("No statistics for that period."))
     referrals, turnaround = referral_figures(period)
     return Dashboard(

@@ -41,6 +41,13 @@ Metodrapport; the *tröskelvärdesregel*, threshold rule):
    cut points then holds 0 or at least ``threshold``, and so does the difference of any two
    shown periods of the same count (it is itself a period between cut points). A count whose
    period does not start and end at cut points is suppressed like a small one.
+5. **Only completed months** (``selectors.last_complete_month``). The month we are in is
+   never counted (the default period ends with the last month that has ended in
+   Europe/Stockholm; a period reaching into this month is refused): its figures grew day by
+   day, so two snapshots a day apart differed by exactly one new contact. The limit left:
+   figures of a closed month still change when staff record a contact late with a past
+   date, so two snapshots of a closed period can still differ by one. A frozen monthly
+   snapshot (the figures computed once when the month closes) would close it; not built.
 
 The guarantee checked by the property tests (``tests/test_suppression.py``): after
 ``suppress_table``, every shown figure is 0 or at least the threshold, and no line has

@@ -146,3 +146,30 @@ def test_the_chart_of_a_chosen_municipality_draws_its_own_months(client, supervi
     assert "Contacts per month, Botkyrka" in svg
     assert "2026-02: 0" in svg  # Botkyrka's February, not the county's 11
     assert "2026-02: 11" not in svg
+
+
+def test_only_completed_months_are_counted_and_the_month_we_are_in_is_refused(client, supervisor):
+    """One new contact in the open month changed the published figures by exactly 1: two
+    snapshots a day apart pointed at one person. The default period ends with the last month
+    that has ended; asking for this month is refused with a message and no figures."""
+    import datetime as dt
+
+    from hedershus.statistics.selectors import LOCAL, Period, last_complete_month
+
+    today = dt.datetime.now(LOCAL).date()
+    this = today.replace(day=1)
+    previous = last_complete_month()
+    assert previous < this and Period.default().last == previous
+    sign_in(client, supervisor)
+    before = client.get(reverse("statistics:dashboard")).content.decode()
+    contacts_make(supervisor, 1, municipality="Botkyrka", opened=dt.datetime.now(LOCAL))
+    after = client.get(reverse("statistics:dashboard")).content.decode()
+    assert f"{previous:%Y-%m}" in after and f"– {this:%Y-%m}" not in after  # noqa: RUF001
+    # The figures are the same before and after the new contact in the open month.
+    assert before.split('id="suppression-note"')[1] == after.split('id="suppression-note"')[1]
+    for name in ("statistics:dashboard", "statistics:export_csv"):
+        response = client.get(reverse(name), {"first": f"{previous:%Y-%m}", "last": f"{this:%Y-%m}"})
+        assert response.status_code == 400
+        assert b"<table" not in response.content
+    html = client.get(reverse("statistics:dashboard"), {"last": f"{this:%Y-%m}"}).content.decode()
+    assert "Only months that have ended are counted" in html and f"{previous:%Y-%m} or earlier" in html
