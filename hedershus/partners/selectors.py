@@ -11,6 +11,7 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from hedershus.accounts.models import User
 from hedershus.core.access import Capability, Role, user_has_capability
 from hedershus.partners.models import PartnerOrganisation, PartnerUnit, UnitMembership
+from hedershus.partners.validation import keeps_free_places
 
 
 def _active_partner(user: Any) -> bool:
@@ -61,7 +62,8 @@ def units_for_referral(
     county), offers ``service`` when one is given (a ``ServiceKind`` value), and covers
     ``district`` when it names districts and one is given (a unit that names no district
     covers all of its municipalities'). With ``needs_free_places`` only units with at least
-    one free place (``capacity_free >= 1``) match. With ``language`` (ISO 639-1) only units
+    one free place (``capacity_free >= 1``) that offer a shelter or protected housing
+    (``validation.keeps_free_places``) match. With ``language`` (ISO 639-1) only units
     that list it in ``languages`` match: a unit that does not list it is never offered as if
     it did (the caller, ``referrals.selectors.units_to_offer``, searches again without the
     language when none lists it, and says so).
@@ -76,6 +78,8 @@ def units_for_referral(
         base = base.filter(capacity_free__gte=1)
     scored: list[tuple[int, int]] = []
     for unit in base:
+        if needs_free_places and not keeps_free_places(unit.services):
+            continue  # a count left on a unit without beds (tester's defect 3) is no free place
         score = _unit_score(
             unit, municipality=municipality, district=district, service=service, language=language
         )

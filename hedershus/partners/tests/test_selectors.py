@@ -140,3 +140,16 @@ def test_unit_get_and_units_search_filters():
     assert _names(selectors.units_search(language="so")) == [unit.name]
     assert _names(selectors.units_search(municipality="Nacka")) == ["Polisregion Stockholm"]
     assert _names(selectors.units_search(service="social_services", text="botkyrka")) == [unit.name]
+
+
+def test_only_units_with_beds_are_offered_as_having_free_places():
+    """Tester's defect 3: Botkyrka's social services, given 5 free places by a hand-made
+    POST, showed among "only units with free places". A count left on a unit without a
+    shelter or protected housing (set before the fix) is no free place."""
+    botkyrka = organisation_make("Botkyrka kommun")
+    unit_make(botkyrka, "Socialtjänsten", municipalities=["Botkyrka"], capacity_free=5)
+    unit_make(botkyrka, "Skyddat boende", services=["protected_housing"], municipalities=[], capacity_free=1)
+
+    found = selectors.units_for_referral(municipality="Botkyrka", needs_free_places=True)
+
+    assert _names(found) == ["Skyddat boende"]
