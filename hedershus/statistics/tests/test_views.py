@@ -173,3 +173,13 @@ def test_only_completed_months_are_counted_and_the_month_we_are_in_is_refused(cl
         assert b"<table" not in response.content
     html = client.get(reverse("statistics:dashboard"), {"last": f"{this:%Y-%m}"}).content.decode()
     assert "Only months that have ended are counted" in html and f"{previous:%Y-%m} or earlier" in html
+
+
+def test_a_hidden_bar_gives_the_same_reason_as_the_table(client, supervisor, figures):
+    """A bar hidden only to protect another figure is not "fewer than 5": the chart says what
+    the table says ("fewer than 5, or would reveal such a figure")."""
+    sign_in(client, supervisor)
+    html = client.get(reverse("statistics:dashboard"), {**QUERY, "municipality": "Nacka"}).content.decode()
+    svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert "2026-02: not shown: fewer than 5, or would reveal such a figure" in svg
+    assert "(fewer than 5)" not in svg
