@@ -57,6 +57,7 @@ NOT_PERSONAL_DATA: frozenset[str] = frozenset(
         # Suppressed aggregate figures: no person can be read from them (statistics/suppression.py).
         "statistics.viewed",
         "statistics.exported",
+        "statistics.refused",
     }
 )
 

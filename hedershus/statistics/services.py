@@ -31,3 +31,21 @@ def dashboard_exported(*, user: Any, period: Period, municipality: str, fmt: str
         audit_record(
             "statistics.exported", actor=user, data={**_filters(period, municipality), "format": fmt}
         )
+
+
+# The filters a request may carry; a refusal records which of them were given, never their
+# values beyond the names (a refusal holds no figure and no choice of place).
+FILTER_NAMES: tuple[str, ...] = ("first", "last", "municipality")
+
+
+def request_refused(*, user: Any, page: str, filters: list[str], status: int) -> None:
+    """Records that ``user``'s request for ``page`` ("dashboard", "csv" or "xlsx") was
+    refused with HTTP ``status`` (404: a municipality they may not see, or a period outside
+    what is counted; 400: a bad filter). ``filters``: the names of the filters the request
+    gave (``FILTER_NAMES`` only). In its own transaction, so the refusal is kept whatever
+    the response. Never a figure."""
+    given = [name for name in FILTER_NAMES if name in filters]
+    with transaction.atomic():
+        audit_record(
+            "statistics.refused", actor=user, data={"page": page, "filters": given, "status": status}
+        )

@@ -3,7 +3,8 @@
 Reading needs ``VIEW_STATISTICS`` (supervisors, administrators, partner professionals; 403
 otherwise). A partner professional asking for a municipality other than their own gets 404,
 never the figures (``selectors.municipality_check``). A bad filter shows the form with its
-message and no figures (400). Every page and every export is an audit event.
+message and no figures (400). Every page and every export is an audit event, and so is every
+refused request (``statistics.refused``: the page, the filter names, the status).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from hedershus.core.access import Capability, capability_required
-from hedershus.core.exceptions import InvalidInput
+from hedershus.core.exceptions import InvalidInput, NotFound
 from hedershus.core.places import MUNICIPALITIES
 from hedershus.statistics import exports, presentation, selectors, services
 from hedershus.statistics.chart import bar_chart
@@ -46,23 +47,37 @@ def _chart(tables: list[presentation.DisplayTable]) -> Any:
     return bar_chart([(label, figures[0]) for label, figures in month.rows])  # type: ignore[misc]
 
 
-def _read(request: HttpRequest) -> tuple[FilterForm, selectors.Dashboard | None]:
+def _refused(request: HttpRequest, page: str, status: int) -> None:
+    """Audits a refused request (``statistics.refused``): the page, the filter names given,
+    the status; never a figure."""
+    given = [name for name in services.FILTER_NAMES if request.GET.get(name)]
+    services.request_refused(user=request.user, page=page, filters=given, status=status)
+
+
+def _read(request: HttpRequest, page: str) -> tuple[FilterForm, selectors.Dashboard | None]:
+    """The form and the dashboard; ``None`` for a bad filter (audited as refused, 400).
+    ``NotFound`` (audited as refused, 404) for a municipality the user may not see."""
     form = _form(request)
     municipality = request.GET.get("municipality", "") or form.data.get("municipality", "")
-    # Refused before the form is looked at: a partner's other municipality is 404 whatever else.
-    selectors.municipality_check(request.user, str(municipality))
-    if not form.is_valid():
-        return form, None
-    data = selectors.dashboard_for(
-        request.user, form.cleaned_data["period"], form.cleaned_data["municipality"]
-    )
+    try:
+        # Refused before the form is looked at: a partner's other municipality is 404 whatever else.
+        selectors.municipality_check(request.user, str(municipality))
+        if not form.is_valid():
+            _refused(request, page, 400)
+            return form, None
+        data = selectors.dashboard_for(
+            request.user, form.cleaned_data["period"], form.cleaned_data["municipality"]
+        )
+    except NotFound:
+        _refused(request, page, 404)
+        raise
     return form, data
 
 
 @capability_required(VIEW)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The dashboard: the filter, a chart of contacts per month, and every table."""
-    form, data = _read(request)
+    form, data = _read(request, "dashboard")
     if data is None:
         # The fields' errors in a summary at the top; an error of the whole period (it ends
         # before it starts) is the form's own alert (core/form_fields.html).
@@ -104,7 +119,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
 
 def _export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The dashboard's tables, for the same filters, as ``fmt``; a bad filter is 400."""
-    form, data = _read(request)
+    form, data = _read(request, fmt)
     if data is None:
         raise InvalidInput(" ".join(str(e) for errors in form.errors.values() for e in errors))
     tables = presentation.display_tables(data)

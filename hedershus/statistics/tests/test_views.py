@@ -77,7 +77,14 @@ def test_a_partner_asking_for_another_municipality_gets_404_and_no_figures(clien
         response = client.get(reverse(name), {**QUERY, "municipality": "Huddinge"})
         assert response.status_code == 404
         assert b"Huddinge" not in response.content or b"<table" not in response.content
-    assert not AuditEvent.objects.filter(event_type__startswith="statistics.").exists()
+    assert not AuditEvent.objects.filter(event_type__in=["statistics.viewed", "statistics.exported"]).exists()
+    # Each refusal is recorded: the page, the filter names, the status; never a figure.
+    refused = AuditEvent.objects.filter(event_type="statistics.refused").order_by("id")
+    assert [e.data for e in refused] == [
+        {"page": page, "filters": ["first", "last", "municipality"], "status": 404}
+        for page in ("dashboard", "csv", "xlsx")
+    ]
+    assert all(e.actor_id == botkyrka_partner.pk for e in refused)
 
 
 def test_a_bad_period_is_refused_with_a_message_and_no_figures(client, supervisor, figures):
@@ -90,6 +97,16 @@ def test_a_bad_period_is_refused_with_a_message_and_no_figures(client, superviso
     response = client.get(reverse("statistics:dashboard"), {"first": "March"})
     assert response.status_code == 400
     assert "Give a month as year and month" in response.content.decode()
+    response = client.get(reverse("statistics:export_csv"), {"first": "2026-05", "last": "2026-01"})
+    assert response.status_code == 400
+    # Every refusal is an audit event with the filter names and the status, no figure.
+    refused = AuditEvent.objects.filter(event_type="statistics.refused").order_by("id")
+    assert [e.data for e in refused] == [
+        {"page": "dashboard", "filters": ["first", "last"], "status": 400},
+        {"page": "dashboard", "filters": ["first"], "status": 400},
+        {"page": "csv", "filters": ["first", "last"], "status": 400},
+    ]
+    assert not AuditEvent.objects.filter(event_type="statistics.viewed").exists()
 
 
 def test_the_csv_export_holds_the_same_suppressed_figures_and_is_audited(client, supervisor, figures):
