@@ -34,6 +34,12 @@ def _form(request: HttpRequest) -> FilterForm:
     if not every and own and not request.GET.get("municipality"):
         # A partner professional starts at their own municipality beside the county.
         data = {**request.GET.dict(), "municipality": own[0]}
+    # The month fields show the default period when none is given (they were empty while
+    # the default applied).
+    default = selectors.Period.default()
+    for name, month in (("first", default.first), ("last", default.last)):
+        if not data.get(name):
+            data[name] = f"{month:%Y-%m}"
     # A partner's choice outside their own municipality is refused by the selector (404), so
     # the form offers every municipality the user may see, and checks nothing more itself.
     choices = MUNICIPALITIES if every else own

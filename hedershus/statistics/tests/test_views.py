@@ -200,3 +200,22 @@ def test_a_hidden_bar_gives_the_same_reason_as_the_table(client, supervisor, fig
     svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
     assert "2026-02: not shown: fewer than 5, or would reveal such a figure" in svg
     assert "(fewer than 5)" not in svg
+
+
+def test_the_month_fields_show_the_default_period_and_the_heading_breaks_at_a_soft_hyphen(
+    client, supervisor, settings
+):
+    """At 360 px the heading broke mid-word ("Uppföljningsstati stik"): the Swedish heading
+    holds a soft hyphen where the word may break. The month fields were empty though the
+    default period applied: they show it."""
+    from hedershus.statistics.selectors import Period
+
+    default = Period.default()
+    sign_in(client, supervisor)
+    html = client.get(reverse("statistics:dashboard")).content.decode()
+    assert f'name="first" value="{default.first:%Y-%m}"' in html
+    assert f'name="last" value="{default.last:%Y-%m}"' in html
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "sv"
+    html = client.get(reverse("statistics:dashboard")).content.decode()
+    assert "<h1>Uppföljnings\u00adstatistik</h1>" in html
+    assert "<title>Uppföljningsstatistik" in html
