@@ -63,6 +63,15 @@ WIDE = """() => [...document.querySelectorAll("body *")]
   .map((el) => `${el.tagName}.${el.className} ${Math.round(el.getBoundingClientRect().right)}`)"""
 
 
+# Whether the chart's last month label lies inside its scroll region and the first does not.
+NEWEST_IN_VIEW = """() => {
+  const region = document.querySelector(".chart-scroll").getBoundingClientRect();
+  const labels = [...document.querySelectorAll(".chart-month")].map((el) => el.getBoundingClientRect());
+  const inside = (r) => r.left >= region.left - 1 && r.right <= region.right + 1;
+  return inside(labels[labels.length - 1]) && !inside(labels[0]);
+}"""
+
+
 def _checked(page: Any, name: str) -> None:
     assert violations(page) == [], name
     assert page_width(page) <= PHONE["width"], (name, page.evaluate(WIDE))
@@ -82,6 +91,11 @@ def test_a_supervisor_reads_the_statistics_on_a_phone(
     assert page.locator("caption", has_text="Contacts per municipality and channel").count() == 1
     assert page.locator("td.suppressed").count() > 0
     assert "not shown: fewer than 5" in page.content()
+    # The chart starts scrolled to its end: the newest month is in view, the oldest is not.
+    assert page.evaluate(NEWEST_IN_VIEW), "the newest month of the chart is off-screen"
+    # The month fields show the default period (they were empty).
+    assert page.get_by_label("From month", exact=True).input_value() != ""
+    assert page.get_by_label("To month", exact=True).input_value() != ""
     _checked(page, "supervisor")
 
     page.get_by_label("Municipality", exact=True).select_option("Botkyrka")
