@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 _PATTERN = re.compile(r"^(\d{2})?(\d{6})([-+]?)(\d{4})$")
 
@@ -68,3 +69,59 @@ def identity_number_mask(number: str) -> str:
     if len(number) != 12:
         return "****"
     return f"{number[:8]}-****"
+
+
+# Something shaped like a personnummer or samordningsnummer, in text already made plain by
+# ``identity_plain``: a date of six or eight digits (or its groups joined by dots: 12.12.12,
+# 1912.12.12), then "-", "+", "." or nothing, with any spaces around it, then four digits; not
+# inside a longer run of digits. A match counts only when it is a valid number (a real date
+# and the Luhn check), so an ordinary ten-digit phone number is refused
+# only by the rare chance that it passes both. ``\s*(?:[-+.]\s*)?`` rather than
+# ``\s*[-+.]?\s*``: the same language without two stars fighting over a run of spaces.
+_IDENTITY_SHAPE = re.compile(
+    r"(?<!\d)(?P<date>(?:\d{2})?\d{6}|(?:\d{2})?\d{2}\.\d{2}\.\d{2})"
+    r"\s*(?:(?P<separator>[-+.])\s*)?"
+    r"(?P<tail>\d{4})(?!\d)",
+    re.ASCII,
+)
+# The minus sign is the one dash outside category Pd (it is Sm).
+_MINUS = "\N{MINUS SIGN}"
+
+
+def identity_plain(text: str) -> str:
+    """``text`` as the detector reads it: NFKC (full-width and mathematical digits become
+    ASCII, no-break and thin spaces plain spaces), every dash, hyphen or minus (category Pd
+    and U+2212: the en dash phones type, the non-breaking hyphen of word processors) a "-",
+    any other script's decimal digit (Arabic-Indic, Devanagari …) its ASCII digit, and
+    invisible format characters (category Cf: soft hyphen, zero-width space) gone."""
+    plain: list[str] = []
+    for char in unicodedata.normalize("NFKC", text):
+        category = unicodedata.category(char)
+        if category == "Cf":
+            continue
+        if category == "Pd" or char == _MINUS:
+            plain.append("-")
+        elif category == "Nd":
+            plain.append(str(unicodedata.decimal(char)))
+        elif category == "Zs":
+            plain.append(" ")
+        else:
+            plain.append(char)
+    return "".join(plain)
+
+
+def identity_number_found(text: str) -> bool:
+    """Whether ``text`` holds a valid Swedish personal identity or coordination number.
+
+    Ten or twelve digits, with or without a separator before the last four: "-", "+", "." or
+    any Unicode dash, hyphen or minus sign, with or without spaces around it; digits of any
+    script (full-width, Arabic-Indic …); the date's groups may be joined by dots. Checked with
+    ``identity_number_normalise`` (a real date and Luhn: SKV 704). Used wherever free text
+    must not name a person: consultations (R17) and the reason for opening a case (it stays
+    in the audit log). The separators are a tester's findings (phones type an en dash)."""
+    for match in _IDENTITY_SHAPE.finditer(identity_plain(text)):
+        separator = "+" if match.group("separator") == "+" else "-"
+        candidate = match.group("date").replace(".", "") + separator + match.group("tail")
+        if identity_number_normalise(candidate):
+            return True
+    return False

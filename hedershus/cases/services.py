@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hedershus.audit.services import audit_record
-from hedershus.cases.identity import identity_number_normalise
+from hedershus.cases.identity import identity_number_found, identity_number_normalise, identity_plain
 from hedershus.cases.models import (
     Case,
     CaseAccessGrant,
@@ -62,8 +62,10 @@ REASON_MAX = 4000
 # far back also overflows the database's conversion to UTC.
 CONTACT_MAX_AGE_YEARS = 10
 # Something shaped like a personal identity or coordination number: 10 or 12 digits, with or
-# without '-' or '+' before the last four. A reason says why, never who (it stays in the log).
-IDENTITY_NUMBER_SHAPE = re.compile(r"(?<!\d)(?:\d{2})?\d{6}[-+]?\d{4}(?!\d)")
+# without a separator before the last four, in text made plain first (any Unicode dash, digits
+# of any script: ``identity.identity_plain``). A reason says why, never who (it stays in the
+# log), so any such shape is refused, valid or not.
+IDENTITY_NUMBER_SHAPE = re.compile(r"(?<!\d)(?:\d{2})?\d{6}\s*(?:[-+.]\s*)?\d{4}(?!\d)")
 
 
 def contact_earliest() -> dt.datetime:
@@ -476,7 +478,7 @@ def case_access_grant(*, actor: Any, case_id: int, reason: str) -> CaseAccessGra
     reason = _text_check(reason, limit=REASON_MAX)
     if len(reason) < 10:
         raise InvalidInput(_("Say why you need to open this case (at least 10 characters)."))
-    if IDENTITY_NUMBER_SHAPE.search(reason):
+    if IDENTITY_NUMBER_SHAPE.search(identity_plain(reason)) or identity_number_found(reason):
         raise InvalidInput(
             _(
                 "Take out the number that looks like a personal identity number: the reason stays"

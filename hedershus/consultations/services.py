@@ -25,8 +25,6 @@ Swedish personal identity or coordination number is refused (``identity_number_f
 
 from __future__ import annotations
 
-import re
-import unicodedata
 import uuid
 from typing import Any
 
@@ -35,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hedershus.audit.services import audit_record
-from hedershus.cases.identity import identity_number_normalise
+from hedershus.cases.identity import identity_number_found
 from hedershus.cases.models import Case, Channel, Urgency
 from hedershus.cases.services import ContactInput, case_open
 from hedershus.consultations.models import Consultation, ConsultationMessage, ConsultationStatus
@@ -49,64 +47,8 @@ from hedershus.partners.selectors import notify_addresses_for_unit, units_of_pro
 SUBJECT_MAX = 200
 MESSAGE_MAX = 8000
 
-# Something shaped like a personnummer or samordningsnummer, in text already made plain by
-# ``_identity_plain``: a date of six or eight digits (or its groups joined by dots: 12.12.12,
-# 1912.12.12), then "-", "+", "." or nothing, with any spaces around it, then four digits; not
-# inside a longer run of digits. A match counts only when it is a valid number (a real date
-# and the Luhn check: ``cases.identity``), so an ordinary ten-digit phone number is refused
-# only by the rare chance that it passes both. ``\s*(?:[-+.]\s*)?`` rather than
-# ``\s*[-+.]?\s*``: the same language without two stars fighting over a run of spaces.
-_IDENTITY_SHAPE = re.compile(
-    r"(?<!\d)(?P<date>(?:\d{2})?\d{6}|(?:\d{2})?\d{2}\.\d{2}\.\d{2})"
-    r"\s*(?:(?P<separator>[-+.])\s*)?"
-    r"(?P<tail>\d{4})(?!\d)",
-    re.ASCII,
-)
-# The minus sign is the one dash outside category Pd (it is Sm).
-_MINUS = "\N{MINUS SIGN}"
-
-
-def _identity_plain(text: str) -> str:
-    """``text`` as the detector reads it: NFKC (full-width and mathematical digits become
-    ASCII, no-break and thin spaces plain spaces), every dash, hyphen or minus (category Pd
-    and U+2212: the en dash phones type, the non-breaking hyphen of word processors) a "-",
-    any other script's decimal digit (Arabic-Indic, Devanagari …) its ASCII digit, and
-    invisible format characters (category Cf: soft hyphen, zero-width space) gone."""
-    plain: list[str] = []
-    for char in unicodedata.normalize("NFKC", text):
-        category = unicodedata.category(char)
-        if category == "Cf":
-            continue
-        if category == "Pd" or char == _MINUS:
-            plain.append("-")
-        elif category == "Nd":
-            plain.append(str(unicodedata.decimal(char)))
-        elif category == "Zs":
-            plain.append(" ")
-        else:
-            plain.append(char)
-    return "".join(plain)
-
-
 SIDE_CENTRE = "centre"
 SIDE_PARTNER = "partner"
-
-
-def identity_number_found(text: str) -> bool:
-    """Whether ``text`` holds a valid Swedish personal identity or coordination number.
-
-    Ten or twelve digits, with or without a separator before the last four: "-", "+", "." or
-    any Unicode dash, hyphen or minus sign, with or without spaces around it; digits of any
-    script (full-width, Arabic-Indic …); the date's groups may be joined by dots. Checked with
-    ``cases.identity.identity_number_normalise`` (a real date and Luhn: SKV 704). The rule
-    that nothing identifying a person is written in a consultation is R17's; the separators
-    are the tester's findings (phones type an en dash by themselves)."""
-    for match in _IDENTITY_SHAPE.finditer(_identity_plain(text)):
-        separator = "+" if match.group("separator") == "+" else "-"
-        candidate = match.group("date").replace(".", "") + separator + match.group("tail")
-        if identity_number_normalise(candidate):
-            return True
-    return False
 
 
 def _text(text: str, *, limit: int, empty_message: Any) -> str:

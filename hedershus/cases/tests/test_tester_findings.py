@@ -171,6 +171,12 @@ def test_an_implausibly_old_contact_is_refused_with_a_message(client, counsellor
         "Gäller 1212121212 som ringde",
         "Gäller 191212121212 som ringde",
         "Gäller 121212+1212 som ringde",
+        # What phones and word processors type (found in consultations, the same detector).
+        "Gäller 19121212\u20131212 som ringde",  # en dash
+        "Gäller 121212 \u2013 1212 som ringde",
+        "Gäller 121212\u20141212 som ringde",  # em dash
+        "Gäller 121212\u20111212 som ringde",  # non-breaking hyphen
+        "Gäller \uff11\uff12\uff11\uff12\uff11\uff12-\uff11\uff12\uff11\uff12 som ringde",  # full-width
     ],
 )
 def test_a_reason_with_an_identity_number_is_refused(client, counsellor, colleague, reason):
