@@ -39,9 +39,14 @@ for email, secret, role in {users!r}:
         )
         TOTP.activate(user, secret)
     people[role] = user
-org = PartnerOrganisation.objects.create(name="Botkyrka kommun", kind="municipality", municipality="Botkyrka")
-unit = PartnerUnit.objects.create(organisation=org, name="Socialtjänsten barn och unga")
-UnitMembership.objects.create(unit=unit, user=people["partner"], added_by=people["supervisor"])
+# Other browser tests on this server may have made Botkyrka's organisation already.
+org, _ = PartnerOrganisation.objects.update_or_create(
+    name="Botkyrka kommun", defaults={{"kind": "municipality", "municipality": "Botkyrka"}}
+)
+unit, _ = PartnerUnit.objects.get_or_create(organisation=org, name="Socialtjänsten barn och unga")
+UnitMembership.objects.get_or_create(
+    unit=unit, user=people["partner"], defaults={{"added_by": people["supervisor"]}}
+)
 when = timezone.now() - dt.timedelta(days=40)
 contacts_make(people["supervisor"], 12, municipality="Botkyrka", opened=when)
 contacts_make(people["supervisor"], 9, municipality="Huddinge", opened=when)
