@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -154,7 +154,9 @@ def reviews_for(user: Any) -> QuerySet[LogReview]:
     """Every review for an auditor, newest first; none for anyone else."""
     if not user_has_capability(user, Capability.REVIEW_AUDIT_LOG):
         return LogReview.objects.none()
-    return LogReview.objects.select_related("created_by", "signed_by", "staff_member")
+    return LogReview.objects.select_related("created_by", "signed_by", "staff_member").annotate(
+        reads=Count("items")
+    )
 
 
 def review_get(user: Any, review_id: int) -> LogReview | None:
@@ -250,10 +252,17 @@ def follow_ups_for(user: Any, *, open_only: bool = True) -> list[ItemRow]:
 
 
 def follow_ups_to_close(user: Any) -> int:
-    """How many open follow-ups ``user`` may close: a supervisor's, not of their own reads."""
+    """How many open follow-ups ``user`` may close: a supervisor's, not of their own reads.
+    One COUNT: the start page shows it, so nothing is decrypted or loaded row by row."""
     if not user_has_capability(user, Capability.SUPERVISE_CASES):
         return 0
-    return sum(1 for row in follow_ups_for(user) if row.event.actor_id != user.pk)
+    return (
+        LogReviewItem.objects.filter(
+            verdict=Verdict.FOLLOW_UP, review__signed_at__isnull=False, follow_up_closed_at__isnull=True
+        )
+        .exclude(event__actor_id=user.pk)
+        .count()
+    )
 
 
 def follow_up_get(user: Any, item_id: int) -> LogReviewItem | None:
