@@ -153,6 +153,7 @@ INSTALLED_APPS = [
     "hedershus.costs",
     "hedershus.statistics",
     "hedershus.oversight",
+    "hedershus.subject_access",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
     "wagtail.sites",

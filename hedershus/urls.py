@@ -43,6 +43,7 @@ urlpatterns = [
     path(f"{STAFF}costs/", include("hedershus.costs.urls")),
     path(f"{STAFF}statistics/", include("hedershus.statistics.urls")),
     path(f"{STAFF}oversight/", include("hedershus.oversight.urls")),
+    path(f"{STAFF}subject-access/", include("hedershus.subject_access.urls")),
     # Wagtail's admin, for editors; gated by hedershus.cms.middleware.CmsAdminMiddleware.
     path(f"{STAFF}cms/", include(wagtailadmin_urls)),
     path(STAFF, include("hedershus.accounts.urls")),

@@ -49,16 +49,20 @@ class Capability(models.TextChoices):
     # Read the follow-up statistics (R24, hedershus.statistics): suppressed counts, county-wide and
     # per municipality (a partner professional: their own municipality beside the county).
     VIEW_STATISTICS = "view_statistics"
+    # Prepare a data-subject extract (registerutdrag, GDPR art. 15; hedershus.subject_access):
+    # everything held about one identified person, released only after a supervisor approves.
+    PREPARE_SUBJECT_ACCESS_EXTRACTS = "prepare_subject_access_extracts"
 
 
 # Separation of duties: administrators manage accounts but cannot read the audit log,
 # and auditors read the log but cannot change accounts.
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.COUNSELLOR: frozenset({Capability.HANDLE_CASES}),
+    Role.COUNSELLOR: frozenset({Capability.HANDLE_CASES, Capability.PREPARE_SUBJECT_ACCESS_EXTRACTS}),
     Role.SUPERVISOR: frozenset(
         {
             Capability.HANDLE_CASES,
             Capability.SUPERVISE_CASES,
+            Capability.PREPARE_SUBJECT_ACCESS_EXTRACTS,
             Capability.VIEW_COST_SHARING,
             Capability.VIEW_STATISTICS,
         }

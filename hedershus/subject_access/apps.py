@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SubjectAccessConfig(AppConfig):
+    """Data-subject access requests (registerutdrag, GDPR art. 15, R22): an extract of
+    everything the platform holds about one identified person, released after a supervisor
+    approves it, with what must not be released (others' data) withheld and the reason given."""
+
+    name = "hedershus.subject_access"
+    label = "subject_access"
+    verbose_name = _("Data-subject requests")

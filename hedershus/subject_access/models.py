@@ -1,0 +1,1 @@
+"""Data-subject access requests (GDPR art. 15)."""
