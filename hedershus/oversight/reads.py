@@ -33,6 +33,10 @@ PERSONAL_DATA_READS: frozenset[str] = frozenset(
         "journal.draft_viewed",
         "followup.timeline_viewed",
         "partner_portal.home_viewed",
+        # A data-subject extract shows everything held about one person (hedershus.subject_access).
+        "subject_access.case_viewed",
+        "subject_access.request_viewed",
+        "subject_access.extract_downloaded",
     }
 )
 

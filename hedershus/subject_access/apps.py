@@ -10,3 +10,9 @@ class SubjectAccessConfig(AppConfig):
     name = "hedershus.subject_access"
     label = "subject_access"
     verbose_name = _("Data-subject requests")
+
+    def ready(self) -> None:
+        from hedershus.audit.events import register_event_types
+        from hedershus.subject_access.events import SUBJECT_ACCESS_EVENT_TYPES
+
+        register_event_types(SUBJECT_ACCESS_EVENT_TYPES)

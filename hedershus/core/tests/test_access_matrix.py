@@ -106,7 +106,16 @@ def case_management_urls() -> dict[str, Entry]:
     import importlib
 
     found: dict[str, Entry] = {}
-    for app in ("cases", "journal", "assessments", "case_documents", "followup", "partners", "oversight"):
+    for app in (
+        "cases",
+        "journal",
+        "assessments",
+        "case_documents",
+        "followup",
+        "partners",
+        "oversight",
+        "subject_access",
+    ):
         module = importlib.import_module(f"hedershus.{app}.tests.access_matrix")
         for name, arguments in module.entries().items():
             found[name] = Entry(**arguments)

@@ -1,0 +1,427 @@
+"""The approved extract as JSON and as PDF, both from the same ``selectors.Extract``.
+
+- **JSON** (machine-readable, GDPR art. 15(3) and 20's spirit): UTF-8, keys in English,
+  codes where the platform has codes and the reader's-language label beside them. The schema
+  is ``hedershus.subject_access.extract`` with ``schema_version`` (``SCHEMA_VERSION``); it is
+  documented in the docs (/tmp/docs_subject_access.md, "The JSON"). A withheld text is
+  ``{"released": false, "reason": <code>, "reason_text": ...}`` and never holds the text.
+- **PDF**: ReportLab's platypus, the Bitstream Vera TrueType that ReportLab ships (embedded,
+  so å, ä, ö print anywhere), A4. The same content in the reader's language.
+
+Nothing about other persons is in the ``Extract`` to begin with; withheld items are printed
+as "[withheld]" with the reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hedershus.subject_access.models import WithholdReason
+from hedershus.subject_access.selectors import SCHEMA_VERSION, CaseExtract, Extract, Item, due_date
+
+CONTENT_TYPES = {"pdf": "application/pdf", "json": "application/json"}
+
+
+def filename(extract: Extract, fmt: str) -> str:
+    """``registerutdrag-<request id>.<fmt>``: no name or number in it."""
+    return f"registerutdrag-{extract.request.pk}.{fmt}"
+
+
+def _when(value: dt.datetime | dt.date | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).isoformat(timespec="seconds")
+    return value.isoformat()
+
+
+def _item(item: Item | None) -> dict[str, Any] | None:
+    if item is None:
+        return None
+    if item.released:
+        return {"released": True, "text": item.text}
+    return {"released": False, "reason": item.reason or "not_reviewed", "reason_text": item.reason_label}
+
+
+def _withheld(reason: str) -> dict[str, Any]:
+    return {"released": False, "reason": reason, "reason_text": str(WithholdReason(reason).label)}
+
+
+def _case(case: CaseExtract) -> dict[str, Any]:
+    return {
+        "reference": case.reference,
+        "status": case.status_label,
+        "opened_at": _when(case.opened_at),
+        "closed_at": _when(case.closed_at),
+        "protected_identity": case.protected_identity,
+        "your_entries": [
+            {
+                "role": s.role,
+                "role_text": s.role_label,
+                "alias": s.alias,
+                "name": s.name or None,
+                "identity_number": s.identity_number or None,
+                "age_group": s.age_group_label,
+                "gender": s.gender_label,
+                "location": _item(s.location) if s.location.text or s.location_reviewable else None,
+            }
+            for s in case.subject
+        ],
+        "other_persons": [_withheld("other_person") for _n in range(case.others_withheld)],
+        "relations": [_withheld("other_person") for _n in range(case.relations_withheld)],
+        "contacts": [
+            {
+                "at": _when(c.occurred_at),
+                "channel": c.channel_label,
+                "duration_minutes": c.duration_minutes,
+                "note": _item(c.note),
+            }
+            for c in case.contacts
+        ],
+        "flags": [
+            {
+                "raised_at": _when(f.raised_at),
+                "lifted_at": _when(f.lifted_at),
+                "message": _item(f.message),
+                "lift_message": _item(f.lift_message),
+            }
+            for f in case.flags
+        ],
+        "decisions": [
+            {"at": _when(d.decided_at), "decision": d.kind_label, "reason": _item(d.reason)}
+            for d in case.decisions
+        ],
+        "journal": [
+            {
+                "entry": j.entry_id,
+                "signed_at": _when(j.signed_at),
+                "signed_by_role": j.author_role_label,
+                "corrects_entry": j.corrects_id,
+                "text": _item(j.text),
+            }
+            for j in case.journal
+        ],
+        "assessments": [
+            {
+                "at": _when(a.performed_at),
+                "instrument": a.instrument,
+                "version": a.version,
+                "result": a.result,
+            }
+            for a in case.assessments
+        ],
+        "referrals": [
+            {
+                "sent_at": _when(r.sent_at),
+                "recipient": r.recipient,
+                "channel": r.channel_label,
+                "status": r.status_label,
+                "asked": _item(r.asked),
+            }
+            for r in case.referrals
+        ],
+        "documents": [
+            {
+                "created_at": _when(d.created_at),
+                "title": _item(d.title),
+                "versions": [
+                    {
+                        "number": v.number,
+                        "uploaded_at": _when(v.uploaded_at),
+                        "file_type": v.file_type,
+                        "size_bytes": v.size,
+                        "withdrawn": v.withdrawn,
+                    }
+                    for v in d.versions
+                ],
+            }
+            for d in case.documents
+        ],
+        "follow_ups": [
+            {
+                "held_on": _when(f.held_on),
+                "ratings": [{"domain": domain, "rating": rating} for domain, rating in f.ratings],
+                "note": _item(f.note),
+            }
+            for f in case.follow_ups
+        ],
+        "protective_measures": [
+            {
+                "measure": m.kind_label,
+                "from": _when(m.started_on),
+                "until": _when(m.ended_on),
+                "note": _item(m.note),
+            }
+            for m in case.measures
+        ],
+        "reads": [
+            {
+                "at": _when(r.occurred_at),
+                "reader": r.reader,
+                "role": r.role_label,
+                "organisation": r.organisation,
+                "what": r.what,
+            }
+            for r in case.reads
+        ],
+        "reads_truncated": case.reads_truncated,
+    }
+
+
+def as_dict(extract: Extract) -> dict[str, Any]:
+    """The JSON document as a dict (see the module)."""
+    request = extract.request
+    return {
+        "schema": "hedershus.subject_access.extract",
+        "schema_version": SCHEMA_VERSION,
+        "request": {
+            "id": request.pk,
+            "received_on": _when(request.received_on),
+            "due_on": _when(due_date(request.received_on)),
+            "approved_at": _when(request.decided_at),
+            "generated_at": _when(extract.generated_at),
+        },
+        "data_subject": {"identity_number": extract.identity_number, "name": extract.name or None},
+        "holds_data": bool(extract.cases),
+        "cases": [_case(case) for case in extract.cases],
+        "entries_removed_since_request": extract.persons_gone,
+        "withholding_reasons": {code: str(label) for code, label in WithholdReason.choices},
+    }
+
+
+def as_json(extract: Extract) -> bytes:
+    """The JSON document, UTF-8, indented for a human reader too."""
+    return json.dumps(as_dict(extract), ensure_ascii=False, indent=2).encode("utf-8")
+
+
+# --- PDF -------------------------------------------------------------------------------------
+
+_FONT = "HedershusVera"
+
+
+def _register_font() -> tuple[str, str]:
+    from reportlab import rl_config
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if _FONT not in pdfmetrics.getRegisteredFontNames():
+        import reportlab
+
+        folder = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
+        rl_config.TTFSearchPath.append(folder)
+        pdfmetrics.registerFont(TTFont(_FONT, "Vera.ttf"))
+        pdfmetrics.registerFont(TTFont(f"{_FONT}-Bold", "VeraBd.ttf"))
+    return _FONT, f"{_FONT}-Bold"
+
+
+def _local(value: dt.datetime | dt.date | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return value.isoformat()
+
+
+def item_text(item: Item | None) -> str:
+    """An item as printed: its text, or "[withheld]" and the reason."""
+    if item is None:
+        return ""
+    if item.released:
+        return item.text
+    return _("[withheld] %(reason)s") % {"reason": item.reason_label}
+
+
+def title() -> str:
+    return _("Extract of personal data (GDPR art. 15)")
+
+
+def as_pdf(extract: Extract) -> bytes:
+    """The extract as a PDF (A4, see the module)."""
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+    regular, bold = _register_font()
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title=title(),
+        author="Hedershus",
+    )
+    h1 = ParagraphStyle("h1", fontName=bold, fontSize=15, leading=19, spaceAfter=6)
+    h2 = ParagraphStyle("h2", fontName=bold, fontSize=12, leading=15, spaceBefore=10, spaceAfter=4)
+    h3 = ParagraphStyle("h3", fontName=bold, fontSize=10, leading=13, spaceBefore=6, spaceAfter=2)
+    body = ParagraphStyle("body", fontName=regular, fontSize=9, leading=12, spaceAfter=3)
+    row = ParagraphStyle("row", parent=body, leftIndent=8)
+    story: list[Any] = []
+
+    def para(text: str, style: ParagraphStyle = body) -> None:
+        story.append(Paragraph(escape(text).replace("\n", "<br/>"), style))
+
+    request = extract.request
+    para(title(), h1)
+    para(_("Personal identity number: %(number)s") % {"number": extract.identity_number})
+    if extract.name:
+        para(_("Name: %(name)s") % {"name": extract.name})
+    para(
+        _("Request %(id)s received %(received)s, answered %(made)s.")
+        % {"id": request.pk, "received": _local(request.received_on), "made": _local(extract.generated_at)}
+    )
+    para(
+        _(
+            "This extract lists what the centre's case register holds about you. Information about "
+            "other persons is not included: where it was, it is marked [withheld] with the reason. "
+            "Documents are listed, not attached: ask for a copy of any of them."
+        )
+    )
+    if not extract.cases:
+        para(_("We hold no personal data about you in the case register."), h2)
+    for case in extract.cases:
+        para(_("Case %(reference)s") % {"reference": case.reference}, h2)
+        para(
+            _("Status: %(status)s. Opened %(opened)s%(closed)s.")
+            % {
+                "status": case.status_label,
+                "opened": _local(case.opened_at),
+                "closed": (", " + _("closed %(when)s") % {"when": _local(case.closed_at)})
+                if case.closed_at
+                else "",
+            }
+        )
+        para(_("Your entry"), h3)
+        for s in case.subject:
+            para(_("Role: %(role)s. Alias: %(alias)s.") % {"role": s.role_label, "alias": s.alias}, row)
+            if s.name:
+                para(_("Name: %(name)s") % {"name": s.name}, row)
+            if s.identity_number:
+                para(_("Personal identity number: %(number)s") % {"number": s.identity_number}, row)
+            para(
+                _("Age group: %(age)s. Gender: %(gender)s.")
+                % {"age": s.age_group_label, "gender": s.gender_label},
+                row,
+            )
+            if s.location.text or s.location_reviewable:
+                para(_("Municipality and district: %(where)s") % {"where": item_text(s.location)}, row)
+        if case.others_withheld or case.relations_withheld:
+            para(_("Other persons in the case"), h3)
+            reason = str(WithholdReason.OTHER_PERSON.label)
+            for _n in range(case.others_withheld):
+                para(_("Another person: [withheld] %(reason)s") % {"reason": reason}, row)
+            for _n in range(case.relations_withheld):
+                para(_("A family relation: [withheld] %(reason)s") % {"reason": reason}, row)
+        lifted = _("lifted")
+        sections: list[tuple[str, list[str]]] = [
+            (
+                _("Contacts"),
+                [
+                    f"{_local(c.occurred_at)}, {c.channel_label}"
+                    + (f" ({c.duration_minutes} min)" if c.duration_minutes else "")
+                    + (f": {item_text(c.note)}" if c.note else "")
+                    for c in case.contacts
+                ],
+            ),
+            (
+                _("Warnings on the case"),
+                [
+                    f"{_local(f.raised_at)}: {item_text(f.message)}"
+                    + (
+                        f" — {lifted} {_local(f.lifted_at)}: {item_text(f.lift_message)}"
+                        if f.lifted_at
+                        else ""
+                    )
+                    for f in case.flags
+                ],
+            ),
+            (
+                _("Decisions"),
+                [f"{_local(d.decided_at)}, {d.kind_label}: {item_text(d.reason)}" for d in case.decisions],
+            ),
+            (
+                _("Journal"),
+                [f"{_local(j.signed_at)}, {j.author_role_label}: {item_text(j.text)}" for j in case.journal],
+            ),
+            (
+                _("Assessments"),
+                [
+                    f"{_local(a.performed_at)}, {a.instrument} ({a.version}): {a.result}"
+                    for a in case.assessments
+                ],
+            ),
+            (
+                _("Referrals"),
+                [
+                    f"{_local(r.sent_at)}, {r.recipient}, {r.channel_label}, {r.status_label}: "
+                    + item_text(r.asked)
+                    for r in case.referrals
+                ],
+            ),
+            (
+                _("Documents (listed, not attached)"),
+                [
+                    f"{_local(d.created_at)}: {item_text(d.title)} — "
+                    + "; ".join(
+                        _("version %(n)s, %(type)s, %(size)s bytes%(withdrawn)s")
+                        % {
+                            "n": v.number,
+                            "type": v.file_type,
+                            "size": v.size,
+                            "withdrawn": ", " + _("withdrawn") if v.withdrawn else "",
+                        }
+                        for v in d.versions
+                    )
+                    for d in case.documents
+                ],
+            ),
+            (
+                _("Follow-ups"),
+                [
+                    f"{_local(f.held_on)}: "
+                    + "; ".join(f"{domain}: {rating}" for domain, rating in f.ratings)
+                    + (f". {item_text(f.note)}" if f.note else "")
+                    for f in case.follow_ups
+                ],
+            ),
+            (
+                _("Protective measures"),
+                [
+                    f"{m.kind_label}, {_local(m.started_on)}–{_local(m.ended_on)}"  # noqa: RUF001
+                    + (f": {item_text(m.note)}" if m.note else "")
+                    for m in case.measures
+                ],
+            ),
+            (
+                _("Who has read your data"),
+                [
+                    f"{_local(r.occurred_at)}, {r.reader} ({r.role_label}, {r.organisation}): {r.what}"
+                    for r in case.reads
+                ]
+                + ([_("Only the newest reads are listed.")] if case.reads_truncated else []),
+            ),
+        ]
+        for heading, lines in sections:
+            if not lines:
+                continue
+            para(heading, h3)
+            for line in lines:
+                para(line, row)
+    story.append(Spacer(1, 6 * mm))
+    para(_("Reasons for withholding"), h2)
+    for _code, label in WithholdReason.choices:
+        para(str(label), row)
+    document.build(story)
+    return buffer.getvalue()

@@ -1,0 +1,644 @@
+"""Reads of data-subject requests and the extract itself (GDPR art. 15).
+
+``extract_build`` gathers everything the case register holds about the request's persons into
+one typed structure (``Extract``) that the preview page, the PDF and the JSON all render, so
+the three cannot differ. What is about someone else is never put into it: other persons of the
+same cases appear only as a withheld marker with the reason. Free text (journal entries, notes,
+messages, reasons, document titles) cannot be redacted by a machine, so each such text is an
+``Item`` the preparer releases or withholds with a reason (``ItemDecision``); until then, and
+for anything added after the approval, it is withheld.
+
+Who may see a request: the staff member who prepared it, and every supervisor (SUPERVISE_CASES,
+who approve). Anyone else gets ``None`` (the views answer 404).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hedershus.accounts.models import User
+from hedershus.assessments import engine
+from hedershus.assessments.models import Assessment
+from hedershus.assessments.selectors import AssessmentView
+from hedershus.audit.events import EVENT_TYPES
+from hedershus.audit.models import ActorKind, AuditEvent
+from hedershus.case_documents.models import CaseDocument
+from hedershus.cases.models import Case, Person, PersonRelation, PersonRole
+from hedershus.cases.selectors import user_may_see_protected_fields
+from hedershus.core.access import Capability, Role, user_has_capability
+from hedershus.core.crypto import decrypt_text
+from hedershus.followup.models import FollowUp, ProtectiveMeasure
+from hedershus.journal.models import JournalEntry
+from hedershus.partners.models import UnitMembership
+from hedershus.referrals.models import Referral
+from hedershus.subject_access.models import ItemDecision, RequestStatus, SubjectAccessRequest, WithholdReason
+
+SCHEMA_VERSION = 1
+# At most this many reads of the person's cases are listed per extract (newest first); the
+# extract says when there were more.
+READS_MAX = 2000
+# The audit event types that are reads of a person's data. The same set as oversight's
+# PERSONAL_DATA_READS (this app may not import oversight: they are independent layers);
+# tests/test_selectors.py fails when the two differ.
+PERSONAL_DATA_READS: frozenset[str] = frozenset(
+    {
+        "case.viewed",
+        "case.listed",
+        "journal.viewed",
+        "assessment.viewed",
+        "assessment.list_viewed",
+        "case_document.listed",
+        "case_document.viewed",
+        "case_document.downloaded",
+        "referral.viewed",
+        "referral.opened",
+        "referral.listed",
+        "consultation.viewed",
+        "consultation.listed",
+        "conversation.viewed",
+        "messaging.conversation_opened",
+        "messaging.attachment_downloaded",
+        "journal.entry_viewed",
+        "journal.draft_viewed",
+        "followup.timeline_viewed",
+        "partner_portal.home_viewed",
+        "subject_access.case_viewed",
+        "subject_access.request_viewed",
+        "subject_access.extract_downloaded",
+    }
+)
+
+
+# --- requests ------------------------------------------------------------------------------
+
+
+def due_date(received_on: dt.date) -> dt.date:
+    """The day an answer is due: one month after ``received_on`` (GDPR art. 12(3)); the last
+    day of the next month when it has no such day (31 January → 28/29 February)."""
+    year = received_on.year + (1 if received_on.month == 12 else 0)
+    month = received_on.month % 12 + 1
+    return dt.date(year, month, min(received_on.day, calendar.monthrange(year, month)[1]))
+
+
+def is_overdue(request: SubjectAccessRequest, today: dt.date | None = None) -> bool:
+    """Not yet delivered (nor refused) and past its due date."""
+    today = today or timezone.localdate()
+    open_statuses = (RequestStatus.PREPARED, RequestStatus.APPROVED)
+    return request.status in open_statuses and today > due_date(request.received_on)
+
+
+def may_see_requests(user: Any) -> bool:
+    return user_has_capability(user, Capability.PREPARE_SUBJECT_ACCESS_EXTRACTS)
+
+
+def requests_for(user: Any) -> QuerySet[SubjectAccessRequest]:
+    """The requests ``user`` may see: every request for a supervisor, their own for anyone else
+    who prepares extracts, none otherwise. Oldest received first (the due dates)."""
+    if not may_see_requests(user):
+        return SubjectAccessRequest.objects.none()
+    requests = SubjectAccessRequest.objects.select_related("prepared_by", "decided_by")
+    if not user_has_capability(user, Capability.SUPERVISE_CASES):
+        requests = requests.filter(prepared_by_id=user.pk)
+    return requests.order_by("received_on", "id")
+
+
+def request_get(user: Any, request_id: int) -> SubjectAccessRequest | None:
+    """Request ``request_id`` if ``user`` may see it (``requests_for``), else None."""
+    return requests_for(user).filter(pk=request_id).first()
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    request: SubjectAccessRequest
+    due: dt.date
+    overdue: bool
+
+
+def request_rows(user: Any) -> list[RequestRow]:
+    """The list page's rows: each request with its due date and whether it is overdue."""
+    today = timezone.localdate()
+    return [RequestRow(r, due_date(r.received_on), is_overdue(r, today)) for r in requests_for(user)[:500]]
+
+
+def may_decide_items(user: Any, request: SubjectAccessRequest) -> bool:
+    """Only the preparer marks items, and only while the request is being prepared."""
+    return request.status == RequestStatus.PREPARED and request.prepared_by_id == user.pk
+
+
+def may_approve(user: Any, request: SubjectAccessRequest) -> bool:
+    """A supervisor who did not prepare it (four eyes), while it is being prepared."""
+    return (
+        request.status == RequestStatus.PREPARED
+        and user_has_capability(user, Capability.SUPERVISE_CASES)
+        and request.prepared_by_id != user.pk
+    )
+
+
+# --- finding the person --------------------------------------------------------------------
+
+
+def persons_with_number(number: str) -> list[int]:
+    """Ids of every ``Person`` in the case register whose identity number is ``number`` (the
+    twelve-digit form of ``identity_number_normalise``). The numbers are encrypted with a
+    random nonce, so each is decrypted and compared: one pass over the identified persons."""
+    found = []
+    rows = Person.objects.exclude(identity_number_encrypted="").values_list("pk", "identity_number_encrypted")
+    for pk, token in rows.iterator(chunk_size=500):
+        if decrypt_text(token) == number:
+            found.append(pk)
+    return found
+
+
+# --- the extract ---------------------------------------------------------------------------
+
+
+@dataclass
+class Item:
+    """One piece of free text in the extract, released or withheld by the preparer.
+
+    ``key``: "<kind>:<id>" (what ``ItemDecision.item`` names); ``text``: the decrypted text
+    (kept for the preview; the renderers print it only when ``released``); ``state``
+    "released", "withheld" or "undecided"; ``reason`` a ``WithholdReason`` code when
+    withheld; ``hidden`` the viewer may not see this text (a protected person's whereabouts
+    for staff not assigned to the case) and so may not release it either."""
+
+    key: str
+    text: str
+    state: str = "undecided"
+    reason: str = ""
+    hidden: bool = False
+
+    @property
+    def released(self) -> bool:
+        return self.state == "released"
+
+    @property
+    def reason_label(self) -> str:
+        if self.state == "undecided":
+            return _("Not reviewed: withheld")
+        if self.reason in WithholdReason.values:
+            return str(WithholdReason(self.reason).label)
+        return ""
+
+
+@dataclass
+class SubjectEntry:
+    """The data subject's own person entry in a case."""
+
+    person_id: int
+    role: str
+    role_label: str
+    alias: str
+    name: str
+    identity_number: str
+    age_group_label: str
+    gender_label: str
+    # The municipality and district as recorded: one item, released at once for a case without
+    # protected identity, to be chosen by the preparer for one with it.
+    location: Item
+    location_reviewable: bool
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    occurred_at: dt.datetime
+    channel_label: str
+    duration_minutes: int | None
+    note: Item | None
+
+
+@dataclass(frozen=True)
+class FlagRow:
+    raised_at: dt.datetime
+    lifted_at: dt.datetime | None
+    message: Item
+    lift_message: Item | None
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    decided_at: dt.datetime
+    kind_label: str
+    reason: Item
+
+
+@dataclass(frozen=True)
+class JournalRow:
+    signed_at: dt.datetime
+    author_role_label: str
+    corrects_id: int | None
+    entry_id: int
+    text: Item
+
+
+@dataclass(frozen=True)
+class AssessmentRow:
+    performed_at: dt.datetime
+    instrument: str
+    version: str
+    result: str
+
+
+@dataclass(frozen=True)
+class ReferralRow:
+    referral_id: int
+    sent_at: dt.datetime
+    recipient: str
+    channel_label: str
+    status_label: str
+    asked: Item
+
+
+@dataclass(frozen=True)
+class DocumentVersionRow:
+    number: int
+    uploaded_at: dt.datetime
+    file_type: str
+    size: int
+    withdrawn: bool
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    document_id: int
+    created_at: dt.datetime
+    title: Item
+    versions: list[DocumentVersionRow]
+
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    held_on: dt.date
+    ratings: list[tuple[str, str]]
+    note: Item | None
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    kind_label: str
+    started_on: dt.date
+    ended_on: dt.date | None
+    note: Item | None
+
+
+@dataclass(frozen=True)
+class ReadRow:
+    """One read of the case by staff or a partner: when, who (a number per person within this
+    extract, their role and, for a partner, their organisation; not their name) and what."""
+
+    occurred_at: dt.datetime
+    reader: str
+    role_label: str
+    organisation: str
+    what: str
+
+
+@dataclass
+class CaseExtract:
+    case_id: int
+    reference: str
+    status_label: str
+    opened_at: dt.datetime
+    closed_at: dt.datetime | None
+    protected_identity: bool
+    # The subject is not recorded as the exposed person here (a relative, a perpetrator):
+    # what is released about the case may reveal the exposed person. The page warns.
+    caution: bool
+    subject: list[SubjectEntry]
+    others_withheld: int
+    relations_withheld: int
+    contacts: list[ContactRow] = field(default_factory=list)
+    flags: list[FlagRow] = field(default_factory=list)
+    decisions: list[DecisionRow] = field(default_factory=list)
+    journal: list[JournalRow] = field(default_factory=list)
+    assessments: list[AssessmentRow] = field(default_factory=list)
+    referrals: list[ReferralRow] = field(default_factory=list)
+    documents: list[DocumentRow] = field(default_factory=list)
+    follow_ups: list[FollowUpRow] = field(default_factory=list)
+    measures: list[MeasureRow] = field(default_factory=list)
+    reads: list[ReadRow] = field(default_factory=list)
+    reads_truncated: bool = False
+
+
+@dataclass
+class Extract:
+    """Everything held about the request's person (see the module). ``persons_gone``: person
+    rows found at preparation that no longer exist (their case was culled since)."""
+
+    request: SubjectAccessRequest
+    generated_at: dt.datetime
+    identity_number: str
+    name: str
+    cases: list[CaseExtract]
+    persons_gone: int
+
+    def items(self) -> list[Item]:
+        """Every reviewable item, in page order."""
+        found: list[Item] = []
+        for case in self.cases:
+            found.extend(s.location for s in case.subject if s.location_reviewable)
+            found.extend(c.note for c in case.contacts if c.note is not None)
+            for flag in case.flags:
+                found.append(flag.message)
+                if flag.lift_message is not None:
+                    found.append(flag.lift_message)
+            found.extend(d.reason for d in case.decisions)
+            found.extend(j.text for j in case.journal)
+            found.extend(r.asked for r in case.referrals)
+            found.extend(d.title for d in case.documents)
+            found.extend(f.note for f in case.follow_ups if f.note is not None)
+            found.extend(m.note for m in case.measures if m.note is not None)
+        return found
+
+    @property
+    def undecided(self) -> int:
+        return sum(1 for item in self.items() if item.state == "undecided")
+
+    @property
+    def released_count(self) -> int:
+        return sum(1 for item in self.items() if item.released)
+
+    @property
+    def withheld_count(self) -> int:
+        return sum(1 for item in self.items() if not item.released)
+
+
+def _plain(token: str) -> str:
+    return decrypt_text(token) if token else ""
+
+
+class _Items:
+    """Makes ``Item``s with the request's decisions applied."""
+
+    def __init__(self, decisions: dict[str, ItemDecision]) -> None:
+        self.decisions = decisions
+
+    def __call__(self, key: str, text: str, *, hidden: bool = False) -> Item:
+        decision = self.decisions.get(key)
+        if decision is None:
+            return Item(key, text, hidden=hidden)
+        state = "released" if decision.release else "withheld"
+        return Item(key, text, state=state, reason=decision.reason, hidden=hidden)
+
+    def optional(self, key: str, token: str) -> Item | None:
+        return self(key, decrypt_text(token)) if token else None
+
+
+def _location(person: Person) -> str:
+    parts = [person.municipality, _plain(person.district_encrypted)]
+    return ", ".join(part for part in parts if part)
+
+
+def _readers(events: Iterable[AuditEvent]) -> dict[int, tuple[str, str, str]]:
+    """Actor id → ("Staff member N" or "Partner professional N", role label, organisation)."""
+    actor_ids: list[int] = []
+    for event in events:
+        if event.actor_id is not None and event.actor_id not in actor_ids:
+            actor_ids.append(event.actor_id)
+    roles = dict(User.objects.filter(pk__in=actor_ids).values_list("pk", "role"))
+    organisations: dict[int, set[str]] = {}
+    for user_id, name in UnitMembership.objects.filter(user_id__in=actor_ids).values_list(
+        "user_id", "unit__organisation__name"
+    ):
+        organisations.setdefault(user_id, set()).add(name)
+    readers = {}
+    for number, actor_id in enumerate(sorted(actor_ids), start=1):
+        role = roles.get(actor_id, "")
+        role_label = str(Role(role).label) if role in Role.values else ""
+        organisation = ", ".join(sorted(organisations.get(actor_id, set())))
+        if role == Role.PARTNER:
+            readers[actor_id] = (_("Partner professional %(n)s") % {"n": number}, role_label, organisation)
+        else:
+            readers[actor_id] = (_("Staff member %(n)s") % {"n": number}, role_label, _("The centre"))
+    return readers
+
+
+def _reads(case_ids: list[int], referral_ids: list[int]) -> tuple[dict[int, list[ReadRow]], set[int]]:
+    """The reads of each case, newest first (at most READS_MAX in all), and the cases whose
+    list was cut."""
+    match = Q(object_type="cases.case", object_id__in=[str(i) for i in case_ids]) | Q(data__case__in=case_ids)
+    if referral_ids:
+        match |= Q(object_type="referrals.referral", object_id__in=[str(i) for i in referral_ids])
+    events = list(
+        AuditEvent.objects.filter(
+            match, actor_kind=ActorKind.USER, event_type__in=PERSONAL_DATA_READS
+        ).order_by("-occurred_at", "-id")[: READS_MAX + 1]
+    )
+    cut = len(events) > READS_MAX
+    events = events[:READS_MAX]
+    referral_case = dict(Referral.objects.filter(pk__in=referral_ids).values_list("pk", "case_id"))
+    readers = _readers(events)
+    by_case: dict[int, list[ReadRow]] = {}
+    for event in events:
+        if event.object_type == "cases.case" and event.object_id.isdigit():
+            case_id: int | None = int(event.object_id)
+        elif event.object_type == "referrals.referral" and event.object_id.isdigit():
+            case_id = referral_case.get(int(event.object_id))
+        else:
+            value = event.data.get("case") if isinstance(event.data, dict) else None
+            case_id = value if isinstance(value, int) else None
+        if case_id is None or event.actor_id is None:
+            continue
+        reader, role_label, organisation = readers[event.actor_id]
+        label = EVENT_TYPES.get(event.event_type, event.event_type)
+        by_case.setdefault(case_id, []).append(
+            ReadRow(event.occurred_at, reader, role_label, organisation, str(label))
+        )
+    return by_case, (set(case_ids) if cut else set())
+
+
+def _assessment_row(assessment: Assessment, cache: dict[int, Any]) -> AssessmentRow:
+    definition = cache.get(assessment.instrument_id)
+    if definition is None:
+        definition = cache[assessment.instrument_id] = engine.definition_from_stored(
+            assessment.instrument.definition
+        )
+    view = AssessmentView(assessment, definition, json.loads(decrypt_text(assessment.result_encrypted)))
+    return AssessmentRow(assessment.performed_at, view.title, assessment.instrument.version, view.summary)
+
+
+def extract_build(request: SubjectAccessRequest, viewer: Any = None) -> Extract:
+    """The extract of ``request`` (see the module). ``viewer``: the staff member the preview is
+    for; a protected-identity case's whereabouts are ``hidden`` from a viewer not assigned to
+    that case. None for the download, which prints what was released."""
+    decisions = {d.item: d for d in request.decisions.all()}
+    item = _Items(decisions)
+    persons = list(
+        Person.objects.filter(pk__in=request.person_ids).select_related("case").order_by("case_id", "id")
+    )
+    cases: dict[int, Case] = {}
+    subject_by_case: dict[int, list[Person]] = {}
+    for person in persons:
+        cases[person.case_id] = person.case
+        subject_by_case.setdefault(person.case_id, []).append(person)
+    case_ids = sorted(cases)
+    referral_ids = list(Referral.objects.filter(case_id__in=case_ids).values_list("pk", flat=True))
+    reads, cut = _reads(case_ids, referral_ids)
+    instruments: dict[int, Any] = {}
+    result: list[CaseExtract] = []
+    name = ""
+    for case_id in case_ids:
+        case = cases[case_id]
+        own = subject_by_case[case_id]
+        own_ids = {p.pk for p in own}
+        hidden = (
+            case.protected_identity and viewer is not None and not user_may_see_protected_fields(viewer, case)
+        )
+        subject = []
+        for person in own:
+            name = name or _plain(person.name_encrypted)
+            location_text = _location(person)
+            reviewable = case.protected_identity and bool(location_text)
+            location = (
+                item(f"location:{person.pk}", location_text, hidden=hidden)
+                if reviewable
+                else Item(f"location:{person.pk}", location_text, state="released")
+            )
+            subject.append(
+                SubjectEntry(
+                    person.pk,
+                    person.role,
+                    person.get_role_display(),
+                    person.alias,
+                    _plain(person.name_encrypted),
+                    _plain(person.identity_number_encrypted),
+                    person.get_age_group_display(),
+                    person.get_gender_display(),
+                    location,
+                    reviewable,
+                )
+            )
+        others = case.persons.exclude(pk__in=own_ids).count()
+        relations = PersonRelation.objects.filter(
+            Q(from_person_id__in=own_ids) | Q(to_person_id__in=own_ids)
+        ).count()
+        extract = CaseExtract(
+            case_id=case.pk,
+            reference=case.reference,
+            status_label=case.get_status_display(),
+            opened_at=case.opened_at,
+            closed_at=case.closed_at,
+            protected_identity=case.protected_identity,
+            caution=not any(p.role == PersonRole.EXPOSED for p in own),
+            subject=subject,
+            others_withheld=others,
+            relations_withheld=relations,
+        )
+        extract.contacts = [
+            ContactRow(
+                c.occurred_at,
+                c.get_channel_display(),
+                c.duration_minutes,
+                item.optional(f"contact:{c.pk}", c.note_encrypted),
+            )
+            for c in case.contacts.order_by("occurred_at", "id")
+        ]
+        extract.flags = [
+            FlagRow(
+                f.raised_at,
+                f.lifted_at,
+                item(f"flag:{f.pk}", decrypt_text(f.message_encrypted)),
+                item.optional(f"flag_lift:{f.pk}", f.lift_message_encrypted),
+            )
+            for f in case.flags.order_by("raised_at", "id")
+        ]
+        extract.decisions = [
+            DecisionRow(
+                d.decided_at, d.get_kind_display(), item(f"decision:{d.pk}", decrypt_text(d.reason_encrypted))
+            )
+            for d in case.decisions.order_by("decided_at", "id")
+        ]
+        extract.journal = [
+            JournalRow(e.signed_at, e.author_role_label, e.corrects_id, e.pk, item(f"journal:{e.pk}", e.text))
+            for e in JournalEntry.objects.filter(case=case, signed_at__isnull=False).order_by(
+                "signed_at", "id"
+            )
+            if e.signed_at is not None
+        ]
+        extract.assessments = [
+            _assessment_row(a, instruments)
+            for a in Assessment.objects.filter(case=case)
+            .select_related("instrument")
+            .order_by("performed_at", "id")
+        ]
+        extract.referrals = [
+            ReferralRow(
+                r.pk,
+                r.sent_at,
+                f"{r.unit.organisation.name}: {r.unit.name}",
+                r.get_channel_display(),
+                r.get_status_display(),
+                item(f"referral:{r.pk}", decrypt_text(r.asked_encrypted)),
+            )
+            for r in Referral.objects.filter(case=case)
+            .select_related("unit__organisation")
+            .order_by("sent_at", "id")
+        ]
+        extract.documents = [
+            DocumentRow(
+                d.pk,
+                d.created_at,
+                item(f"document:{d.pk}", _plain(d.title_encrypted)),
+                [
+                    DocumentVersionRow(v.number, v.uploaded_at, v.extension, v.size, v.withdrawn)
+                    for v in d.versions.order_by("number")
+                ],
+            )
+            for d in CaseDocument.objects.filter(case=case).order_by("created_at", "id")
+        ]
+        extract.follow_ups = [
+            FollowUpRow(
+                f.held_on,
+                [(r.get_domain_display(), r.get_rating_display()) for r in f.ratings.order_by("id")],
+                item.optional(f"followup:{f.pk}", f.note_encrypted),
+            )
+            for f in FollowUp.objects.filter(case=case).order_by("held_on", "id")
+        ]
+        extract.measures = [
+            MeasureRow(
+                m.get_kind_display(),
+                m.started_on,
+                m.ended_on,
+                item.optional(f"measure:{m.pk}", m.note_encrypted),
+            )
+            for m in ProtectiveMeasure.objects.filter(case=case).order_by("started_on", "id")
+        ]
+        extract.reads = reads.get(case_id, [])
+        extract.reads_truncated = case_id in cut
+        result.append(extract)
+    return Extract(
+        request=request,
+        generated_at=timezone.now(),
+        identity_number=decrypt_text(request.identity_number_encrypted),
+        name=name,
+        cases=result,
+        persons_gone=len(set(request.person_ids) - {p.pk for p in persons}),
+    )
+
+
+def reviewable_item(request: SubjectAccessRequest, key: str, viewer: Any) -> Item | None:
+    """The reviewable item ``key`` of ``request``'s extract as ``viewer`` sees it, or None when
+    the extract has no such item."""
+    return next((i for i in extract_build(request, viewer).items() if i.key == key), None)
+
+
+def request_case_ids(request: SubjectAccessRequest) -> list[int]:
+    """The cases the request's persons are in (ids only, for the audit)."""
+    return sorted(set(Person.objects.filter(pk__in=request.person_ids).values_list("case_id", flat=True)))
+
+
+def refusal_reason(request: SubjectAccessRequest) -> str:
+    return _plain(request.refusal_reason_encrypted)
+
+
+def identity_check_note(request: SubjectAccessRequest) -> str:
+    return _plain(request.identity_check_note_encrypted)
