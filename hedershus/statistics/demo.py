@@ -36,6 +36,7 @@ from hedershus.cases.models import (
     PersonRole,
     Urgency,
 )
+from hedershus.core.access import Role
 from hedershus.core.crypto import encrypt_text
 from hedershus.core.places import MUNICIPALITIES
 from hedershus.partners.models import PartnerUnit
@@ -70,13 +71,35 @@ def _pick(rng: random.Random, weighted: Sequence[tuple[str, int]]) -> str:
     return rng.choices([k for k, _w in weighted], weights=[w for _k, w in weighted])[0]
 
 
+# Under the demo domain, so that with DEBUG off the platform refuses to start while it exists
+# (accounts/demo_checks.py), like every other demo account.
+AUTHOR_EMAIL = f"statistics-author@{DEMO_EMAIL_DOMAIN}"
+
+
+def _author() -> User:
+    """The demo statistics' recorder: a deactivated counsellor account with no password."""
+    author, created = User.objects.get_or_create(
+        email=AUTHOR_EMAIL,
+        defaults={"role": Role.COUNSELLOR, "last_name": "Demo statistics", "is_active": False},
+    )
+    if created:
+        author.set_unusable_password()
+        author.save(update_fields=["password"])
+    return author
+
+
 def demo_statistics_load() -> DemoStatisticsReport:
-    """Adds the demo cases (see the module) unless they exist; needs the demo counsellor."""
-    counsellor = User.objects.filter(email=f"counsellor@{DEMO_EMAIL_DOMAIN}").first()
-    if counsellor is None:
+    """Adds the demo cases (see the module) unless they exist; needs the demo set-up.
+
+    They are recorded by an account of their own that cannot sign in (``AUTHOR_EMAIL``), not
+    by the demo counsellor: several hundred made-up referrals and contacts in the counsellor's
+    name would bury what a visitor to the demo tries as that counsellor (their own referrals,
+    the log review's sample of their reads)."""
+    if not User.objects.filter(email=f"counsellor@{DEMO_EMAIL_DOMAIN}").exists():
         return DemoStatisticsReport(0, reason="no demo counsellor: run demo_setup first")
     if Case.objects.filter(reference__startswith=PREFIX).exists():
         return DemoStatisticsReport(0, reason="the demo statistics exist already")
+    author = _author()
     rng = random.Random(12)  # noqa: S311 (made-up figures, not a secret)
     now = timezone.now()
     places = [(m, WEIGHTS.get(m, 1)) for m in MUNICIPALITIES] + [("", 3), ("outside", 1)]
@@ -102,7 +125,7 @@ def demo_statistics_load() -> DemoStatisticsReport:
                     status=CaseStatus.CLOSED if closed else rng.choice([CaseStatus.NEW, CaseStatus.ONGOING]),
                     urgency=rng.choice(Urgency.values),
                     protected_identity=rng.random() < 0.03,
-                    opened_by=counsellor,
+                    opened_by=author,
                     opened_at=opened,
                     closed_at=closed_at,
                     outcome=_pick(rng, outcomes) if closed else "",
@@ -119,7 +142,7 @@ def demo_statistics_load() -> DemoStatisticsReport:
                     age_group=_pick(rng, ages),
                     gender=_pick(rng, genders),
                     municipality=_pick(rng, places),
-                    created_by=counsellor,
+                    created_by=author,
                 )
             )
             end = case.closed_at or now
@@ -129,12 +152,12 @@ def demo_statistics_load() -> DemoStatisticsReport:
                     case.opened_at if k == 0 else case.opened_at + dt.timedelta(seconds=rng.uniform(0, span))
                 )
                 contacts.append(
-                    Contact(case=case, channel=_pick(rng, channels), occurred_at=when, taken_by=counsellor)
+                    Contact(case=case, channel=_pick(rng, channels), occurred_at=when, taken_by=author)
                 )
         Person.objects.bulk_create(persons)
         Contact.objects.bulk_create(contacts)
-        referrals = _referrals(rng, cases, counsellor, now)
-        assessments = _assessments(rng, cases, counsellor, now)
+        referrals = _referrals(rng, cases, author, now)
+        assessments = _assessments(rng, cases, author, now)
     return DemoStatisticsReport(len(cases), len(contacts), referrals, assessments)
 
 

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from hedershus.statistics.selectors import COLUMNS, Dashboard, Table, column_label
 
@@ -109,10 +110,10 @@ def display_tables(data: Dashboard) -> list[DisplayTable]:
 
 def turnaround_table(data: Dashboard) -> DisplayTable:
     headers = [
-        _("Answered"),
+        pgettext("referrals", "Answered"),
         _("Days to answer, median"),
         _("Days to answer, 90th percentile"),
-        _("Done"),
+        pgettext("referrals", "Done"),
         _("Days to done, median"),
         _("Days to done, 90th percentile"),
     ]

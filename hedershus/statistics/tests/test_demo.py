@@ -37,3 +37,17 @@ def test_the_demo_gives_the_dashboard_figures_and_runs_once(settings, capsys):
     channel = next(t for t in data.contacts if t.key == "contacts_channel")
     assert channel.result.total and channel.result.total > 500
     assert any(v for row in channel.result.cells for v in row if v)
+
+
+def test_the_demo_figures_are_not_in_the_demo_counsellors_name(settings):
+    from conftest import _make_user
+    from hedershus.referrals.models import Referral
+
+    settings.DEBUG = True
+    counsellor = _make_user(Role.COUNSELLOR, f"counsellor@{DEMO_EMAIL_DOMAIN}")
+    call_command("statistics_demo")
+    made = Case.objects.filter(reference__startswith=PREFIX)
+    assert not made.filter(opened_by=counsellor).exists()
+    assert not Referral.objects.filter(referred_by=counsellor).exists()
+    author = made.first().opened_by
+    assert not author.is_active and not author.has_usable_password()
