@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hedershus.cases.models import Case
 from hedershus.partners.models import PartnerUnit
@@ -27,8 +28,8 @@ class ConsultationStatus(models.TextChoices):
     messages (a new question is a new consultation)."""
 
     OPEN = "open", _("Waiting for the centre")
-    ANSWERED = "answered", _("Answered")
-    CLOSED = "closed", _("Closed")
+    ANSWERED = "answered", pgettext_lazy("consultation", "Answered")
+    CLOSED = "closed", pgettext_lazy("consultation", "Closed")
 
 
 class Consultation(models.Model):

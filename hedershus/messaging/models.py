@@ -12,11 +12,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ConversationStatus(models.TextChoices):
     WAITING = "waiting", _("Waiting")  # in the queue, nobody has claimed it
-    ACTIVE = "active", _("Active")  # a counsellor has it
+    ACTIVE = "active", pgettext_lazy("conversation", "Active")  # a counsellor has it
     CLOSED = "closed", _("Closed")
 
 

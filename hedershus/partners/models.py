@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hedershus.core.places import MUNICIPALITIES
 
@@ -126,7 +127,7 @@ class PartnerUnit(models.Model):
     public_description = models.TextField(_("public description"), blank=True)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_at = models.DateTimeField(pgettext_lazy("unit", "updated"), auto_now=True)
 
     class Meta:
         ordering = ("organisation__name", "name", "id")

@@ -21,18 +21,19 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hedershus.cases.models import Case, Urgency
 from hedershus.partners.models import PartnerUnit
 
 
 class ReferralStatus(models.TextChoices):
-    SENT = "sent", _("Sent")
+    SENT = "sent", pgettext_lazy("referral", "Sent")
     RECEIVED = "received", _("Received")
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
-    DONE = "done", _("Done")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    DONE = "done", pgettext_lazy("referral", "Done")
+    WITHDRAWN = "withdrawn", pgettext_lazy("referral", "Withdrawn")
 
 
 # A referral can still change (and be withdrawn) in these.
@@ -44,12 +45,12 @@ AWAITING_ANSWER: tuple[str, ...] = (ReferralStatus.SENT, ReferralStatus.RECEIVED
 class StepKind(models.TextChoices):
     """A step of a referral's history: each status it entered, and its escalation."""
 
-    SENT = "sent", _("Sent")
+    SENT = "sent", pgettext_lazy("referral", "Sent")
     RECEIVED = "received", _("Received")
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
-    DONE = "done", _("Done")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    DONE = "done", pgettext_lazy("referral", "Done")
+    WITHDRAWN = "withdrawn", pgettext_lazy("referral", "Withdrawn")
     ESCALATED = "escalated", _("Escalated: the deadline passed")
 
 
@@ -72,7 +73,7 @@ class LegalBasis(models.TextChoices):
 
 
 class ConsentForm(models.TextChoices):
-    WRITTEN = "written", _("Written")
+    WRITTEN = "written", pgettext_lazy("consent form", "Written")
     ORAL = "oral", _("Oral")
     DIGITAL = "digital", _("Digital")
 

@@ -37,3 +37,19 @@ def test_swedish_is_complete(po_path: Path):
     catalogue = polib.pofile(str(po_path))
     missing = [entry.msgid for entry in catalogue.untranslated_entries() + catalogue.fuzzy_entries()]
     assert not missing, f"untranslated in {po_path}: {missing[:10]}"
+
+
+@pytest.mark.parametrize("language", sorted({p.parts[-3] for p in CATALOGUES}))
+def test_one_message_has_one_translation_across_catalogues(language: str):
+    """Django merges every app's catalogue into one: a message translated differently in two
+    apps shows whichever catalogue comes first everywhere, e.g. a referral "Withdrawn" in the
+    neuter of a withdrawn document. Same words with another meaning need a context
+    (``pgettext``, ``{% translate "…" context "…" %}``); the same meaning needs one wording."""
+    seen: dict[tuple[str | None, str], dict[str, str]] = {}
+    for po_path in (p for p in CATALOGUES if p.parts[-3] == language):
+        app = str(po_path.relative_to(PACKAGE).parts[0])
+        for entry in polib.pofile(str(po_path)).translated_entries():
+            if entry.msgstr:
+                seen.setdefault((entry.msgctxt, entry.msgid), {})[app] = entry.msgstr
+    differing = {key: by_app for key, by_app in seen.items() if len(set(by_app.values())) > 1}
+    assert not differing, f"translated differently in {len(differing)} cases: {differing}"
