@@ -369,7 +369,7 @@ class Extract:
 
     @property
     def withheld_count(self) -> int:
-        return sum(1 for item in self.items() if not item.released)
+        return sum(1 for item in self.items() if item.state == "withheld")
 
 
 def _plain(token: str) -> str:

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hedershus.audit.models import AuditEvent
 from hedershus.audit.services import audit_record
 from hedershus.cases.identity import identity_number_found, identity_number_normalise
 from hedershus.core.access import Capability, user_has_capability
@@ -124,11 +125,27 @@ def request_prepare(
 
 def request_view_record(*, actor: Any, request: SubjectAccessRequest, case_ids: list[int]) -> None:
     """``actor`` opened the request's preview, which shows the person's cases: one
-    ``subject_access.request_viewed`` and, so that a log review of a case and the person's
-    next extract find it, one ``subject_access.case_viewed`` per case."""
+    ``subject_access.request_viewed`` every time and, so that a log review of a case and the
+    person's next extract find it, one ``subject_access.case_viewed`` per case, once a day per
+    staff member and request (the preview reloads after each item reviewed: one read of the
+    case, not dozens, in the person's next extract)."""
     with transaction.atomic():
         audit_record("subject_access.request_viewed", actor=actor, target=request, data=_counts(request))
+        today = timezone.localdate()
+        start = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+        seen = set(
+            AuditEvent.objects.filter(
+                event_type="subject_access.case_viewed",
+                actor_id=actor.pk,
+                object_type="cases.case",
+                object_id__in=[str(i) for i in case_ids],
+                data__request=request.pk,
+                occurred_at__gte=start,
+            ).values_list("object_id", flat=True)
+        )
         for case_id in case_ids:
+            if str(case_id) in seen:
+                continue
             audit_record(
                 "subject_access.case_viewed",
                 actor=actor,

@@ -333,3 +333,17 @@ def test_an_open_request_past_its_due_date_is_overdue(family):
     request = _prepare(family.counsellor, received_on=timezone.localdate() - dt.timedelta(days=40))
     assert selectors.is_overdue(request)
     assert not selectors.is_overdue(_prepare(family.counsellor, client_id=uuid.uuid4()))
+
+
+def test_the_preview_reads_each_case_once_a_day_per_staff_member(family):
+    request = _prepare(family.counsellor)
+    case_ids = selectors.request_case_ids(request)
+    for _ in range(3):
+        services.request_view_record(actor=family.counsellor, request=request, case_ids=case_ids)
+    services.request_view_record(actor=family.supervisor, request=request, case_ids=case_ids)
+    assert AuditEvent.objects.filter(event_type="subject_access.request_viewed").count() == 4
+    reads = AuditEvent.objects.filter(event_type="subject_access.case_viewed")
+    assert sorted(reads.values_list("actor_id", flat=True)) == sorted(
+        [family.counsellor.pk, family.supervisor.pk]
+    )
+    assert reads.first().data == {"case": family.nour.case_id, "request": request.pk}
