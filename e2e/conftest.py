@@ -290,7 +290,14 @@ DATABASE_STEPS = (["migrate", "--noinput", "-v", "0"], ["demo_content"])
 SECRET_NAMES = ("SECRET_KEY", "ENCRYPTION_KEYS", "AUDIT_HMAC_KEYS", "ROOM_CODE_PEPPERS")
 # Settings that differ per worker or are secret: not part of the key (the secrets are stored
 # with the build, since the demo content's audit events are chained with its audit key).
-UNKEYED_SETTINGS = {*SECRET_NAMES, "DATABASE_URL", "STATIC_ROOT", "EMAIL_PORT", "WAGTAILADMIN_BASE_URL"}
+UNKEYED_SETTINGS = {
+    *SECRET_NAMES,
+    "DATABASE_URL",
+    "STATIC_ROOT",
+    "EMAIL_PORT",
+    "WAGTAILADMIN_BASE_URL",
+    "EID_IDENTITY_PEPPERS",
+}
 DATABASE_CACHE = Path(os.environ.get("E2E_DATABASE_CACHE", str(ROOT / "var" / "e2e-database-cache")))
 DATABASE_CACHE_DAYS = 7  # builds not used for this long are removed
 
@@ -416,8 +423,26 @@ def _static_files(shared: Path, env: dict[str, str]) -> Path:
 
 
 @pytest.fixture(scope="session")
+def eid_provider() -> Iterator[Any]:
+    """A local OpenID Connect provider standing in for an e-ID broker (issue 13, item 5); the
+    server is configured with it (EID_OIDC_*), so the sign-in page shows the e-ID button."""
+    from hedershus.accounts.tests.oidc_provider import LocalOIDCProvider
+
+    provider = LocalOIDCProvider().start()
+    yield provider
+    provider.stop()
+
+
+# A pepper for e-ID identity numbers (random-looking, as DEBUG off requires); for tests only.
+E2E_EID_PEPPER = "Vq9mX2cT7rLw4bNz8KfJ1dYh6sGe3uPa0oRiQnMvB5k="
+
+
+@pytest.fixture(scope="session")
 def server(
-    tmp_path_factory: pytest.TempPathFactory, neutral_site: NeutralSite, mailbox: tuple[Mailbox, int]
+    tmp_path_factory: pytest.TempPathFactory,
+    neutral_site: NeutralSite,
+    mailbox: tuple[Mailbox, int],
+    eid_provider: Any,
 ) -> Iterator[Server]:
     """``manage.py serve`` on a free port, production-like (DEBUG off), on a copy of the migrated
     database with the demo content (built once, see ``_database_copy``)."""
@@ -445,6 +470,12 @@ def server(
             "EMAIL_PORT": str(mailbox[1]),
             # Links in e-mails (printed to the log) name no address: the log must hold none.
             "WAGTAILADMIN_BASE_URL": f"http://localhost:{port}",
+            # e-ID sign-in through the local provider (e2e/test_eid_signin.py).
+            "EID_OIDC_SERVER_URL": eid_provider.issuer,
+            "EID_OIDC_CLIENT_ID": eid_provider.client_id,
+            "EID_OIDC_CLIENT_SECRET": eid_provider.client_secret,
+            "EID_OIDC_NAME": "Test-e-legitimation",
+            "EID_IDENTITY_PEPPERS": E2E_EID_PEPPER,
         }
     )
     cache = DATABASE_CACHE if os.environ.get("E2E_DATABASE_CACHE") != "off" else session / "e2e-database"
@@ -481,7 +512,7 @@ def server(
         log_path,
         process,
         neutral_site.exit_url,
-        extra={"env": env, "mailbox": mailbox[0]},
+        extra={"env": env, "mailbox": mailbox[0], "eid_provider": eid_provider},
     )
     process.terminate()
     try:
@@ -533,6 +564,9 @@ class RequestLog:
                 continue
             if url.startswith(neutral_site.origin + "/") and request.is_navigation_request():
                 continue
+            eid = server.extra.get("eid_provider")
+            if eid is not None and url.startswith(eid.issuer + "/") and request.is_navigation_request():
+                continue  # the e-ID sign-in's visit to the local provider
             found.append(url)
         return found
 

@@ -15,6 +15,12 @@ from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from hedershus.accounts.eid_config import (
+    DEFAULT_IDENTITY_CLAIM,
+    eid_config_from_env,
+    eid_form_action_origin,
+    socialaccount_providers,
+)
 from hedershus.core.db import pool_connection_reset
 from hedershus.core.middleware import static_no_store
 from hedershus.env import Env, check_32_byte_keys, estimated_entropy_bits, zxcvbn_guesses_log10
@@ -183,6 +189,10 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # e-ID sign-in through OpenID Connect (hedershus/accounts/eid_provider.py); off until
+    # EID_OIDC_SERVER_URL is set.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
 ]
 
 MIDDLEWARE = [
@@ -423,6 +433,45 @@ MFA_FORMS = {
     "add_webauthn": "hedershus.accounts.forms.AddWebAuthnForm",
     "edit_webauthn": "hedershus.accounts.forms.EditWebAuthnForm",
 }
+# e-ID sign-in through OpenID Connect (issue 13, item 5; docs/operations.md, "E-ID sign-in"):
+# hedershus/accounts/eid_config.py reads the EID_OIDC_* variables; unset EID_OIDC_SERVER_URL
+# means off. Nobody signs up through it (no automatic sign-up, adapters closed): an
+# administrator records a person's identity number, kept only as a keyed hash
+# (EID_IDENTITY_PEPPERS, like the room peppers), and the first e-ID sign-in carrying that number
+# links the e-ID to the account. No provider tokens are stored.
+EID_OIDC = eid_config_from_env(env)
+EID_OIDC_ENABLED = EID_OIDC is not None
+EID_OIDC_IDENTITY_CLAIM = EID_OIDC.identity_claim if EID_OIDC else DEFAULT_IDENTITY_CLAIM
+EID_OIDC_HIGH_ASSURANCE_ACR = EID_OIDC.high_assurance_acr if EID_OIDC else ()
+_DEV_EID_IDENTITY_PEPPER = "ZGV2ZWxvcG1lbnQtZWlkLXBlcHBlci1ub3QtcHJvZDE="  # 32 bytes, base64
+EID_IDENTITY_PEPPERS = env.strings("EID_IDENTITY_PEPPERS", [_DEV_EID_IDENTITY_PEPPER])
+if EID_OIDC_ENABLED and not DEBUG and _DEV_EID_IDENTITY_PEPPER in EID_IDENTITY_PEPPERS:
+    raise ImproperlyConfigured(
+        "EID_IDENTITY_PEPPERS: EID_OIDC_SERVER_URL is set and DEBUG is off, so a real pepper for "
+        "e-ID identity numbers must be set (EID_IDENTITY_PEPPERS or EID_IDENTITY_PEPPERS_FILE; "
+        "make one with python manage.py generate_room_pepper); see docs/operations.md."
+    )
+check_32_byte_keys(
+    "EID_IDENTITY_PEPPERS",
+    EID_IDENTITY_PEPPERS,
+    make_with="generate_room_pepper",
+    # Unused while e-ID sign-in is off: only its shape is checked then.
+    min_distinct_bytes=_MIN_ENCRYPTION_KEY_DISTINCT_BYTES if EID_OIDC_ENABLED and not DEBUG else 0,
+)
+if set(EID_IDENTITY_PEPPERS) & (set(ENCRYPTION_KEYS) | set(AUDIT_HMAC_KEYS) | set(ROOM_CODE_PEPPERS)):
+    raise ImproperlyConfigured(
+        "EID_IDENTITY_PEPPERS: use keys of their own, not ENCRYPTION_KEYS, AUDIT_HMAC_KEYS "
+        "or ROOM_CODE_PEPPERS."
+    )
+SOCIALACCOUNT_ADAPTER = "hedershus.accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = socialaccount_providers(EID_OIDC)
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # an e-ID never signs in by matching an e-mail address
+SOCIALACCOUNT_EMAIL_REQUIRED = False
+SOCIALACCOUNT_QUERY_EMAIL = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the button POSTs (CSRF); a link cannot start a sign-in
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 # Sign-in back-off per typed address (hedershus/accounts/throttle.py; arithmetic in
 # docs/threat-model.md): failure number LOCKOUT_ATTEMPTS in a row delays the next attempt by
 # SIGN_IN_DELAY_SECONDS, each further failure doubles it, at most LOCKOUT_MINUTES. Failures
@@ -507,7 +556,9 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [NONE],
-        "form-action": [SELF],
+        # The e-ID button's POST is answered with a redirect to the provider, which CSP's
+        # form-action also governs: the provider's origin is allowed when e-ID is configured.
+        "form-action": [SELF, *([eid_form_action_origin(EID_OIDC)] if EID_OIDC else [])],
         "frame-ancestors": [NONE],
     }
 }

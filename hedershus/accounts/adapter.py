@@ -7,12 +7,19 @@ from allauth.account.internal.flows.login import (
     AUTHENTICATION_METHODS_SESSION_KEY,
     get_authentication_records,
 )
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialLogin
+from allauth.socialaccount.providers.base import AuthProcess
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 
+from hedershus.accounts import eid
 from hedershus.accounts.models import User
 from hedershus.core.access import Capability, user_has_capability
+from hedershus.core.auth import EID_SECOND_FACTOR_SESSION_KEY
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -66,3 +73,85 @@ class AccountAdapter(DefaultAccountAdapter):
             request.session[AUTHENTICATION_METHODS_SESSION_KEY] = [
                 {**record, "reauthenticated": True} for record in records
             ]
+        # An e-ID whose provider asserted a high assurance level, accepted in this request for
+        # this user, was both factors: has_second_factor accepts this session (issue 13, item 5).
+        assertion, eid_user_id = getattr(request, eid.REQUEST_ATTRIBUTE, (None, None))
+        if isinstance(assertion, eid.EidAssertion) and assertion.high_assurance and eid_user_id == user.pk:
+            request.session[EID_SECOND_FACTOR_SESSION_KEY] = {"user_id": user.pk, "acr": assertion.acr}
+
+    def get_login_stages(self) -> list[str]:
+        """allauth's sign-in steps, with its second-factor step replaced by one that a
+        high-assurance e-ID sign-in skips (``eid.EidAwareAuthenticateStage``)."""
+        return [
+            "hedershus.accounts.eid.EidAwareAuthenticateStage"
+            if path == "allauth.mfa.stages.AuthenticateStage"
+            else path
+            for path in super().get_login_stages()
+        ]
+
+
+def _eid_refusal(request: HttpRequest, reason: str, user: User | None = None) -> ImmediateHttpResponse:
+    """Records the refusal and answers with the neutral page: it says the same for every
+    reason, so it tells nobody whether an account has this identity number."""
+    from hedershus.accounts import services
+
+    services.eid_refused_record(reason=reason, user=user)
+    response = render(request, "socialaccount/authentication_error.html", status=403)
+    return ImmediateHttpResponse(response)
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """e-ID sign-in (issue 13, item 5): nobody signs up through it, and an e-ID opens only the
+    account an administrator recorded its identity number on (``services.eid_sign_in_account``)."""
+
+    def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
+        """No sign-up through an e-ID either: administrators create every account."""
+        return False
+
+    def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
+        """Checks the nonce, finds (and on first use links) the account, or refuses.
+
+        Runs after allauth looked the e-ID up by its ``sub`` and before it signs anyone in.
+        Refusals raise ``ImmediateHttpResponse`` with the neutral page (403) and are audited
+        (``auth.eid_refused``); the assertion goes on to ``AccountAdapter.login`` on the
+        request (never the session) for the second-factor rule.
+        """
+        from hedershus.accounts import services
+
+        assertion = eid.assertion_of_sociallogin(sociallogin)
+        if assertion is None:
+            raise _eid_refusal(request, "not_eid")
+        expected_nonce = sociallogin.state.get("nonce")
+        if not expected_nonce or assertion.nonce != expected_nonce:
+            raise _eid_refusal(request, "nonce")
+        process = sociallogin.state.get("process")
+        connecting_user: User | None = None
+        if process == AuthProcess.CONNECT:
+            connecting_user = request.user if isinstance(request.user, User) else None
+            if connecting_user is None:
+                raise _eid_refusal(request, "process")
+        elif process != AuthProcess.LOGIN:
+            raise _eid_refusal(request, "process")
+        try:
+            user = services.eid_sign_in_account(
+                sociallogin=sociallogin, assertion=assertion, connecting_user=connecting_user
+            )
+        except services.EidRefused as refused:
+            raise _eid_refusal(request, refused.reason, refused.user) from refused
+        setattr(request, eid.REQUEST_ATTRIBUTE, (assertion, user.pk))
+
+    def on_authentication_error(
+        self,
+        request: HttpRequest,
+        provider: Any,
+        error: Any = None,
+        exception: Exception | None = None,
+        extra_context: Any = None,
+    ) -> None:
+        """The provider's answer failed allauth's or our checks (a bad signature, issuer or
+        state, a cancelled sign-in): recorded as ``auth.eid_refused`` with the kind of error."""
+        from hedershus.accounts import services
+
+        kind = getattr(error, "value", error) or "error"
+        services.eid_refused_record(reason=f"provider_{kind}")
+        super().on_authentication_error(request, provider, error, exception, extra_context)

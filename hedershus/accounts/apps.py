@@ -11,3 +11,7 @@ class AccountsConfig(AppConfig):
             rate_limit_checks,  # noqa: F401  (registers its start-up check)
             signals,  # noqa: F401  (connects the receivers)
         )
+        from hedershus.accounts.events import EID_EVENT_TYPES
+        from hedershus.audit.events import register_event_types
+
+        register_event_types(EID_EVENT_TYPES)

@@ -35,12 +35,52 @@ class UserUpdateForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     is_active = forms.BooleanField(label=_("Active (may sign in)"), required=False)
 
-    def __init__(self, *args: object, editing_self: bool = False, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, editing_self: bool = False, eid: bool = False, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         if editing_self:
             # An administrator cannot lock themselves out or lift their own role.
             self.fields["role"].disabled = True
             self.fields["is_active"].disabled = True
+        if eid:
+            # e-ID sign-in (issue 13, item 5): only while EID_OIDC_SERVER_URL configures it.
+            self.fields["eid_identity_number"] = forms.CharField(
+                label=_("Personal identity number for e-ID sign-in"),
+                required=False,
+                max_length=20,
+                help_text=_(
+                    "Twelve digits, YYYYMMDDNNNN. Kept only as a keyed hash, never shown again. The "
+                    "person's first e-ID sign-in with this number links the e-ID to the account. Leave "
+                    "empty to keep what is recorded."
+                ),
+            )
+            self.fields["eid_identity_number"].widget.attrs.update(
+                {"autocomplete": "off", "inputmode": "numeric"}
+            )
+            self.fields["eid_remove"] = forms.BooleanField(
+                label=_("Remove the e-ID (the recorded number and any linked e-ID)"), required=False
+            )
+
+    def clean_eid_identity_number(self) -> str:
+        """The number in twelve digits (SKV 704: a real date and the check digit), or ""."""
+        from hedershus.core.identity_numbers import identity_number_normalise
+
+        raw = self.cleaned_data.get("eid_identity_number", "").strip()
+        if not raw:
+            return ""
+        number = identity_number_normalise(raw)
+        if number is None:
+            raise forms.ValidationError(
+                _("This is not a valid personal identity or coordination number. Check the digits.")
+            )
+        return number
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        if cleaned.get("eid_remove") and cleaned.get("eid_identity_number"):
+            raise forms.ValidationError(_("Either record a new number or remove the e-ID, not both."))
+        return cleaned
 
 
 def _is_spent_totp_code(user: User, code: str) -> bool:

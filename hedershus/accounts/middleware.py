@@ -27,7 +27,8 @@ MFA_SETUP_URL_NAMES = frozenset(
 
 
 class RequireMFAMiddleware:
-    """No page behind sign-in opens before the user has set up a second factor (issue 2)."""
+    """No page behind sign-in opens before the user has set up a second factor (issue 2), or
+    signed in with a high-assurance e-ID, which counts as one (issue 13, item 5)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -41,7 +42,7 @@ class RequireMFAMiddleware:
             and user is not None
             and user.is_authenticated
             and _url_name(request.path_info) not in MFA_SETUP_URL_NAMES
-            and not has_second_factor(user)
+            and not has_second_factor(user, getattr(request, "session", None))
         ):
             return redirect("mfa_index")
         return self.get_response(request)

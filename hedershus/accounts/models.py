@@ -45,6 +45,12 @@ class User(AbstractUser):
     email = models.EmailField(_("e-mail address"), unique=True)
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     locked_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # The personal identity number an administrator recorded for e-ID sign-in, as a keyed hash
+    # (hedershus.accounts.eid.identity_number_digest): the number itself is never stored (R22).
+    # Empty: no e-ID for this account. Not unique: two accounts with one number refuse e-ID.
+    eid_identity_digest = models.CharField(
+        max_length=64, blank=True, default="", editable=False, db_index=True
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from allauth.socialaccount.models import SocialAccount
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from hedershus.accounts.eid_config import EID_PROVIDER_ID
 from hedershus.accounts.models import MFA_RESET_REQUEST_LIFETIME, MFAResetRequest, User
 from hedershus.audit.models import AuditEvent
 from hedershus.core.access import PRIVILEGED_ROLES, Capability, Role
@@ -80,3 +82,16 @@ def mfa_reset_approver_unsettled(approver: User, requester_id: int) -> bool:
         .filter(Q(event_type="user.created") | Q(data__to=Role.ADMINISTRATOR.value))
         .exists()
     )
+
+
+def users_with_eid_identity(number: str) -> QuerySet[User]:
+    """The accounts an administrator recorded the twelve-digit ``number`` for e-ID sign-in on
+    (matched by keyed hash under every pepper; see ``accounts.eid``), active or not."""
+    from hedershus.accounts.eid import identity_number_digests
+
+    return User.objects.filter(eid_identity_digest__in=identity_number_digests(number))
+
+
+def eid_links_of(user: User) -> QuerySet[SocialAccount]:
+    """The e-ID links (allauth ``SocialAccount`` rows of the e-ID provider) of ``user``."""
+    return SocialAccount.objects.filter(user=user, provider=EID_PROVIDER_ID)

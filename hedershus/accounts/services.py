@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from hedershus.accounts import throttle
 from hedershus.accounts.demo import DemoAccount
+from hedershus.accounts.eid import EidAssertion
 from hedershus.accounts.models import MFAResetRequest, User
 from hedershus.accounts.selectors import (
     MFA_RESET_APPROVER_MIN_DAYS,
@@ -399,3 +400,115 @@ def users_create_demo(accounts: list[DemoAccount], totp_secret: str) -> list[Use
                 RecoveryCodes.activate(user)
         users.append(user)
     return users
+
+
+# --- e-ID sign-in (issue 13, item 5) -------------------------------------------------------------
+
+
+class EidRefused(Exception):
+    """An e-ID sign-in that may not go on; ``reason`` is recorded (auth.eid_refused), the person
+    is only told, neutrally, that the e-ID sign-in did not succeed."""
+
+    def __init__(self, reason: str, user: User | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.user = user
+
+
+def eid_refused_record(*, reason: str, user: User | None = None) -> None:
+    """Records a refused e-ID sign-in (``auth.eid_refused``) in its own transaction: ``reason``
+    (a word such as ``no_account``), the account when one is known; never the identity number,
+    the provider's subject or anything else the provider said."""
+    with transaction.atomic():
+        audit_record(
+            "auth.eid_refused", target=user, data={"reason": reason, "known_account": user is not None}
+        )
+
+
+def eid_sign_in_account(
+    *, sociallogin: Any, assertion: EidAssertion, connecting_user: User | None = None
+) -> User:
+    """The account an e-ID sign-in opens, linking the e-ID to it on first use.
+
+    ``sociallogin`` is allauth's, already looked up (linked by the provider's ``sub`` or not);
+    ``connecting_user`` the signed-in user when they link their own e-ID (allauth's connect).
+    Rules (issue 13, item 5): a linked e-ID opens its account if the identity number still
+    matches the one the administrator recorded; an unlinked one is linked when its number
+    matches exactly one account, which must be active and not locked (and, when connecting,
+    be ``connecting_user``). Raises ``EidRefused`` otherwise: ``no_identity_number``,
+    ``identity_mismatch``, ``no_account``, ``several_accounts``, ``inactive``, ``locked``.
+    Records ``auth.eid_verified`` (whether it counts as the second factor) and, when it links,
+    ``user.eid_linked``; ids only.
+    """
+    from hedershus.accounts.eid import identity_number_digests
+    from hedershus.accounts.selectors import users_with_eid_identity
+
+    number = assertion.identity_number
+    if number is None:
+        raise EidRefused("no_identity_number", sociallogin.user if sociallogin.is_existing else None)
+    with transaction.atomic():
+        if sociallogin.is_existing:
+            user = User.objects.select_for_update().get(pk=sociallogin.user.pk)
+            if user.eid_identity_digest not in identity_number_digests(number):
+                raise EidRefused("identity_mismatch", user)
+            if connecting_user is not None and connecting_user.pk != user.pk:
+                raise EidRefused("identity_mismatch", connecting_user)
+            if not user.is_active:
+                raise EidRefused("inactive", user)
+            if user.is_locked():
+                raise EidRefused("locked", user)
+            linked_now = False
+        else:
+            candidates = list(users_with_eid_identity(number).select_for_update()[:2])
+            if not candidates:
+                raise EidRefused("no_account", connecting_user)
+            if len(candidates) > 1:
+                raise EidRefused("several_accounts")
+            user = candidates[0]
+            if connecting_user is not None and connecting_user.pk != user.pk:
+                raise EidRefused("identity_mismatch", connecting_user)
+            if not user.is_active:
+                raise EidRefused("inactive", user)
+            if user.is_locked():
+                raise EidRefused("locked", user)
+            sociallogin.user = user
+            sociallogin.account.user = user
+            sociallogin.account.save()
+            linked_now = True
+            audit_record("user.eid_linked", actor=user, target=user, data={"link_id": sociallogin.account.pk})
+        audit_record(
+            "auth.eid_verified",
+            actor=user,
+            target=user,
+            data={"second_factor": assertion.high_assurance, "linked_now": linked_now},
+        )
+    return user
+
+
+def user_eid_identity_set(*, actor: User, user: User, number: str | None) -> bool:
+    """Records (``number``, twelve digits, normalised) or removes (``None``) the personal
+    identity number for ``user``'s e-ID sign-in, as a keyed hash only. Any e-ID already linked
+    to the account is unlinked, so the next e-ID sign-in must match the new number. Returns
+    whether anything changed; records ``user.eid_identity_recorded`` or
+    ``user.eid_identity_removed`` (with how many links went), never the number. Refuses an
+    actor who does not manage users (``AccessDenied``)."""
+    from hedershus.accounts.eid import identity_number_digest, identity_number_digests
+    from hedershus.accounts.selectors import eid_links_of
+
+    _require_user_manager(actor)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if (
+            number is not None
+            and user.eid_identity_digest
+            and user.eid_identity_digest in identity_number_digests(number)
+        ):
+            return False
+        if number is None and not user.eid_identity_digest:
+            return False
+        user.eid_identity_digest = identity_number_digest(number) if number is not None else ""
+        user.save(update_fields=["eid_identity_digest"])
+        unlinked, _ = eid_links_of(user).delete()
+        event = "user.eid_identity_recorded" if number is not None else "user.eid_identity_removed"
+        audit_record(event, actor=actor, target=user, data={"links_removed": unlinked})
+    return True

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from allauth.account.decorators import reauthentication_required
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +14,7 @@ from hedershus.accounts import services
 from hedershus.accounts.forms import UserCreateForm, UserUpdateForm
 from hedershus.accounts.models import MFAResetRequest, User
 from hedershus.accounts.selectors import (
+    eid_links_of,
     mfa_reset_needs_approval,
     mfa_reset_request_pending,
     users_manageable_by,
@@ -75,9 +77,14 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "role": managed.role,
         "is_active": managed.is_active,
     }
-    form = UserUpdateForm(request.POST or None, initial=initial, editing_self=editing_self)
+    eid_enabled = bool(settings.EID_OIDC_ENABLED)
+    form = UserUpdateForm(request.POST or None, initial=initial, editing_self=editing_self, eid=eid_enabled)
     if request.method == "POST" and form.is_valid():
-        services.user_update(actor=actor, user=managed, **form.cleaned_data)
+        data = dict(form.cleaned_data)
+        eid_number, eid_remove = data.pop("eid_identity_number", ""), data.pop("eid_remove", False)
+        services.user_update(actor=actor, user=managed, **data)
+        if eid_number or eid_remove:
+            services.user_eid_identity_set(actor=actor, user=managed, number=eid_number or None)
         messages.success(request, _("The changes were saved."))
         return redirect("staff:user_detail", pk=managed.pk)
     if request.method == "GET":
@@ -90,6 +97,8 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "editing_self": editing_self,
         "mfa_reset_needs_approval": mfa_reset_needs_approval(managed),
         "mfa_reset_pending": mfa_reset_request_pending(managed),
+        "eid_enabled": eid_enabled,
+        "eid_linked": eid_enabled and eid_links_of(managed).exists(),
     }
     return render(request, "accounts/user_detail.html", context, status=400 if form.errors else 200)
 

@@ -23,14 +23,28 @@ CLOSE_SIGNED_OUT = 4401
 CLOSE_FORBIDDEN = 4403
 
 
-def has_second_factor(user: Any) -> bool:
-    """True when ``user`` is signed in and has a second factor (TOTP or passkey) set up.
+# Set by accounts (``AccountAdapter.login``) in a session opened by an e-ID sign-in whose
+# provider asserted a high assurance level (issue 13, item 5): ``{"user_id": <pk>, "acr": <acr>}``.
+# Only the server writes a session, and a sign-out or another user's sign-in flushes it.
+EID_SECOND_FACTOR_SESSION_KEY = "hedershus_eid_second_factor"
+
+
+def has_second_factor(user: Any, session: Any = None) -> bool:
+    """True when ``user`` is signed in and has a second factor (TOTP or passkey) set up, or
+    ``session`` (a ``SessionBase``; ``None`` when unknown) was opened for this user by a
+    high-assurance e-ID sign-in, which counts as both factors.
 
     allauth asks for the second factor at every sign-in of such a user, so this is the
     test that the session was opened with it. ``RequireMFAMiddleware`` sends staff pages
     to the set-up page when it fails; staff sockets are refused.
     """
-    return bool(user is not None and user.is_authenticated and is_mfa_enabled(user))
+    if user is None or not user.is_authenticated:
+        return False
+    if session is not None:
+        mark = session.get(EID_SECOND_FACTOR_SESSION_KEY)
+        if isinstance(mark, dict) and mark.get("user_id") == user.pk:
+            return True
+    return bool(is_mfa_enabled(user))
 
 
 def session_load(session_key: str | None) -> SessionBase | None:
@@ -74,7 +88,7 @@ def staff_session_problem(session_key: str | None, capability: str, *, touch: bo
     # read through the authentication backend (inactive users refused), and the session
     # hash (a password change ends other sessions).
     user = auth.get_user(SimpleNamespace(session=session))  # type: ignore[arg-type]
-    if not has_second_factor(user):
+    if not has_second_factor(user, session):
         return CLOSE_SIGNED_OUT
     is_locked = getattr(user, "is_locked", None)
     if callable(is_locked) and is_locked():

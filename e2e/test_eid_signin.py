@@ -1,0 +1,66 @@
+"""A staff member signs in with e-ID in Chromium at 360 x 740 (issue 13, item 5): the sign-in
+page shows the e-ID button (the server is configured with the local OpenID Connect provider
+by e2e/conftest.py), the provider answers at once with a high assurance level (LoA 3), and the
+staff start page opens without a code being asked for. The e-ID is linked at this first use
+to the account an administrator recorded the person's identity number on."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from e2e.staff import STAFF_HOME, page_width
+from e2e.test_accessibility import violations
+
+pytestmark = pytest.mark.e2e
+
+SHOTS = Path("/tmp/shots")  # noqa: S108  (where screenshots are looked at)
+PHONE = {"width": 360, "height": 740}
+EMAIL = "eid.counsellor@e2e.hedershus.invalid"
+
+SETUP = """
+from allauth.mfa.totp.internal.auth import TOTP
+from hedershus.accounts.eid import identity_number_digest
+from hedershus.accounts.models import User
+user, created = User.objects.get_or_create(
+    email={email!r}, defaults={{"role": "counsellor", "first_name": "Eid"}}
+)
+if created:
+    user.set_password("e2e-eid-counsellor-password-Hedershus")
+    TOTP.activate(user, "JBSWY3DPEHPK3PXPEIDCOUNS")
+user.eid_identity_digest = identity_number_digest({number!r})
+user.save()
+"""
+
+
+def test_a_staff_member_signs_in_with_e_id_through_the_local_provider(
+    server: Any, context_factory: Any
+) -> None:
+    from hedershus.accounts.tests.oidc_provider import LOA3, SWEDEN_CONNECT_PNR
+
+    provider = server.extra["eid_provider"]
+    provider.identity = {"sub": "e2e-subject-1", SWEDEN_CONNECT_PNR: "198112189876", "acr": LOA3}
+    server.manage("shell", "-c", SETUP.format(email=EMAIL, number="198112189876"))
+    # The checkers are scripts the page's CSP would block: a context that bypasses it looks.
+    checked = context_factory(locale="sv-SE", viewport=PHONE, bypass_csp=True).new_page()
+    checked.goto(server.url("/staff/auth/login/"))
+    assert violations(checked) == []
+    assert page_width(checked) <= PHONE["width"]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    checked.screenshot(path=str(SHOTS / "eid-sign-in-360x740.png"), full_page=True)
+    # The sign-in itself with the CSP in force: its form-action must allow the provider.
+    page = context_factory(locale="sv-SE", viewport=PHONE).new_page()
+    page.goto(server.url("/staff/auth/login/"))
+    button = page.get_by_role("button", name=re.compile("e-legitimation"))
+    assert button.is_visible()
+    assert "Logga in med e-legitimation (Test-e-legitimation)" in button.inner_text()
+    button.click()
+    page.wait_for_url(STAFF_HOME)
+    assert "/2fa/" not in page.url  # a LoA 3 e-ID was both factors
+    assert page.url.rstrip("/").endswith("/staff")
+    assert page_width(page) <= PHONE["width"]
+    page.screenshot(path=str(SHOTS / "eid-signed-in-360x740.png"), full_page=True)
+    assert "/authorize" in provider.requests
