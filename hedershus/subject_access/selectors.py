@@ -168,8 +168,8 @@ class Item:
     ``key``: "<kind>:<id>" (what ``ItemDecision.item`` names); ``text``: the decrypted text
     (kept for the preview; the renderers print it only when ``released``); ``state``
     "released", "withheld" or "undecided"; ``reason`` a ``WithholdReason`` code when
-    withheld; ``hidden`` the viewer may not see this text (a protected person's whereabouts
-    for staff not assigned to the case) and so may not release it either."""
+    withheld; ``hidden`` the viewer may not see this text (any text of a protected-identity
+    case, for staff not assigned to it: ``text`` is then empty) and so may not release it."""
 
     key: str
     text: str
@@ -206,6 +206,8 @@ class SubjectEntry:
     # protected identity, to be chosen by the preparer for one with it.
     location: Item
     location_reviewable: bool
+    # The viewer may not see the identity of a protected-identity case (not assigned to it).
+    identity_hidden: bool = False
 
 
 @dataclass(frozen=True)
@@ -381,8 +383,13 @@ class _Items:
 
     def __init__(self, decisions: dict[str, ItemDecision]) -> None:
         self.decisions = decisions
+        # Set per case: its text is hidden from the viewer (protected identity, not assigned).
+        self.hidden = False
 
-    def __call__(self, key: str, text: str, *, hidden: bool = False) -> Item:
+    def __call__(self, key: str, text: str) -> Item:
+        hidden = self.hidden
+        if hidden:
+            text = ""  # never handed to a page that must not show it
         decision = self.decisions.get(key)
         if decision is None:
             return Item(key, text, hidden=hidden)
@@ -468,13 +475,22 @@ def _assessment_row(assessment: Assessment, cache: dict[int, Any]) -> Assessment
 
 def extract_build(request: SubjectAccessRequest, viewer: Any = None) -> Extract:
     """The extract of ``request`` (see the module). ``viewer``: the staff member the preview is
-    for; a protected-identity case's whereabouts are ``hidden`` from a viewer not assigned to
-    that case. None for the download, which prints what was released."""
+    for; every text and the identity in a protected-identity case are ``hidden`` from a viewer
+    not assigned to that case (``cases.selectors.user_may_see_protected_fields``). None for the
+    download, which prints what was released.
+
+    Only the persons found at preparation who still carry the request's number are included:
+    one culled since, or whose number was corrected to another, counts in ``persons_gone``."""
     decisions = {d.item: d for d in request.decisions.all()}
     item = _Items(decisions)
-    persons = list(
-        Person.objects.filter(pk__in=request.person_ids).select_related("case").order_by("case_id", "id")
-    )
+    number = decrypt_text(request.identity_number_encrypted)
+    persons = [
+        person
+        for person in Person.objects.filter(pk__in=request.person_ids)
+        .select_related("case")
+        .order_by("case_id", "id")
+        if _plain(person.identity_number_encrypted) == number
+    ]
     cases: dict[int, Case] = {}
     subject_by_case: dict[int, list[Person]] = {}
     for person in persons:
@@ -493,13 +509,14 @@ def extract_build(request: SubjectAccessRequest, viewer: Any = None) -> Extract:
         hidden = (
             case.protected_identity and viewer is not None and not user_may_see_protected_fields(viewer, case)
         )
+        item.hidden = hidden
         subject = []
         for person in own:
             name = name or _plain(person.name_encrypted)
             location_text = _location(person)
             reviewable = case.protected_identity and bool(location_text)
             location = (
-                item(f"location:{person.pk}", location_text, hidden=hidden)
+                item(f"location:{person.pk}", location_text)
                 if reviewable
                 else Item(f"location:{person.pk}", location_text, state="released")
             )
@@ -509,12 +526,13 @@ def extract_build(request: SubjectAccessRequest, viewer: Any = None) -> Extract:
                     person.role,
                     person.get_role_display(),
                     person.alias,
-                    _plain(person.name_encrypted),
-                    _plain(person.identity_number_encrypted),
+                    "" if hidden else _plain(person.name_encrypted),
+                    "" if hidden else _plain(person.identity_number_encrypted),
                     person.get_age_group_display(),
                     person.get_gender_display(),
                     location,
                     reviewable,
+                    identity_hidden=hidden,
                 )
             )
         others = case.persons.exclude(pk__in=own_ids).count()

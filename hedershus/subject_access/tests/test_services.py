@@ -347,3 +347,35 @@ def test_the_preview_reads_each_case_once_a_day_per_staff_member(family):
         [family.counsellor.pk, family.supervisor.pk]
     )
     assert reads.first().data == {"case": family.nour.case_id, "request": request.pk}
+
+
+def test_an_entry_whose_number_was_corrected_since_is_left_out(family):
+    request = _prepare(family.counsellor)
+    case_services.person_identify(
+        actor=family.counsellor,
+        case_id=family.nour.case_id,
+        person_id=family.nour.pk,
+        name="",
+        identity_number="19121212-1212",
+    )
+    extract = selectors.extract_build(request, family.counsellor)
+    assert extract.cases == [] and extract.persons_gone == 1
+
+
+def test_the_texts_of_a_protected_case_are_hidden_from_staff_not_assigned_to_it(family, supervisor):
+    sara = Person.objects.get(alias="Sara")
+    sara.identity_number_encrypted = encrypt_text("199001019802")
+    sara.name_encrypted = encrypt_text("Sara Skyddad")
+    sara.save()
+    request = _prepare(supervisor, "19900101-9802")
+    [case] = selectors.extract_build(request, supervisor).cases
+    assert case.subject[0].identity_hidden and case.subject[0].name == ""
+    note = case.contacts[0].note
+    assert note is not None and note.hidden and note.text == ""
+    assert "skyddat boende" not in repr(case)
+    with pytest.raises(AccessDenied):
+        services.item_decide(actor=supervisor, request_id=request.pk, item=note.key, release=True)
+    # Assigned staff see it; the download prints what was released.
+    [assigned] = selectors.extract_build(request, family.counsellor).cases
+    assert assigned.subject[0].name == "Sara Skyddad"
+    assert assigned.contacts[0].note is not None and "skyddat boende" in assigned.contacts[0].note.text
