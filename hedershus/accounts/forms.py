@@ -22,6 +22,15 @@ class UserCreateForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
+    def __init__(self, *args: object, eid: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if eid:
+            _add_eid_fields(self, removable=False)
+
+    def clean_eid_identity_number(self) -> str:
+        """The number in twelve digits (SKV 704), or ""."""
+        return _clean_identity_number(self.cleaned_data.get("eid_identity_number", ""))
+
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(email__iexact=email).exists():
@@ -44,43 +53,54 @@ class UserUpdateForm(forms.Form):
             self.fields["role"].disabled = True
             self.fields["is_active"].disabled = True
         if eid:
-            # e-ID sign-in (issue 13, item 5): only while EID_OIDC_SERVER_URL configures it.
-            self.fields["eid_identity_number"] = forms.CharField(
-                label=_("Personal identity number for e-ID sign-in"),
-                required=False,
-                max_length=20,
-                help_text=_(
-                    "Twelve digits, YYYYMMDDNNNN. Kept only as a keyed hash, never shown again. The "
-                    "person's first e-ID sign-in with this number links the e-ID to the account. Leave "
-                    "empty to keep what is recorded."
-                ),
-            )
-            self.fields["eid_identity_number"].widget.attrs.update(
-                {"autocomplete": "off", "inputmode": "numeric"}
-            )
-            self.fields["eid_remove"] = forms.BooleanField(
-                label=_("Remove the e-ID (the recorded number and any linked e-ID)"), required=False
-            )
+            _add_eid_fields(self, removable=True)
 
     def clean_eid_identity_number(self) -> str:
-        """The number in twelve digits (SKV 704: a real date and the check digit), or ""."""
-        from hedershus.core.identity_numbers import identity_number_normalise
-
-        raw = self.cleaned_data.get("eid_identity_number", "").strip()
-        if not raw:
-            return ""
-        number = identity_number_normalise(raw)
-        if number is None:
-            raise forms.ValidationError(
-                _("This is not a valid personal identity or coordination number. Check the digits.")
-            )
-        return number
+        """The number in twelve digits (SKV 704), or ""."""
+        return _clean_identity_number(self.cleaned_data.get("eid_identity_number", ""))
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
         if cleaned.get("eid_remove") and cleaned.get("eid_identity_number"):
             raise forms.ValidationError(_("Either record a new number or remove the e-ID, not both."))
         return cleaned
+
+
+def _add_eid_fields(form: forms.Form, *, removable: bool) -> None:
+    """The personal identity number for e-ID sign-in (issue 13, item 5), only while
+    EID_OIDC_SERVER_URL configures it; ``removable`` adds the box that removes the e-ID."""
+    form.fields["eid_identity_number"] = forms.CharField(
+        label=_("Personal identity number for e-ID sign-in"),
+        required=False,
+        max_length=20,
+        help_text=_(
+            "Twelve digits, YYYYMMDDNNNN. Kept only as a keyed hash, never shown again. The "
+            "person's first e-ID sign-in with this number links the e-ID to the account. Leave "
+            "empty to keep what is recorded."
+        ),
+    )
+    form.fields["eid_identity_number"].widget.attrs.update({"autocomplete": "off", "inputmode": "numeric"})
+    if removable:
+        form.fields["eid_remove"] = forms.BooleanField(
+            label=_("Remove the e-ID (the recorded number and any linked e-ID)"), required=False
+        )
+
+
+def _clean_identity_number(raw: str) -> str:
+    """``raw`` in twelve digits if it is a valid personal identity or coordination number
+    (``core.identity_numbers``: a real date and the SKV 704 check digit), "" if empty;
+    ValidationError otherwise."""
+    from hedershus.core.identity_numbers import identity_number_normalise
+
+    raw = raw.strip()
+    if not raw:
+        return ""
+    number = identity_number_normalise(raw)
+    if number is None:
+        raise forms.ValidationError(
+            _("This is not a valid personal identity or coordination number. Check the digits.")
+        )
+    return number
 
 
 def _is_spent_totp_code(user: User, code: str) -> bool:

@@ -52,9 +52,13 @@ def _origin(request: HttpRequest) -> str:
 @capability_required(Capability.MANAGE_USERS)
 @reauthentication_required
 def user_create(request: HttpRequest) -> HttpResponse:
-    form = UserCreateForm(request.POST or None)
+    form = UserCreateForm(request.POST or None, eid=bool(settings.EID_OIDC_ENABLED))
     if request.method == "POST" and form.is_valid():
-        user = services.user_create(actor=_current(request), origin=_origin(request), **form.cleaned_data)
+        data = dict(form.cleaned_data)
+        eid_number = data.pop("eid_identity_number", "")
+        user = services.user_create(actor=_current(request), origin=_origin(request), **data)
+        if eid_number:
+            services.user_eid_identity_set(actor=_current(request), user=user, number=eid_number)
         # The link went to the new user's mailbox; the administrator only learns that it did.
         messages.success(
             request,

@@ -31,14 +31,16 @@ FULL = {
 def test_e_id_is_off_without_a_server_url():
     assert eid_config_from_env(Env({})) is None
     providers = socialaccount_providers(None)
-    assert providers["openid_connect"]["APPS"] == []  # type: ignore[index]
+    assert providers["openid_connect"]["APPS"] == []
 
 
 def test_the_defaults_are_sweden_connects():
     config = eid_config_from_env(Env(FULL))
     assert config is not None
     assert config.server_url == "https://eid.example.org/oidc"
-    assert config.identity_claim == DEFAULT_IDENTITY_CLAIM == "https://id.oidc.se/claim/personalIdentityNumber"
+    assert (
+        config.identity_claim == DEFAULT_IDENTITY_CLAIM == "https://id.oidc.se/claim/personalIdentityNumber"
+    )
     assert "http://id.elegnamnden.se/loa/1.0/loa3" in config.high_assurance_acr
     assert "http://id.elegnamnden.se/loa/1.0/loa2" not in DEFAULT_HIGH_ASSURANCE_ACR
     assert config.name == "e-legitimation"
@@ -65,7 +67,7 @@ def test_every_variable_is_read():
     assert config.scopes == ("openid", "profile")
     assert config.high_assurance_acr == ("urn:high",)
     assert eid_form_action_origin(config) == "https://login.example.org"
-    app = socialaccount_providers(config)["openid_connect"]["APPS"][0]  # type: ignore[index]
+    app = socialaccount_providers(config)["openid_connect"]["APPS"][0]
     assert app["provider_id"] == "eid"
     assert app["settings"]["auth_params"] == {"prompt": "login", "acr_values": "urn:high"}
     assert app["settings"]["oauth_pkce_enabled"] is True

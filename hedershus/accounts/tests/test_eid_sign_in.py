@@ -371,3 +371,61 @@ def test_the_administrators_user_form_records_the_number_and_refuses_a_bad_one(
     client.post(url, {**base, "eid_remove": "on"})
     counsellor.refresh_from_db()
     assert counsellor.eid_identity_digest == ""
+
+
+def test_an_administrator_records_the_number_when_creating_the_account(signed_in, administrator, provider):
+    client = signed_in(administrator)
+    data = {"email": "new.partner@example.org", "first_name": "Ny", "last_name": "Part", "role": "partner"}
+    response = client.post(reverse("staff:user_create"), {**data, "eid_identity_number": "811218-9876"})
+    assert response.status_code == 302
+    created = User.objects.get(email="new.partner@example.org")
+    assert created.eid_identity_digest == identity_number_digest(NUMBER)
+    response = _eid_sign_in(Client())
+    assert response["Location"] == reverse("partner_portal:home")
+
+
+def test_without_e_id_the_user_forms_have_no_number_field(signed_in, administrator, counsellor):
+    client = signed_in(administrator)
+    for url in (reverse("staff:user_create"), reverse("staff:user_detail", kwargs={"pk": counsellor.pk})):
+        assert "eid_identity_number" not in client.get(url).content.decode()
+
+
+def test_a_signed_in_user_links_only_an_e_id_with_their_own_number(
+    signed_in, provider, counsellor, colleague
+):
+    _with_number(colleague)
+    client = signed_in(counsellor)
+    start = client.post(
+        reverse("openid_connect_login", kwargs={"provider_id": "eid"}), {"process": "connect"}
+    )
+    answer = requests.get(start["Location"], allow_redirects=False, timeout=10)
+    back = urlparse(answer.headers["Location"])
+    response = client.get(back.path, {k: v[0] for k, v in parse_qs(back.query).items()})
+    assert response.status_code == 403
+    assert not SocialAccount.objects.exists()
+    assert [e.data["reason"] for e in _events("auth.eid_refused")] == ["identity_mismatch"]
+
+
+def test_a_staff_socket_accepts_a_high_assurance_e_id_session_without_an_authenticator(
+    client, provider, user_without_mfa
+):
+    from hedershus.core.access import Capability
+    from hedershus.core.auth import staff_session_problem
+
+    _with_number(user_without_mfa)
+    _eid_sign_in(client)
+    assert staff_session_problem(client.session.session_key, Capability.HANDLE_CASES) is None
+
+
+def test_a_signed_in_user_links_their_own_e_id(signed_in, provider, counsellor):
+    _with_number(counsellor)
+    client = signed_in(counsellor)
+    start = client.post(
+        reverse("openid_connect_login", kwargs={"provider_id": "eid"}), {"process": "connect"}
+    )
+    answer = requests.get(start["Location"], allow_redirects=False, timeout=10)
+    back = urlparse(answer.headers["Location"])
+    response = client.get(back.path, {k: v[0] for k, v in parse_qs(back.query).items()})
+    assert response.status_code == 302
+    assert SocialAccount.objects.get().user == counsellor
+    assert [e.data["linked_now"] for e in _events("auth.eid_verified")] == [True]
