@@ -135,3 +135,42 @@ def test_no_data_is_said_in_both(family, supervisor):
     assert exports.as_dict(extract)["holds_data"] is False
     with translation.override("en"):
         assert "We hold no personal data about you" in _pdf_text(exports.as_pdf(extract))
+
+
+def test_assessments_follow_ups_measures_and_documents_are_in_the_extract(family):
+    from hedershus.assessments.services import assessment_complete, instrument_shipped_ensure
+    from hedershus.assessments.tests.helpers import asq
+    from hedershus.case_documents.services import document_upload
+    from hedershus.followup.services import follow_up_record, measure_add
+
+    case = family.nour.case
+    instrument_shipped_ensure("asq")
+    assessment_complete(actor=family.counsellor, case=case, instrument_key="asq", version="1", raw=asq())
+    follow_up_record(
+        user=family.counsellor,
+        case=case,
+        held_on=timezone.localdate(),
+        ratings={"safety": 2},
+        note="Oro hemma.",
+    )
+    measure_add(user=family.counsellor, case=case, kind="safety_plan", started_on=timezone.localdate())
+    document_upload(
+        actor=family.counsellor,
+        case_id=case.pk,
+        title="Orosanmälan",
+        file_name="a.txt",
+        data=b"Text om Nour.\n",
+    )
+    request = _approved(family, release_journal=False)
+    with translation.override("en"):  # labels are taken when the extract is built
+        extract = services.extract_download(actor=family.counsellor, request_id=request.pk, fmt="json")
+        [case_json] = exports.as_dict(extract)["cases"]
+        pdf = _pdf_text(exports.as_pdf(extract))
+    assert case_json["assessments"][0]["instrument"] and case_json["assessments"][0]["result"]
+    assert case_json["follow_ups"][0]["note"] == {"released": True, "text": "Oro hemma."}
+    assert case_json["follow_ups"][0]["ratings"] == [{"domain": "Safety", "rating": "Vulnerable"}]
+    assert case_json["protective_measures"][0]["measure"] == "Safety plan"
+    assert case_json["documents"][0]["title"] == {"released": True, "text": "Orosanmälan"}
+    assert case_json["documents"][0]["versions"][0]["file_type"] == "txt"
+    assert "Text om Nour" not in json.dumps(case_json)  # listed, not attached
+    assert "Orosanmälan" in pdf and "Safety plan" in pdf

@@ -379,3 +379,25 @@ def test_the_texts_of_a_protected_case_are_hidden_from_staff_not_assigned_to_it(
     [assigned] = selectors.extract_build(request, family.counsellor).cases
     assert assigned.subject[0].name == "Sara Skyddad"
     assert assigned.contacts[0].note is not None and "skyddat boende" in assigned.contacts[0].note.text
+
+
+def test_the_demo_command_runs_only_in_debug_and_once(db, settings):
+    from django.core.management import CommandError, call_command
+
+    from hedershus.accounts.demo import DEMO_ACCOUNTS, DEMO_TOTP_SECRET
+    from hedershus.accounts.services import users_create_demo
+    from hedershus.cases.demo import demo_cases_load
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("demo_subject_access")
+    users_create_demo(DEMO_ACCOUNTS, DEMO_TOTP_SECRET)
+    demo_cases_load()
+    settings.DEBUG = True
+    call_command("demo_subject_access")
+    assert Person.objects.exclude(identity_number_encrypted="").count() == 2
+    call_command("demo_subject_access")
+    assert Person.objects.exclude(identity_number_encrypted="").count() == 2
+    assert _prepare(Person.objects.get(alias="Nour").created_by).person_ids == [
+        Person.objects.get(alias="Nour").pk
+    ]
