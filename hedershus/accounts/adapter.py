@@ -11,12 +11,15 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialLogin
 from allauth.socialaccount.providers.base import AuthProcess
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from hedershus.accounts import eid
+from hedershus.accounts.eid_config import EID_PROVIDER_ID
 from hedershus.accounts.models import User
 from hedershus.core.access import Capability, user_has_capability
 from hedershus.core.auth import EID_SECOND_FACTOR_SESSION_KEY
@@ -79,6 +82,22 @@ class AccountAdapter(DefaultAccountAdapter):
         if isinstance(assertion, eid.EidAssertion) and assertion.high_assurance and eid_user_id == user.pk:
             request.session[EID_SECOND_FACTOR_SESSION_KEY] = {"user_id": user.pk, "acr": assertion.acr}
 
+    def get_reauthentication_methods(self, user: Any) -> list[dict[str, Any]]:
+        """allauth's ways to confirm it is still you (password, authenticator app, security
+        key) and, for an account with a linked e-ID, a fresh e-ID sign-in (the provider's
+        login page; its ``next`` brings the person back). For an account with only an e-ID it
+        is the one way: see ``install_eid_reauthentication``."""
+        methods: list[dict[str, Any]] = list(super().get_reauthentication_methods(user))
+        if _has_eid_link(user):
+            methods.append(
+                {
+                    "id": "eid_reauthenticate",
+                    "description": _("Use your e-ID"),
+                    "url": reverse("openid_connect_login", kwargs={"provider_id": EID_PROVIDER_ID}),
+                }
+            )
+        return methods
+
     def get_login_stages(self) -> list[str]:
         """allauth's sign-in steps, with its second-factor step replaced by one that a
         high-assurance e-ID sign-in skips (``eid.EidAwareAuthenticateStage``)."""
@@ -88,6 +107,47 @@ class AccountAdapter(DefaultAccountAdapter):
             else path
             for path in super().get_login_stages()
         ]
+
+
+def _has_eid_link(user: Any) -> bool:
+    """Whether e-ID sign-in is configured and ``user`` (signed in) has a linked e-ID."""
+    from hedershus.accounts.selectors import eid_links_of
+
+    return bool(
+        settings.EID_OIDC_ENABLED
+        and isinstance(user, User)
+        and user.is_authenticated
+        and eid_links_of(user).exists()
+    )
+
+
+def install_eid_reauthentication() -> None:
+    """Makes allauth ask an account with a linked e-ID to re-authenticate too.
+
+    allauth 65.21 (``account.internal.flows.reauthentication.did_recently_reauthenticate``)
+    treats an account with neither a usable password nor an authenticator as needing no
+    re-authentication at all, so a person who signs in only with a high-assurance e-ID would
+    pass every ``reauthentication_required`` check (role changes, account administration,
+    exports) unasked. This adds an ``eid_reauthenticate`` flow for such accounts: the check
+    then wants a sign-in step within ``ACCOUNT_REAUTHENTICATION_TIMEOUT``, and the way to give
+    one is a fresh e-ID sign-in (``AccountAdapter.get_reauthentication_methods``). Called
+    once from ``AccountsConfig.ready``; wraps allauth's function in its module, where every
+    caller looks it up.
+    """
+    from allauth.account.internal.flows import reauthentication
+
+    original = reauthentication.get_reauthentication_flows
+    if getattr(original, "hedershus_eid", False):
+        return
+
+    def get_reauthentication_flows(user: AbstractBaseUser) -> list[dict[str, Any]]:
+        flows: list[dict[str, Any]] = list(original(user))
+        if _has_eid_link(user):
+            flows.append({"id": "eid_reauthenticate"})
+        return flows
+
+    get_reauthentication_flows.hedershus_eid = True  # type: ignore[attr-defined]
+    reauthentication.get_reauthentication_flows = get_reauthentication_flows
 
 
 def _eid_refusal(request: HttpRequest, reason: str, user: User | None = None) -> ImmediateHttpResponse:

@@ -15,3 +15,6 @@ class AccountsConfig(AppConfig):
         from hedershus.audit.events import register_event_types
 
         register_event_types(EID_EVENT_TYPES)
+        from hedershus.accounts.adapter import install_eid_reauthentication
+
+        install_eid_reauthentication()

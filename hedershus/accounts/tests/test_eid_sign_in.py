@@ -429,3 +429,25 @@ def test_a_signed_in_user_links_their_own_e_id(signed_in, provider, counsellor):
     assert response.status_code == 302
     assert SocialAccount.objects.get().user == counsellor
     assert [e.data["linked_now"] for e in _events("auth.eid_verified")] == [True]
+
+
+def test_an_e_id_only_account_is_asked_to_re_authenticate_with_its_e_id(client, provider):
+    """allauth would ask an account with neither password nor authenticator nothing at all."""
+    person = User.objects.create_user(email="eid.only@example.org", password=None, role="counsellor")
+    assert not person.has_usable_password()
+    _with_number(person)
+    _eid_sign_in(client)
+    assert client.get(reverse("staff:dashboard")).status_code == 200
+    session = client.session
+    session["account_authentication_methods"] = [
+        {**record, "at": time.time() - 3600} for record in session["account_authentication_methods"]
+    ]
+    session.save()
+    target = reverse("mfa_activate_totp")
+    response = client.get(target)
+    assert response.status_code == 302
+    login_url = reverse("openid_connect_login", kwargs={"provider_id": "eid"})
+    assert response["Location"].startswith(login_url + "?next=")
+    response = _eid_sign_in(client, next_url=target)
+    assert response["Location"] == target
+    assert client.get(target).status_code == 200
