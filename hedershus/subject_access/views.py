@@ -156,6 +156,9 @@ def request_refuse(request: HttpRequest, request_id: int) -> HttpResponse:
             messages.success(request, _("The extract is refused."))
             return redirect("subject_access:detail", request_id=sar.pk)
     context = _detail(request, sar, refuse_form=form)
+    services.request_view_record(
+        actor=request.user, request=sar, case_ids=[case.case_id for case in context["extract"].cases]
+    )
     return render(request, "subject_access/detail.html", context, status=400)
 
 
