@@ -23,6 +23,7 @@ from hedershus.accounts.eid_config import (
 )
 from hedershus.core.db import pool_connection_reset
 from hedershus.core.middleware import static_no_store
+from hedershus.core.retention import parse_run_time
 from hedershus.env import Env, check_32_byte_keys, estimated_entropy_bits, zxcvbn_guesses_log10
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -375,8 +376,23 @@ STATISTICS_MIN_CELL = env.integer("STATISTICS_MIN_CELL", 5, minimum=3)
 REFERRAL_DEADLINE_HOURS_ACUTE = env.integer("REFERRAL_DEADLINE_HOURS_ACUTE", 24, minimum=1)
 REFERRAL_DEADLINE_HOURS_URGENT = env.integer("REFERRAL_DEADLINE_HOURS_URGENT", 72, minimum=1)
 REFERRAL_DEADLINE_HOURS_ROUTINE = env.integer("REFERRAL_DEADLINE_HOURS_ROUTINE", 240, minimum=1)
+# A consultation that never became a case is deleted this many days after its last activity
+# (two years: long enough for a professional to come back to the advice; consultations/retention.py).
+CONSULTATION_RETENTION_DAYS = env.integer("CONSULTATION_RETENTION_DAYS", 730, minimum=1)
+# A finished task result of the database task backend (counts only) is deleted this long after
+# it finished (django-tasks-db's prune_db_task_results default: 14).
+TASK_RESULT_RETENTION_DAYS = env.integer("TASK_RESULT_RETENTION_DAYS", 14, minimum=1)
 # Rows deleted per transaction, so a large backlog never holds one long transaction.
 RETENTION_BATCH_SIZE = env.integer("RETENTION_BATCH_SIZE", 200, minimum=1)
+# When the daily timer starts `manage.py retention_run` (HH:MM, server local time): the
+# timer's OnCalendar must say the same; the retention overview computes the next run from it.
+RETENTION_RUN_TIME = env.string("RETENTION_RUN_TIME", "03:15")
+try:
+    parse_run_time(RETENTION_RUN_TIME)
+except ValueError as _error:
+    raise ImproperlyConfigured(
+        f"RETENTION_RUN_TIME: expected a time as HH:MM (00:00 to 23:59), got {RETENTION_RUN_TIME[:40]!r}."
+    ) from _error
 
 # --- Accounts, sign-in and sessions -------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

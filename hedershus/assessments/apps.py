@@ -19,3 +19,8 @@ class AssessmentsConfig(AppConfig):
         register_event_types(ASSESSMENT_EVENT_TYPES)
         # An assessment is an entry in the case: it moves the day the case may be culled.
         register_last_entry_source("assessments", last_entry_source_for(Assessment, "performed_at"))
+
+        # What this app keeps and how long (R22): hedershus/core/retention.py's registry.
+        from hedershus.assessments.retention_declarations import register as register_retention
+
+        register_retention()

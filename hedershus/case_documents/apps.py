@@ -18,3 +18,8 @@ class CaseDocumentsConfig(AppConfig):
         register_event_types(CASE_DOCUMENT_EVENT_TYPES)
         # An upload is an entry in the case: it moves the day the case may be culled.
         register_last_entry_source("case_documents", documents_last_entries)
+
+        # What this app keeps and how long (R22): hedershus/core/retention.py's registry.
+        from hedershus.case_documents.retention_declarations import register as register_retention
+
+        register_retention()

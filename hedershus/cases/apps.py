@@ -25,3 +25,8 @@ class CasesConfig(AppConfig):
         # Culled in the daily `manage.py retention_run`, after rooms and conversations.
         register_retention_job("cases", cases_cull_expired)
         register_conversation_retention_hold(conversations_held_by_cases)
+
+        # What this app keeps and how long (R22): hedershus/core/retention.py's registry.
+        from hedershus.cases.retention_declarations import register as register_retention
+
+        register_retention()

@@ -43,3 +43,8 @@ class CmsConfig(AppConfig):
         post_migrate.connect(
             entry_lookup_index_ensure, sender=self, dispatch_uid="hedershus.cms.entry_lookup_index"
         )
+
+        # What this app keeps and how long (R22): hedershus/core/retention.py's registry.
+        from hedershus.cms.retention_declarations import register as register_retention
+
+        register_retention()

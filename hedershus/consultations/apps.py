@@ -32,3 +32,8 @@ class ConsultationsConfig(AppConfig):
         register_cull_guard("consultations", consultations_culled_with_cases)
         # Consultations without a case: their own rule (consultations/retention.py).
         register_retention_job("consultations", consultations_cull_expired)
+
+        # What this app keeps and how long (R22): hedershus/core/retention.py's registry.
+        from hedershus.consultations.retention_declarations import register as register_retention
+
+        register_retention()

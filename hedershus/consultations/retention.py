@@ -21,17 +21,26 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 
 from hedershus.audit.services import audit_record
 from hedershus.consultations.models import Consultation
+from hedershus.core.retention import add_progress
 
 CULLED_EVENT = "consultation.culled"
 
 
 def retention_days() -> int:
     """How many days a consultation without a case is kept after its last activity
-    (``CONSULTATION_RETENTION_DAYS`` in settings if set, else 730)."""
-    return int(getattr(settings, "CONSULTATION_RETENTION_DAYS", 730))
+    (the setting ``CONSULTATION_RETENTION_DAYS``, 730 by default)."""
+    return int(settings.CONSULTATION_RETENTION_DAYS)
+
+
+def consultations_expired(*, now: dt.datetime) -> QuerySet[Consultation]:
+    """Consultations without a case whose last activity is more than ``retention_days()``
+    before ``now``: what the job deletes and what the retention overview counts."""
+    cutoff = now - dt.timedelta(days=retention_days())
+    return Consultation.objects.filter(case__isnull=True, last_activity_at__lt=cutoff)
 
 
 def _cull(ids: list[int], reason: str) -> int:
@@ -48,30 +57,27 @@ def _cull(ids: list[int], reason: str) -> int:
     return len(ids)
 
 
-def consultations_cull_expired(now: dt.datetime, batch_size: int) -> dict[str, int]:
-    """Deletes consultations without a case whose last activity is older than
-    ``retention_days()``, ``batch_size`` per transaction, each batch re-checked under a row
-    lock (one that got a case or a message meanwhile stays). Returns
-    ``{"consultations_culled": n}``."""
-    cutoff = now - dt.timedelta(days=retention_days())
-    expired = list(
-        Consultation.objects.filter(case__isnull=True, last_activity_at__lt=cutoff)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+def consultations_cull_expired(
+    now: dt.datetime, batch_size: int, *, progress: dict[str, int] | None = None
+) -> dict[str, int]:
+    """Deletes the consultations :func:`consultations_expired` finds, ``batch_size`` per
+    transaction, each batch re-checked under a row lock (one that got a case or a message
+    meanwhile stays). Returns ``{"consultations_culled": n}`` (and adds each committed batch
+    to ``progress``, for the run's audit event)."""
+    expired = list(consultations_expired(now=now).order_by("pk").values_list("pk", flat=True))
     culled = 0
     for start in range(0, len(expired), batch_size):
         with transaction.atomic():
             ids = list(
-                Consultation.objects.select_for_update()
-                .filter(
-                    pk__in=expired[start : start + batch_size], case__isnull=True, last_activity_at__lt=cutoff
-                )
+                consultations_expired(now=now)
+                .select_for_update()
+                .filter(pk__in=expired[start : start + batch_size])
                 .order_by("pk")
                 .values_list("pk", flat=True)
             )
             if ids:
                 culled += _cull(ids, "expired")
+        add_progress(progress, "consultations_culled", len(ids))
     return {"consultations_culled": culled}
 
 

@@ -11,3 +11,8 @@ class CoreConfig(AppConfig):
             checks,  # noqa: F401  (registers the start-up checks)
             converters,  # noqa: F401
         )
+
+        # What this app keeps and how long (R22): hedershus/core/retention.py's registry.
+        from hedershus.core.retention_declarations import register as register_retention
+
+        register_retention()

@@ -15,3 +15,8 @@ class CostsConfig(AppConfig):
         from hedershus.costs.events import COSTS_EVENT_TYPES
 
         register_event_types(COSTS_EVENT_TYPES)
+
+        # What this app keeps and how long (R22): hedershus/core/retention.py's registry.
+        from hedershus.costs.retention_declarations import register as register_retention
+
+        register_retention()

@@ -20,3 +20,8 @@ class FollowUpConfig(AppConfig):
         # A follow-up is an entry in the case: it moves the day the case may be culled.
         register_last_entry_source("followup", last_entry_source_for(FollowUp, "recorded_at"))
         register_last_entry_source("measures", last_entry_source_for(ProtectiveMeasure, "recorded_at"))
+
+        # What this app keeps and how long (R22): hedershus/core/retention.py's registry.
+        from hedershus.followup.retention_declarations import register as register_retention
+
+        register_retention()

@@ -25,3 +25,8 @@ class JournalConfig(AppConfig):
         # entries leave only through the culling permit.
         register_last_entry_source("journal", last_entry_source_for(JournalEntry, "updated_at", "signed_at"))
         register_cull_guard("journal", culling_permitted)
+
+        # What this app keeps and how long (R22): hedershus/core/retention.py's registry.
+        from hedershus.journal.retention_declarations import register as register_retention
+
+        register_retention()

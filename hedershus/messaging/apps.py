@@ -29,3 +29,8 @@ class MessagingConfig(AppConfig):
         from hedershus.messaging.staff_events import STAFF_EVENT_TYPES  # the counsellors' side
 
         register_event_types(STAFF_EVENT_TYPES)
+
+        # What this app keeps and how long (R22): hedershus/core/retention.py's registry.
+        from hedershus.messaging.retention_declarations import register as register_retention
+
+        register_retention()

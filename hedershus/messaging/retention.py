@@ -20,7 +20,11 @@ Holds: a conversation linked to a case (cases come with a later issue) must outl
 cases app registers a filter with :func:`register_conversation_retention_hold` (and one for
 rooms with ``hedershus.rooms.retention.register_room_retention_hold``) from its AppConfig.
 
-Every run records one audit event, ``messaging.retention_run``, with counts only.
+Every run records one audit event, ``messaging.retention_run``, with counts only: those of
+messaging's own rules and of every job registered in ``hedershus.core.retention`` (messaging
+registers its rules there too, as the jobs ``rooms``, ``conversations`` and ``absences``, so the
+retention overview names them like any other; ``retention_declarations.py`` declares what each
+culls, counted with the same "expired" queries as below).
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from hedershus.audit.services import audit_record
-from hedershus.core.retention import retention_jobs
+from hedershus.core.retention import add_progress, retention_jobs
 from hedershus.messaging.models import Absence, Conversation, ConversationStatus
 from hedershus.messaging.services.queue import queue_changed
 from hedershus.rooms.retention import rooms_delete_expired
@@ -80,12 +84,22 @@ def conversations_idle(*, now: datetime) -> QuerySet[Conversation]:
     )
 
 
+def absences_ended(*, now: datetime) -> QuerySet[Absence]:
+    """Absences that ended more than ``ABSENCE_RETENTION_DAYS`` before ``now`` (local dates)."""
+    cutoff = timezone.localdate(now) - timedelta(days=settings.ABSENCE_RETENTION_DAYS)
+    return Absence.objects.filter(ends_on__lt=cutoff)
+
+
 def _in_batches(
-    select: Callable[[], QuerySet[Any]], act: Callable[[list[Any]], None], batch_size: int
+    select: Callable[[], QuerySet[Any]],
+    act: Callable[[list[Any]], None],
+    batch_size: int,
+    on_batch: Callable[[int], None] | None = None,
 ) -> int:
     """Runs ``act(pks)`` on up to ``batch_size`` primary keys from ``select()`` at a time, each
     batch in its own transaction with its rows locked (skipping rows another run holds), until
-    ``select()`` finds no more. Returns how many rows were acted on."""
+    ``select()`` finds no more; ``on_batch(n)`` after each batch commits. Returns how many rows
+    were acted on."""
     done = 0
     while True:
         with transaction.atomic():
@@ -96,10 +110,15 @@ def _in_batches(
                 return done
             act(batch)
         done += len(batch)
+        if on_batch is not None:
+            on_batch(len(batch))
 
 
-def conversations_close_idle(*, now: datetime, batch_size: int) -> int:
-    """Closes idle conversations (:func:`conversations_idle`); returns how many.
+def conversations_close_idle(
+    *, now: datetime, batch_size: int, progress: dict[str, int] | None = None
+) -> int:
+    """Closes idle conversations (:func:`conversations_idle`); returns how many (and adds
+    each committed batch to ``progress["conversations_closed"]``).
 
     ``closed_at`` is set to the time of the last message, not to ``now``: the retention
     period counts from when the conversation was last used, whenever this job ran.
@@ -117,39 +136,89 @@ def conversations_close_idle(*, now: datetime, batch_size: int) -> int:
             # (one hint per batch, after its commit).
             queue_changed()
 
-    return _in_batches(lambda: conversations_idle(now=now), close, batch_size)
+    return _in_batches(
+        lambda: conversations_idle(now=now),
+        close,
+        batch_size,
+        lambda n: add_progress(progress, "conversations_closed", n),
+    )
 
 
-def conversations_delete_expired(*, now: datetime, batch_size: int) -> int:
+def conversations_delete_expired(
+    *, now: datetime, batch_size: int, progress: dict[str, int] | None = None
+) -> int:
     """Deletes expired conversations (:func:`conversations_expired`) with their messages,
-    attachments and transfers; returns how many conversations."""
+    attachments and transfers; returns how many conversations (and adds each committed batch
+    to ``progress["conversations_deleted"]``)."""
 
     def delete(pks: list[int]) -> None:
         Conversation.objects.filter(pk__in=pks).delete()
 
-    return _in_batches(lambda: conversations_expired(now=now), delete, batch_size)
+    return _in_batches(
+        lambda: conversations_expired(now=now),
+        delete,
+        batch_size,
+        lambda n: add_progress(progress, "conversations_deleted", n),
+    )
 
 
-def absences_delete_ended(*, now: datetime, batch_size: int) -> int:
-    """Deletes absences that ended more than ``ABSENCE_RETENTION_DAYS`` before ``now``."""
-    cutoff = timezone.localdate(now) - timedelta(days=settings.ABSENCE_RETENTION_DAYS)
+def absences_delete_ended(*, now: datetime, batch_size: int, progress: dict[str, int] | None = None) -> int:
+    """Deletes absences that ended more than ``ABSENCE_RETENTION_DAYS`` before ``now``
+    (:func:`absences_ended`); returns how many (and adds each committed batch to
+    ``progress["absences_deleted"]``)."""
 
     def delete(pks: list[int]) -> None:
         Absence.objects.filter(pk__in=pks).delete()
 
-    return _in_batches(lambda: Absence.objects.filter(ends_on__lt=cutoff), delete, batch_size)
+    return _in_batches(
+        lambda: absences_ended(now=now),
+        delete,
+        batch_size,
+        lambda n: add_progress(progress, "absences_deleted", n),
+    )
+
+
+# The jobs messaging registers with core.retention (apps.py), first of all: rooms, then the
+# conversations left in the rooms that stay, then absences. Each looks its step up by name at
+# run time (so a test may replace the step) and reports committed batches to ``progress``.
+
+
+def rooms_job(now: datetime, batch_size: int, *, progress: dict[str, int] | None = None) -> dict[str, int]:
+    """Job ``rooms``: deletes rooms unused for ``ROOM_RETENTION_DAYS`` with everything in them
+    (``hedershus.rooms.retention``). Returns ``{"rooms_deleted": n}``."""
+    done = rooms_delete_expired(now=now, batch_size=batch_size, progress=progress)
+    return {"rooms_deleted": done}
+
+
+def conversations_job(
+    now: datetime, batch_size: int, *, progress: dict[str, int] | None = None
+) -> dict[str, int]:
+    """Job ``conversations``: closes idle conversations, then deletes those closed for
+    ``CONVERSATION_RETENTION_DAYS``. Returns ``{"conversations_closed": n,
+    "conversations_deleted": n}``."""
+    closed = conversations_close_idle(now=now, batch_size=batch_size, progress=progress)
+    deleted = conversations_delete_expired(now=now, batch_size=batch_size, progress=progress)
+    return {"conversations_closed": closed, "conversations_deleted": deleted}
+
+
+def absences_job(now: datetime, batch_size: int, *, progress: dict[str, int] | None = None) -> dict[str, int]:
+    """Job ``absences``: deletes absences ended ``ABSENCE_RETENTION_DAYS`` ago. Returns
+    ``{"absences_deleted": n}``."""
+    return {"absences_deleted": absences_delete_ended(now=now, batch_size=batch_size, progress=progress)}
 
 
 def retention_run(*, now: datetime | None = None, batch_size: int | None = None) -> dict[str, int]:
     """Applies every retention rule once (see the module); returns the counts.
 
     Returns ``{"rooms_deleted", "conversations_closed", "conversations_deleted",
-    "absences_deleted"}`` (ints), and the counts of every job registered in
-    ``core.retention`` (cases: ``cases_culled``). ``now`` (aware) defaults to the current time, ``batch_size``
+    "absences_deleted"}`` (ints), and the counts of every other job registered in
+    ``core.retention`` (``cases_culled``, ``consultations_culled``, ``sessions_deleted``,
+    ``task_results_deleted``). ``now`` (aware) defaults to the current time, ``batch_size``
     to ``RETENTION_BATCH_SIZE``. Idempotent: a second run at the same ``now`` deletes nothing.
-    Records one ``messaging.retention_run`` audit event with the counts and nothing else,
-    also when a step fails part-way (then with ``"completed": False``, and the error is
-    raised again): every batch deleted so far is committed and must be accounted for.
+    Records one ``messaging.retention_run`` audit event with the counts (numbers only, by
+    what was deleted) and nothing else, also when a job fails part-way: then with
+    ``"completed": False`` and ``"failed_job"`` (the job's name), with every batch committed
+    before the failure counted, and the error is raised again.
     """
     now = now or timezone.now()
     batch_size = batch_size or settings.RETENTION_BATCH_SIZE
@@ -160,17 +229,24 @@ def retention_run(*, now: datetime | None = None, batch_size: int | None = None)
         "absences_deleted": 0,
     }
     completed = False
+    running = ""
     try:
-        # Rooms first: their conversations go with them and need no second look.
-        counts["rooms_deleted"] = rooms_delete_expired(now=now, batch_size=batch_size)
-        counts["conversations_closed"] = conversations_close_idle(now=now, batch_size=batch_size)
-        counts["conversations_deleted"] = conversations_delete_expired(now=now, batch_size=batch_size)
-        counts["absences_deleted"] = absences_delete_ended(now=now, batch_size=batch_size)
-        # Then the apps above messaging (cases and what is written on them): core.retention.
-        for _name, job in retention_jobs():
-            counts.update(job(now, batch_size))
+        # In registration order (core.retention): messaging's own jobs first (rooms, whose
+        # conversations go with them, then conversations, absences), then the apps above it.
+        for name, job in retention_jobs():
+            running = name
+            # Each job adds committed batches to ``progress`` as it goes: kept if it fails.
+            progress: dict[str, int] = {}
+            try:
+                result = job(now, batch_size, progress=progress)
+            finally:
+                counts.update(progress)
+            counts.update(result)
         completed = True
     finally:
+        data: dict[str, Any] = {**counts, "completed": completed}
+        if not completed and running:
+            data["failed_job"] = running
         with transaction.atomic():
-            audit_record(RETENTION_RUN_EVENT, data={**counts, "completed": completed})
+            audit_record(RETENTION_RUN_EVENT, data=data)
     return counts

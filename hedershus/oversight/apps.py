@@ -16,3 +16,8 @@ class OversightConfig(AppConfig):
         from hedershus.oversight.events import OVERSIGHT_EVENT_TYPES
 
         register_event_types(OVERSIGHT_EVENT_TYPES)
+
+        # What this app keeps and how long (R22): hedershus/core/retention.py's registry.
+        from hedershus.oversight.retention_declarations import register as register_retention
+
+        register_retention()

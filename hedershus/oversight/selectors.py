@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -304,3 +305,130 @@ def review_schedule() -> Schedule:
     today = timezone.localdate()
     due = timezone.localtime(last).date() + dt.timedelta(days=interval) if last else today
     return Schedule(interval_days=interval, last_signed=last, due=due, overdue=due < today or last is None)
+
+
+# --- Retention overview (R22, issue 13 item 4): /staff/oversight/retention/ ------------------
+
+
+@dataclass(frozen=True)
+class RetentionRow:
+    """One record type on the retention overview. ``due`` is the count the next run would
+    delete (None where no job of its own culls it); ``parent`` the name of the record it goes
+    with; ``rule`` the sentence (for a job: with the current period; kept: why and how long)."""
+
+    label: str
+    name: str
+    personal_data: bool
+    disposal: str
+    rule: str
+    parent: str
+    job: str
+    settings: tuple[str, ...]
+    due: int | None
+
+    @property
+    def label_parts(self) -> list[str]:
+        """The label cut after each "." and "_", for a line break opportunity (``<wbr>``) in
+        the template: ``django_tasks_database.DBTaskResult`` is wider than a phone."""
+        return re.findall(r"[^._]*[._]|[^._]+$", self.label)
+
+
+@dataclass(frozen=True)
+class RetentionGroup:
+    """The record types of one installed app, in the order declared."""
+
+    app_label: str
+    app_name: str
+    rows: list[RetentionRow]
+
+
+@dataclass(frozen=True)
+class RetentionLastRun:
+    """The newest ``messaging.retention_run`` audit event: when, whether every job finished,
+    the job that failed (if one did) and the counts, ``[(name, n)]`` by name."""
+
+    occurred_at: dt.datetime
+    completed: bool
+    failed_job: str
+    counts: list[tuple[str, int]]
+
+
+@dataclass(frozen=True)
+class RetentionOverview:
+    """Everything the retention overview shows: the groups, the next run (``next_run``, local
+    time, from ``RETENTION_RUN_TIME``), the run time as set, the last run (None before the first)
+    and how many records the next run would delete in all."""
+
+    groups: list[RetentionGroup]
+    next_run: dt.datetime
+    run_time: str
+    last_run: RetentionLastRun | None
+    due_total: int
+
+
+def _model_name(label: str) -> str:
+    """A model's verbose name ("case"), or for ``"app.*"`` the words for the rest of the app."""
+    if label.endswith(".*"):
+        return _("Everything else in %(app)s") % {"app": apps.get_app_config(label[:-2]).verbose_name}
+    return str(apps.get_model(label)._meta.verbose_name)
+
+
+def retention_last_run() -> RetentionLastRun | None:
+    """The last retention run from the audit log (ids and counts only), or None."""
+    from hedershus.messaging.retention import RETENTION_RUN_EVENT
+
+    event = AuditEvent.objects.filter(event_type=RETENTION_RUN_EVENT).order_by("-id").first()
+    if event is None:
+        return None
+    data = event.data or {}
+    counts = sorted(
+        (str(k), int(v))
+        for k, v in data.items()
+        if k not in {"completed", "failed_job"} and isinstance(v, int) and not isinstance(v, bool)
+    )
+    return RetentionLastRun(
+        occurred_at=event.occurred_at,
+        completed=bool(data.get("completed")),
+        failed_job=str(data.get("failed_job", "")),
+        counts=counts,
+    )
+
+
+def retention_overview(now: dt.datetime | None = None) -> RetentionOverview:
+    """The retention overview at ``now`` (default: the current time): every declaration of
+    ``hedershus.core.retention`` grouped by installed app (in INSTALLED_APPS order), each job's
+    declaration with its count of records the next run would delete (COUNT queries; for cases,
+    the cases job's own bounded list). No personal data: names of record types and numbers.
+    For administrators and auditors (the view checks)."""
+    from hedershus.core.retention import next_run, retention_declarations
+
+    now = now or timezone.now()
+    by_app: dict[str, list[RetentionRow]] = {}
+    for declaration in retention_declarations():
+        due = declaration.due(now) if declaration.due is not None else None
+        rule = declaration.rule() if declaration.rule is not None else str(declaration.kept_because)
+        by_app.setdefault(declaration.app_label, []).append(
+            RetentionRow(
+                label=declaration.model,
+                name=_model_name(declaration.model),
+                personal_data=declaration.personal_data,
+                disposal=str(declaration.disposal),
+                rule=rule,
+                parent=_model_name(declaration.parent) if declaration.parent else "",
+                job=declaration.job,
+                settings=declaration.settings,
+                due=due,
+            )
+        )
+    groups = [
+        RetentionGroup(app_label=config.label, app_name=str(config.verbose_name), rows=by_app[config.label])
+        for config in apps.get_app_configs()
+        if config.label in by_app
+    ]
+    return RetentionOverview(
+        groups=groups,
+        next_run=timezone.localtime(next_run(now)),
+        run_time=settings.RETENTION_RUN_TIME,
+        last_run=retention_last_run(),
+        due_total=sum(row.due or 0 for group in groups for row in group.rows),
+    )

@@ -17,4 +17,6 @@ urlpatterns = [
     path("<id:review_id>/sign/", views.review_sign, name="sign"),
     path("follow-ups/", views.follow_up_list, name="follow_ups"),
     path("follow-ups/<id:item_id>/close/", views.follow_up_close, name="follow_up_close"),
+    # What every app keeps and how long (R22): administrators and auditors.
+    path("retention/", views.retention_overview, name="retention"),
 ]

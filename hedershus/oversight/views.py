@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hedershus.core.access import Capability, capability_required
+from hedershus.core.access import Capability, capability_required, user_has_capability
 from hedershus.core.exceptions import ApplicationError
 from hedershus.oversight import selectors, services
 from hedershus.oversight.forms import FollowUpCloseForm, ItemMarkForm, ReviewNewForm, SignForm
@@ -161,3 +163,16 @@ def follow_up_close(request: HttpRequest, item_id: int) -> HttpResponse:
     else:
         messages.error(request, _("Nothing was saved: write what was done."))
     return redirect("oversight:follow_ups")
+
+
+@login_required
+def retention_overview(request: HttpRequest) -> HttpResponse:
+    """What every app keeps and how long, and what the next run will delete (R22): for
+    administrators (MANAGE_SITE_SETTINGS) and auditors (REVIEW_AUDIT_LOG), 403 for others.
+    Counts and record types only, so not audited as a read of personal data."""
+    if not (
+        user_has_capability(request.user, Capability.MANAGE_SITE_SETTINGS)
+        or user_has_capability(request.user, Capability.REVIEW_AUDIT_LOG)
+    ):
+        raise PermissionDenied
+    return render(request, "oversight/retention.html", {"overview": selectors.retention_overview()})

@@ -15,3 +15,8 @@ class PartnersConfig(AppConfig):
         from hedershus.partners.events import PARTNERS_EVENT_TYPES
 
         register_event_types(PARTNERS_EVENT_TYPES)
+
+        # What this app keeps and how long (R22): hedershus/core/retention.py's registry.
+        from hedershus.partners.retention_declarations import register as register_retention
+
+        register_retention()

@@ -21,3 +21,8 @@ class PortalConfig(AppConfig):
         from hedershus.audit.events import register_event_types
 
         register_event_types({"settings.quick_exit_changed": _("Quick exit destination changed")})
+
+        # What this app keeps and how long (R22): hedershus/core/retention.py's registry.
+        from hedershus.portal.retention_declarations import register as register_retention
+
+        register_retention()

@@ -28,3 +28,8 @@ class ReferralsConfig(AppConfig):
         # Referral.case is PROTECT (a referral is a record of what was disclosed to whom), so
         # culling a case deletes its referrals first, explicitly.
         register_cull_guard("referrals", referrals_culled_with_cases)
+
+        # What this app keeps and how long (R22): hedershus/core/retention.py's registry.
+        from hedershus.referrals.retention_declarations import register as register_retention
+
+        register_retention()

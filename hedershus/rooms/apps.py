@@ -26,3 +26,8 @@ class RoomsConfig(AppConfig):
         from hedershus.rooms.events import EVENT_LABELS
 
         register_event_types({str(kind): label for kind, label in EVENT_LABELS.items()})
+
+        # What this app keeps and how long (R22): hedershus/core/retention.py's registry.
+        from hedershus.rooms.retention_declarations import register as register_retention
+
+        register_retention()

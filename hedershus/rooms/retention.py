@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from hedershus.core.retention import add_progress
 from hedershus.rooms.models import Room
 
 # Each takes the rooms retention would delete and returns the ones it must keep.
@@ -48,8 +49,11 @@ def rooms_expired(*, now: datetime) -> QuerySet[Room]:
     return expired
 
 
-def rooms_delete_expired(*, now: datetime | None = None, batch_size: int | None = None) -> int:
-    """Deletes every expired room (see :func:`rooms_expired`) with all it holds; returns how many.
+def rooms_delete_expired(
+    *, now: datetime | None = None, batch_size: int | None = None, progress: dict[str, int] | None = None
+) -> int:
+    """Deletes every expired room (see :func:`rooms_expired`) with all it holds; returns how many
+    (and adds each committed batch to ``progress["rooms_deleted"]``, for the run's audit event).
 
     ``now`` defaults to the current time; ``batch_size`` to ``RETENTION_BATCH_SIZE``. Each
     batch is its own transaction: the rooms are locked and the age re-checked inside it, so a
@@ -72,3 +76,4 @@ def rooms_delete_expired(*, now: datetime | None = None, batch_size: int | None 
             # Cascades delete conversations, messages, attachments, notes, saved pages.
             Room.objects.filter(pk__in=batch).delete()
         deleted += len(batch)
+        add_progress(progress, "rooms_deleted", len(batch))

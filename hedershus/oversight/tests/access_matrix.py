@@ -71,6 +71,8 @@ def entries() -> dict[str, dict[str, Any]]:
             "ok_statuses": frozenset({400}),
         },
         "oversight:follow_ups": {"allowed": supervisors},
+        # Record types, rules and counts (R22): site administrators and auditors.
+        "oversight:retention": {"allowed": frozenset(roles_with(Capability.MANAGE_SITE_SETTINGS)) | auditors},
         "oversight:follow_up_close": {
             "allowed": supervisors,
             "method": "post",
