@@ -18,3 +18,8 @@ class AccountsConfig(AppConfig):
         from hedershus.accounts.adapter import install_eid_reauthentication
 
         install_eid_reauthentication()
+
+        # What this app keeps and how long (R22): hedershus/core/retention.py's registry.
+        from hedershus.accounts.retention import register as register_retention
+
+        register_retention()
