@@ -451,3 +451,13 @@ def test_an_e_id_only_account_is_asked_to_re_authenticate_with_its_e_id(client, 
     response = _eid_sign_in(client, next_url=target)
     assert response["Location"] == target
     assert client.get(target).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["openid_connect_login", "openid_connect_callback"])
+def test_a_provider_that_is_not_configured_is_not_found(client, provider, settings, name):
+    """The URLs' one parameter names a configured provider, not a record: any other is 404,
+    and with e-ID off even ``eid`` is (core/tests/test_object_urls.py exempts them for this)."""
+    assert client.post(reverse(name, kwargs={"provider_id": "another"})).status_code == 404
+    settings.SOCIALACCOUNT_PROVIDERS = {}
+    settings.EID_OIDC_ENABLED = False
+    assert client.post(reverse(name, kwargs={"provider_id": "eid"})).status_code == 404

@@ -21,6 +21,12 @@ EXEMPT: dict[str, str] = {
         "Wagtail admin (/staff/cms/): every editor may work on every page, and everyone else is "
         "refused at the prefix by cms.middleware (cms/tests/test_access.py)."
     ),
+    # allauth's e-ID (OpenID Connect) sign-in: the parameter names a configured provider.
+    "openid_connect_login": (
+        "provider_id names the configured e-ID provider, not a record; any other is 404, and "
+        "with e-ID off every one is (accounts/tests/test_eid_sign_in.py)."
+    ),
+    "openid_connect_callback": "As openid_connect_login.",
 }
 
 
