@@ -379,6 +379,10 @@ REFERRAL_DEADLINE_HOURS_ROUTINE = env.integer("REFERRAL_DEADLINE_HOURS_ROUTINE",
 # A consultation that never became a case is deleted this many days after its last activity
 # (two years: long enough for a professional to come back to the advice; consultations/retention.py).
 CONSULTATION_RETENTION_DAYS = env.integer("CONSULTATION_RETENTION_DAYS", 730, minimum=1)
+# A data-subject request (hedershus/subject_access) is deleted this many days after it was
+# delivered or refused, or after it was received if it never was: long enough to show the
+# supervisory authority (IMY) that it was answered, and on time (GDPR art. 5(2)).
+SUBJECT_ACCESS_RETENTION_DAYS = env.integer("SUBJECT_ACCESS_RETENTION_DAYS", 730, minimum=1)
 # A finished task result of the database task backend (counts only) is deleted this long after
 # it finished (django-tasks-db's prune_db_task_results default: 14).
 TASK_RESULT_RETENTION_DAYS = env.integer("TASK_RESULT_RETENTION_DAYS", 14, minimum=1)

@@ -16,3 +16,12 @@ class SubjectAccessConfig(AppConfig):
         from hedershus.subject_access.events import SUBJECT_ACCESS_EVENT_TYPES
 
         register_event_types(SUBJECT_ACCESS_EVENT_TYPES)
+
+        # Requests past retention are deleted by the daily run; every record type is declared
+        # in core's registry (R22).
+        from hedershus.core.retention import register_retention_job
+        from hedershus.subject_access.retention import requests_cull_expired
+        from hedershus.subject_access.retention_declarations import register as register_retention
+
+        register_retention_job("subject_access", requests_cull_expired)
+        register_retention()

@@ -15,4 +15,5 @@ SUBJECT_ACCESS_EVENT_TYPES: dict[str, Promise] = {
     "subject_access.refused": _("Data-subject extract refused"),
     "subject_access.extract_downloaded": _("Data-subject extract downloaded"),
     "subject_access.delivered": _("Data-subject extract marked as delivered"),
+    "subject_access.culled": _("Retention: a data-subject request deleted"),
 }

@@ -13,6 +13,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import sign_in
 from hedershus.audit.models import AuditEvent
 from hedershus.subject_access import selectors
 from hedershus.subject_access.demo import DEMO_RELATIVE_NAME
@@ -137,3 +138,12 @@ def test_a_withheld_item_without_a_choice_is_refused_with_a_message(family, sign
     assert not request.decisions.exists()
     page = client.get(response["Location"]).content.decode()
     assert "Ingenting sparades" in page
+
+
+@pytest.mark.parametrize(
+    "role", ["counsellor", "supervisor", "editor", "auditor", "administrator", "partner"]
+)
+def test_the_staff_menu_links_to_requests_for_those_who_prepare_them(client, request, role):
+    sign_in(client, request.getfixturevalue(role))
+    page = client.get(reverse("staff:dashboard"), follow=True).content.decode()
+    assert (reverse("subject_access:list") in page) == (role in ("counsellor", "supervisor"))
