@@ -3,9 +3,10 @@
 
 Accounts are never deleted while the audit log names them (``AuditEvent.actor`` is PROTECT):
 an administrator deactivates the account of someone who leaves, which ends their sessions
-and sign-in, and removes its second factors; the account row then stays as the name behind
-its events. Removing a deactivated account for good is a manual step for a database
-administrator, once no audit event, journal entry or other record points at it.
+and sign-in (its second factors and e-ID link stay, unused, with the row); the account row
+then stays as the name behind its events. Removing a deactivated account for good is a manual
+step for a database administrator, once no audit event, journal entry or other record points
+at it.
 """
 
 from __future__ import annotations

@@ -10,4 +10,3 @@ class AuditConfig(AppConfig):
         from hedershus.audit.retention_declarations import register as register_retention
 
         register_retention()
-

@@ -15,8 +15,9 @@ def register() -> None:
             personal_data=True,
             kept_because=_(
                 "Kept without end for now: the signed, append-only record of who did what (R20, "
-                "R23), which triggers refuse to change or delete. It holds ids and counts, never "
-                "names or free text. No period is set yet (see docs/operations.md, Retention)."
+                "R23), which triggers refuse to change or delete. It holds ids and counts, and the "
+                "reason staff give for opening a case they are not assigned to. No period is set "
+                "yet (see docs/operations.md, Retention)."
             ),
         ),
         RetentionDeclaration(model="audit.AuditSeal", personal_data=False, parent="audit.AuditEvent"),
