@@ -20,6 +20,8 @@ adds to allauth 65.21's provider, and why:
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from typing import Any
 
@@ -30,13 +32,23 @@ from allauth.socialaccount.models import SocialApp, SocialLogin, SocialToken
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from hedershus.accounts.eid import assertion_from_claims
+from hedershus.env import decode_32_byte_key
 
 # Asymmetric signatures only: "none" and HMAC (keyed with the client secret) are refused.
 ALLOWED_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512")
 CLOCK_SKEW_SECONDS = 60
+
+
+def subject_digest(sub: str) -> str:
+    """The SocialAccount uid for the provider's ``sub``: HMAC-SHA256 under the first of
+    ``EID_IDENTITY_PEPPERS`` of "sub:" + ``sub``, hex (64 characters). A new first pepper makes
+    every link new; each is made again from the recorded identity number at its next sign-in."""
+    key = decode_32_byte_key(settings.EID_IDENTITY_PEPPERS[0])
+    return hmac.new(key, f"sub:{sub}".encode(), hashlib.sha256).hexdigest()
 
 
 class EidOAuth2Adapter(OpenIDConnectOAuth2Adapter):
@@ -86,6 +98,15 @@ class EidOAuth2Adapter(OpenIDConnectOAuth2Adapter):
             )
         except (jwt.PyJWTError, KeyError, ValueError) as exc:
             raise OAuth2Error("Invalid id_token") from exc
+        # OIDC Core 3.1.3.7 (steps 4 and 5): a token for several audiences must name this
+        # client as its authorised party, and an authorised party that is not this client is
+        # a token issued to someone else.
+        audience = data.get("aud")
+        azp = data.get("azp")
+        if isinstance(audience, list) and len(audience) > 1 and azp is None:
+            raise OAuth2Error("Invalid id_token: several audiences and no authorised party.")
+        if azp is not None and azp != app.client_id:
+            raise OAuth2Error("Invalid id_token: issued to another client.")
         jwtkit.verify_jti(data)
         return data
 
@@ -121,6 +142,12 @@ class EidProvider(OpenIDConnectProvider):
     def verify_token(self, request: HttpRequest, token: Any) -> SocialLogin:
         """Token authentication (an app posting an id_token it got itself) is not offered."""
         raise get_adapter().validation_error("invalid_token")
+
+    def extract_uid(self, data: Any) -> str:
+        """The provider's subject (``sub``) as a keyed hash, never as sent: some brokers use the
+        personal identity number itself as ``sub``, and allauth keeps the uid in the
+        SocialAccount row and the session's sign-in records (docs/threat-model.md, e-ID)."""
+        return subject_digest(str(super().extract_uid(data)))
 
     def extract_common_fields(self, data: Any) -> dict[str, Any]:
         """Nothing: accounts are made by administrators, never from what a provider says."""

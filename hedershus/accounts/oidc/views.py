@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import requests
 from allauth.account.internal.decorators import login_not_required
 from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAuth2LoginView
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from hedershus.accounts.eid_provider import EidOAuth2Adapter
+
+
+def _provider_unreachable(request: HttpRequest) -> HttpResponse:
+    """The provider did not answer (its discovery document, keys or token endpoint): the
+    neutral e-ID page with 502, and a refusal recorded, instead of a server error."""
+    from hedershus.accounts import services
+
+    services.eid_refused_record(reason="provider_unreachable")
+    return render(request, "socialaccount/authentication_error.html", status=502)
 
 
 @login_not_required
@@ -18,6 +29,8 @@ def login(request: HttpRequest, provider_id: str) -> HttpResponse:
         response: HttpResponse = view(request)
     except SocialApp.DoesNotExist as exc:
         raise Http404 from exc
+    except requests.RequestException:
+        return _provider_unreachable(request)
     return response
 
 
@@ -29,4 +42,6 @@ def callback(request: HttpRequest, provider_id: str) -> HttpResponse:
         response: HttpResponse = view(request)
     except SocialApp.DoesNotExist as exc:
         raise Http404 from exc
+    except requests.RequestException:
+        return _provider_unreachable(request)
     return response

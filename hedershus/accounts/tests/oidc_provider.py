@@ -58,6 +58,8 @@ class LocalOIDCProvider:
     forge_signature: bool = False
     forge_nonce: bool = False
     forge_issuer: bool = False
+    # Claims put in the id_token last, over the ones the provider sets (a second audience, azp).
+    overrides: dict[str, Any] = field(default_factory=dict)
     host: str = "127.0.0.1"
     port: int = 0
 
@@ -132,6 +134,7 @@ class LocalOIDCProvider:
         }
         if grant.nonce is not None:
             claims["nonce"] = "not-the-nonce" if self.forge_nonce else grant.nonce
+        claims.update(self.overrides)
         key = (
             rsa.generate_private_key(public_exponent=65537, key_size=2048)
             if self.forge_signature

@@ -17,6 +17,7 @@ from django.urls import reverse
 from hedershus.accounts import services
 from hedershus.accounts.eid import identity_number_digest
 from hedershus.accounts.eid_config import EidConfig, socialaccount_providers
+from hedershus.accounts.eid_provider import subject_digest
 from hedershus.accounts.models import User
 from hedershus.accounts.tests.oidc_provider import (
     CLIENT_ID,
@@ -72,6 +73,7 @@ def provider(oidc: LocalOIDCProvider, settings: Any) -> Iterator[LocalOIDCProvid
     settings.EID_OIDC_IDENTITY_CLAIM = SWEDEN_CONNECT_PNR
     settings.EID_OIDC_HIGH_ASSURANCE_ACR = (LOA3,)
     oidc.identity = {"sub": "subject-1", SWEDEN_CONNECT_PNR: NUMBER, "acr": LOA3}
+    oidc.overrides = {}
     oidc.forge_signature = oidc.forge_nonce = oidc.forge_issuer = False
     yield oidc
 
@@ -119,7 +121,7 @@ def test_high_assurance_e_id_signs_in_without_a_totp_prompt_and_links_the_e_id(c
     assert client.get(reverse("staff:dashboard")).status_code == 200
     assert client.session[EID_SECOND_FACTOR_SESSION_KEY] == {"user_id": counsellor.pk, "acr": LOA3}
     link = SocialAccount.objects.get(user=counsellor)
-    assert (link.provider, link.uid) == ("eid", "subject-1")
+    assert (link.provider, link.uid) == ("eid", subject_digest("subject-1"))
     assert link.extra_data == {"acr": LOA3}  # nothing that names the person
     verified = _events("auth.eid_verified")
     assert [e.data for e in verified] == [{"second_factor": True, "linked_now": True}]
@@ -461,3 +463,55 @@ def test_a_provider_that_is_not_configured_is_not_found(client, provider, settin
     settings.SOCIALACCOUNT_PROVIDERS = {}
     settings.EID_OIDC_ENABLED = False
     assert client.post(reverse(name, kwargs={"provider_id": "eid"})).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [{"aud": ["CLIENT", "another-client"]}, {"azp": "another-client"}],
+    ids=["several audiences without azp", "azp of another client"],
+)
+def test_a_token_issued_to_another_client_is_refused(client, provider, counsellor, overrides):
+    """OIDC Core 3.1.3.7, steps 4 and 5."""
+    _with_number(counsellor)
+    provider.overrides = {
+        key: [CLIENT_ID if v == "CLIENT" else v for v in value] if isinstance(value, list) else value
+        for key, value in overrides.items()
+    }
+    try:
+        response = _eid_sign_in(client)
+    finally:
+        provider.overrides = {}
+    assert response.status_code in {401, 403}
+    assert "_auth_user_id" not in client.session
+    assert not SocialAccount.objects.exists()
+
+
+def test_a_subject_that_is_the_identity_number_is_kept_only_as_a_keyed_hash(client, provider, counsellor):
+    """Some brokers use the personal identity number as ``sub``: neither the link nor the
+    session may hold it in clear."""
+    from django.contrib.sessions.models import Session
+
+    _with_number(counsellor)
+    provider.identity = {**provider.identity, "sub": NUMBER}
+    response = _eid_sign_in(client)
+    assert response.status_code == 302
+    link = SocialAccount.objects.get(user=counsellor)
+    assert link.uid == subject_digest(NUMBER) and NUMBER not in link.uid
+    for session in Session.objects.all():
+        assert NUMBER not in str(session.get_decoded())
+
+
+def test_a_provider_that_does_not_answer_gets_the_neutral_page_and_is_recorded(client, provider, settings):
+    """Its discovery document unreachable: no server error (502 with the e-ID page)."""
+    apps = settings.SOCIALACCOUNT_PROVIDERS
+    app = apps["openid_connect"]["APPS"][0]
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        **apps,
+        "openid_connect": {
+            **apps["openid_connect"],
+            "APPS": [{**app, "settings": {**app["settings"], "server_url": "http://127.0.0.1:9"}}],
+        },
+    }
+    response = client.post(reverse("openid_connect_login", kwargs={"provider_id": "eid"}))
+    assert response.status_code == 502
+    assert [e.data["reason"] for e in _events("auth.eid_refused")] == ["provider_unreachable"]
