@@ -64,3 +64,53 @@ def test_a_staff_member_signs_in_with_e_id_through_the_local_provider(
     assert page_width(page) <= PHONE["width"]
     page.screenshot(path=str(SHOTS / "eid-signed-in-360x740.png"), full_page=True)
     assert "/authorize" in provider.requests
+
+
+AUDITOR_EMAIL = "eid.auditor@e2e.hedershus.invalid"
+AUDITOR_PASSWORD = "e2e-eid-auditor-password-Hedershus"
+AUDITOR_SECRET = "JBSWY3DPEHPK3PXPEIDAUDIT"
+
+AUDITOR_SETUP = """
+from allauth.mfa.totp.internal.auth import TOTP
+from allauth.socialaccount.models import SocialAccount
+from hedershus.accounts.models import User
+user, created = User.objects.get_or_create(
+    email={email!r}, defaults={{"role": "auditor", "first_name": "Eid"}}
+)
+if created:
+    user.set_password({password!r})
+    user.save()
+    TOTP.activate(user, {secret!r})
+SocialAccount.objects.filter(user=user).delete()
+User.objects.filter(pk=user.pk).update(eid_identity_digest="", eid_identity_source="")
+"""
+
+
+def test_an_auditor_links_their_own_e_id_from_the_two_factor_page(server: Any, context_factory: Any) -> None:
+    """An administrator cannot record a number on an auditor's account (issue 13 item 5
+    follow-up): the auditor, signed in with password and code, links their own e-ID."""
+    from e2e.staff import staff_sign_in
+    from hedershus.accounts.tests.oidc_provider import LOA3, SWEDEN_CONNECT_PNR
+
+    provider = server.extra["eid_provider"]
+    provider.identity = {"sub": "e2e-subject-auditor", SWEDEN_CONNECT_PNR: "199001012385", "acr": LOA3}
+    server.manage(
+        "shell",
+        "-c",
+        AUDITOR_SETUP.format(email=AUDITOR_EMAIL, password=AUDITOR_PASSWORD, secret=AUDITOR_SECRET),
+    )
+    page = context_factory(locale="sv-SE", viewport=PHONE).new_page()
+    staff_sign_in(page, server, AUDITOR_EMAIL, AUDITOR_PASSWORD, AUDITOR_SECRET)
+    page.goto(server.url("/staff/auth/2fa/"))
+    page.get_by_role("link", name="Koppla min e-legitimation").click()
+    page.wait_for_url(re.compile(r"/staff/account/e-id/$"))
+    assert "Ingen e-legitimation är kopplad" in page.inner_text("main")
+    assert page_width(page) <= PHONE["width"]
+    page.get_by_role("button", name="Koppla min e-legitimation").click()
+    page.wait_for_url(re.compile(r"/staff/account/e-id/$"))
+    text = page.inner_text("body")
+    assert "Din e-legitimation är kopplad" in text
+    assert "En e-legitimation är kopplad till ditt konto" in text
+    assert page_width(page) <= PHONE["width"]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "eid-self-link-360x740.png"), full_page=True)

@@ -160,16 +160,63 @@ def _eid_refusal(request: HttpRequest, reason: str, user: User | None = None) ->
     return ImmediateHttpResponse(response)
 
 
+def _eid_self_link(
+    request: HttpRequest, sociallogin: SocialLogin, assertion: eid.EidAssertion
+) -> ImmediateHttpResponse:
+    """A signed-in person's "Link my e-ID" came back from the provider (allauth's ``connect``
+    process, started from ``views.eid_link``): links it (``services.eid_self_link``) and
+    answers with a redirect to that page and a message, instead of allauth's connect step.
+
+    The person must be signed in with both factors (``RequireMFAMiddleware`` guards the
+    callback) and have re-authenticated within ``ACCOUNT_REAUTHENTICATION_TIMEOUT``; if that
+    ran out during the round trip they are sent back to confirm and try again. A refusal is
+    audited (``auth.eid_refused``) and told neutrally: it never says that another account
+    holds the number.
+    """
+    from allauth.account.internal.flows.reauthentication import did_recently_reauthenticate
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from hedershus.accounts import services
+
+    user = request.user if isinstance(request.user, User) else None
+    if user is None:
+        return _eid_refusal(request, "process")
+    back = ImmediateHttpResponse(redirect("staff:eid_link"))
+    if not did_recently_reauthenticate(request):
+        messages.error(request, _("Confirm that it is you, then press “Link my e-ID” again."))
+        return back
+    try:
+        linked = services.eid_self_link(user=user, sociallogin=sociallogin, assertion=assertion)
+    except services.EidRefused as refused:
+        services.eid_refused_record(reason=refused.reason, user=refused.user)
+        messages.error(
+            request,
+            _(
+                "The e-ID could not be linked to your account. If you used your own e-ID and "
+                "this keeps happening, ask an administrator."
+            ),
+        )
+        return back
+    if linked:
+        messages.success(request, _("Your e-ID is linked. You can now sign in with it."))
+    else:
+        messages.success(request, _("This e-ID was already linked to your account."))
+    return back
+
+
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
-    """e-ID sign-in (issue 13, item 5): nobody signs up through it, and an e-ID opens only the
-    account an administrator recorded its identity number on (``services.eid_sign_in_account``)."""
+    """e-ID sign-in (issue 13, item 5): nobody signs up through it; an e-ID opens only the
+    account whose identity number it asserts (``services.eid_sign_in_account``), and a
+    signed-in person links their own (``services.eid_self_link``)."""
 
     def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
         """No sign-up through an e-ID either: administrators create every account."""
         return False
 
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
-        """Checks the nonce, finds (and on first use links) the account, or refuses.
+        """Checks the nonce, finds (and on first use links) the account, or refuses; for
+        allauth's ``connect`` process, links the signed-in person's own e-ID (``_eid_self_link``).
 
         Runs after allauth looked the e-ID up by its ``sub`` and before it signs anyone in.
         Refusals raise ``ImmediateHttpResponse`` with the neutral page (403) and are audited
@@ -185,17 +232,12 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if not expected_nonce or assertion.nonce != expected_nonce:
             raise _eid_refusal(request, "nonce")
         process = sociallogin.state.get("process")
-        connecting_user: User | None = None
         if process == AuthProcess.CONNECT:
-            connecting_user = request.user if isinstance(request.user, User) else None
-            if connecting_user is None:
-                raise _eid_refusal(request, "process")
-        elif process != AuthProcess.LOGIN:
+            raise _eid_self_link(request, sociallogin, assertion)
+        if process != AuthProcess.LOGIN:
             raise _eid_refusal(request, "process")
         try:
-            user = services.eid_sign_in_account(
-                sociallogin=sociallogin, assertion=assertion, connecting_user=connecting_user
-            )
+            user = services.eid_sign_in_account(sociallogin=sociallogin, assertion=assertion)
         except services.EidRefused as refused:
             raise _eid_refusal(request, refused.reason, refused.user) from refused
         setattr(request, eid.REQUEST_ATTRIBUTE, (assertion, user.pk))

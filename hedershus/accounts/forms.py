@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hedershus.accounts.mfa_throttle import SignInDelayMixin
 from hedershus.accounts.models import User
-from hedershus.core.access import Role
+from hedershus.core.access import PRIVILEGED_ROLES, Role
 
 
 class UserCreateForm(forms.Form):
@@ -25,11 +25,16 @@ class UserCreateForm(forms.Form):
     def __init__(self, *args: object, eid: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         if eid:
-            _add_eid_fields(self, removable=False)
+            _add_eid_fields(self, recordable=True, removable=False)
 
     def clean_eid_identity_number(self) -> str:
         """The number in twelve digits (SKV 704), or ""."""
         return _clean_identity_number(self.cleaned_data.get("eid_identity_number", ""))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        _refuse_number_for_privileged_role(self, cleaned)
+        return cleaned
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
@@ -45,15 +50,25 @@ class UserUpdateForm(forms.Form):
     is_active = forms.BooleanField(label=_("Active (may sign in)"), required=False)
 
     def __init__(
-        self, *args: object, editing_self: bool = False, eid: bool = False, **kwargs: object
+        self,
+        *args: object,
+        editing_self: bool = False,
+        eid: bool = False,
+        eid_recordable: bool = False,
+        eid_removable: bool = True,
+        **kwargs: object,
     ) -> None:
+        """``eid``: e-ID sign-in is configured; ``eid_recordable``: an administrator may record
+        a number on this account (``selectors.eid_identity_recordable_by_administrator``),
+        otherwise the number field is left out; ``eid_removable``: the account holds a number
+        (the box that removes it)."""
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         if editing_self:
             # An administrator cannot lock themselves out or lift their own role.
             self.fields["role"].disabled = True
             self.fields["is_active"].disabled = True
         if eid:
-            _add_eid_fields(self, removable=True)
+            _add_eid_fields(self, recordable=eid_recordable, removable=eid_removable)
 
     def clean_eid_identity_number(self) -> str:
         """The number in twelve digits (SKV 704), or ""."""
@@ -63,23 +78,44 @@ class UserUpdateForm(forms.Form):
         cleaned: dict[str, Any] = super().clean() or {}
         if cleaned.get("eid_remove") and cleaned.get("eid_identity_number"):
             raise forms.ValidationError(_("Either record a new number or remove the e-ID, not both."))
+        _refuse_number_for_privileged_role(self, cleaned)
         return cleaned
 
 
-def _add_eid_fields(form: forms.Form, *, removable: bool) -> None:
+def _refuse_number_for_privileged_role(form: forms.Form, cleaned: dict[str, Any]) -> None:
+    """A number for an account given the role of administrator or auditor is refused on the
+    field: such a person links their e-ID themselves (``services.user_eid_identity_set``)."""
+    if cleaned.get("eid_identity_number") and cleaned.get("role") in PRIVILEGED_ROLES:
+        form.add_error(
+            "eid_identity_number",
+            _(
+                "Administrators and auditors link their e-ID themselves, signed in, from their "
+                "security page. Leave this empty."
+            ),
+        )
+
+
+def _add_eid_fields(form: forms.Form, *, recordable: bool, removable: bool) -> None:
     """The personal identity number for e-ID sign-in (issue 13, item 5), only while
-    EID_OIDC_SERVER_URL configures it; ``removable`` adds the box that removes the e-ID."""
-    form.fields["eid_identity_number"] = forms.CharField(
-        label=_("Personal identity number for e-ID sign-in"),
-        required=False,
-        max_length=20,
-        help_text=_(
-            "Twelve digits, YYYYMMDDNNNN. Kept only as a keyed hash, never shown again. The "
-            "person's first e-ID sign-in with this number links the e-ID to the account. Leave "
-            "empty to keep what is recorded."
-        ),
-    )
-    form.fields["eid_identity_number"].widget.attrs.update({"autocomplete": "off", "inputmode": "numeric"})
+    EID_OIDC_SERVER_URL configures it and only where an administrator may record one
+    (``recordable``: a new account, never used, not privileged; the page says why otherwise);
+    ``removable`` adds the box that removes the e-ID."""
+    if recordable:
+        form.fields["eid_identity_number"] = forms.CharField(
+            label=_("Personal identity number for e-ID sign-in"),
+            required=False,
+            max_length=20,
+            help_text=_(
+                "Only for a new account that is not an administrator's or auditor's. Twelve "
+                "digits, YYYYMMDDNNNN. Kept only as a keyed hash, never shown again. The "
+                "person's first e-ID sign-in with this number links the e-ID to the account. "
+                "Leave empty to keep what is recorded, or to let the person link their e-ID "
+                "themselves once signed in."
+            ),
+        )
+        form.fields["eid_identity_number"].widget.attrs.update(
+            {"autocomplete": "off", "inputmode": "numeric"}
+        )
     if removable:
         form.fields["eid_remove"] = forms.BooleanField(
             label=_("Remove the e-ID (the recorded number and any linked e-ID)"), required=False

@@ -38,6 +38,13 @@ class StaffUserManager(UserManager["User"]):
         return self._create_user_by_email(email, password, **extra_fields)
 
 
+class EidIdentitySource(models.TextChoices):
+    """Who recorded an account's e-ID identity number (``User.eid_identity_source``)."""
+
+    ADMINISTRATOR = "administrator", _("An administrator, before the account was first used")
+    SELF = "self", _("The account holder, linking their own e-ID")
+
+
 class User(AbstractUser):
     """A person who signs in: centre staff or a partner professional. Visitors never do."""
 
@@ -50,6 +57,12 @@ class User(AbstractUser):
     # Empty: no e-ID for this account. Not unique: two accounts with one number refuse e-ID.
     eid_identity_digest = models.CharField(
         max_length=64, blank=True, default="", editable=False, db_index=True
+    )
+    # Who put the digest there (issue 13 item 5 follow-up): an administrator, while onboarding
+    # an account that was never used and is not privileged, or the person, linking their own
+    # e-ID while signed in. A role change into a privileged role removes an administrator's.
+    eid_identity_source = models.CharField(
+        max_length=16, blank=True, default="", editable=False, choices=EidIdentitySource.choices
     )
 
     USERNAME_FIELD = "email"

@@ -95,3 +95,27 @@ def users_with_eid_identity(number: str) -> QuerySet[User]:
 def eid_links_of(user: User) -> QuerySet[SocialAccount]:
     """The e-ID links (allauth ``SocialAccount`` rows of the e-ID provider) of ``user``."""
     return SocialAccount.objects.filter(user=user, provider=EID_PROVIDER_ID)
+
+
+def eid_identity_recordable_by_administrator(user: User) -> bool:
+    """Whether an administrator may record an e-ID identity number on ``user``: only while
+    onboarding, for an account never signed in to (``last_login`` is None) whose role is not
+    privileged (``PRIVILEGED_ROLES``). Any other account's holder links their e-ID themselves,
+    signed in, from their security page (``services.eid_self_link``). Otherwise one
+    administrator could record their own number on a colleague's account in use, or an
+    auditor's or administrator's, and sign in as it with their own e-ID (issue 13 item 5
+    follow-up; docs/threat-model.md, "E-ID sign-in")."""
+    return user.last_login is None and user.role not in PRIVILEGED_ROLES
+
+
+def eid_admin_recorded_on_privileged(user: User) -> bool:
+    """Whether ``user`` is privileged and holds an e-ID number its holder did not link
+    themselves (recorded by an administrator, or of unknown origin): such a number opens
+    nothing (``services.eid_sign_in_account``); the holder links their e-ID again."""
+    from hedershus.accounts.models import EidIdentitySource
+
+    return (
+        user.role in PRIVILEGED_ROLES
+        and bool(user.eid_identity_digest)
+        and user.eid_identity_source != EidIdentitySource.SELF
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from allauth.account.forms import default_token_generator
@@ -26,8 +27,17 @@ from hedershus.accounts.selectors import (
     mfa_reset_request_pending,
 )
 from hedershus.audit.services import audit_record
-from hedershus.core.access import Capability
+from hedershus.core.access import PRIVILEGED_ROLES, Capability
 from hedershus.core.exceptions import AccessDenied, Conflict
+
+logger = logging.getLogger("hedershus.accounts")
+
+# Why an administrator cannot record an e-ID number on an account (``user_eid_identity_set``).
+EID_SELF_LINK_ONLY = gettext_lazy(
+    "An identity number for e-ID sign-in can only be recorded on a new account that has never "
+    "been used and is not an administrator's or auditor's. The person links their e-ID "
+    "themselves, signed in, from their security page."
+)
 
 
 def login_succeeded_record(user: User) -> None:
@@ -224,7 +234,9 @@ def user_update(
     saving at once cannot both record a change from the same old role; nothing changed means
     nothing saved and nothing audited. Refuses an actor who does not manage users, and an
     administrator changing their own role or deactivating themselves (no account can lift
-    or drop its own privileges unseen).
+    or drop its own privileges unseen). A change into a privileged role removes an e-ID
+    number an administrator recorded, and its links (``user.eid_identity_removed``, reason
+    ``role_privileged``): the holder links their e-ID again themselves.
     """
     _require_user_manager(actor)
     fields = ("first_name", "last_name", "role", "is_active")
@@ -247,6 +259,8 @@ def user_update(
             audit_record(
                 "user.role_changed", actor=actor, target=user, data={"from": before["role"], "to": role}
             )
+            if role in PRIVILEGED_ROLES:
+                _eid_clear_admin_recorded_on_promotion(actor=actor, user=user)
         if before["is_active"] and not is_active:
             audit_record("user.deactivated", actor=actor, target=user)
         elif not before["is_active"] and is_active:
@@ -425,20 +439,49 @@ def eid_refused_record(*, reason: str, user: User | None = None) -> None:
         )
 
 
-def eid_sign_in_account(
-    *, sociallogin: Any, assertion: EidAssertion, connecting_user: User | None = None
-) -> User:
+def _eid_mail_on_commit(user: User, kind: str) -> None:
+    """Tells the account holder, at their own address, that an e-ID was linked to their
+    account (``kind`` "linked") or that an administrator recorded an identity number for e-ID
+    sign-in on it ("recorded"), with the date and whom to tell if it was not them; never the
+    number. Sent once the change is committed (through ``_mail``); a mail server that fails is
+    logged with the error's type only and never undoes the change, which the audit log holds."""
+    when = timezone.localdate()
+
+    def send() -> None:
+        try:
+            _mail(user, "accounts/email/eid_changed", {"user": user, "kind": kind, "when": when})
+        except Exception as exc:  # noqa: BLE001 - mail must not undo a committed change
+            logger.warning("e-ID change mail not sent: %s", type(exc).__name__)
+
+    transaction.on_commit(send)
+
+
+def _eid_refuse_for_account(user: User) -> None:
+    """Raises ``EidRefused`` for an account an e-ID may not open now: deactivated, locked, or
+    privileged with a number its holder did not link themselves."""
+    from hedershus.accounts.selectors import eid_admin_recorded_on_privileged
+
+    if not user.is_active:
+        raise EidRefused("inactive", user)
+    if user.is_locked():
+        raise EidRefused("locked", user)
+    if eid_admin_recorded_on_privileged(user):
+        raise EidRefused("needs_self_link", user)
+
+
+def eid_sign_in_account(*, sociallogin: Any, assertion: EidAssertion) -> User:
     """The account an e-ID sign-in opens, linking the e-ID to it on first use.
 
-    ``sociallogin`` is allauth's, already looked up (linked by the provider's ``sub`` or not);
-    ``connecting_user`` the signed-in user when they link their own e-ID (allauth's connect).
-    Rules (issue 13, item 5): a linked e-ID opens its account if the identity number still
-    matches the one the administrator recorded; an unlinked one is linked when its number
-    matches exactly one account, which must be active and not locked (and, when connecting,
-    be ``connecting_user``). Raises ``EidRefused`` otherwise: ``no_identity_number``,
-    ``identity_mismatch``, ``no_account``, ``several_accounts``, ``inactive``, ``locked``.
-    Records ``auth.eid_verified`` (whether it counts as the second factor) and, when it links,
-    ``user.eid_linked``; ids only.
+    ``sociallogin`` is allauth's, already looked up (linked by the provider's ``sub`` or not).
+    Rules (issue 13, item 5 and its follow-up): a linked e-ID opens its account if the identity
+    number still matches the account's; an unlinked one is linked when its number matches
+    exactly one account, which must be active and not locked. A privileged account opens only
+    with a number its holder linked themselves (``services.eid_self_link``), never one an
+    administrator recorded. Raises ``EidRefused`` otherwise: ``no_identity_number``,
+    ``identity_mismatch``, ``no_account``, ``several_accounts``, ``inactive``, ``locked``,
+    ``needs_self_link``. Records ``auth.eid_verified`` (whether it counts as the second
+    factor) and, when it links, ``user.eid_linked`` (how: ``first_use``); ids only. A link
+    mails the holder (``_eid_mail_on_commit``).
     """
     from hedershus.accounts.eid import identity_number_digests
     from hedershus.accounts.selectors import users_with_eid_identity
@@ -451,31 +494,27 @@ def eid_sign_in_account(
             user = User.objects.select_for_update().get(pk=sociallogin.user.pk)
             if user.eid_identity_digest not in identity_number_digests(number):
                 raise EidRefused("identity_mismatch", user)
-            if connecting_user is not None and connecting_user.pk != user.pk:
-                raise EidRefused("identity_mismatch", connecting_user)
-            if not user.is_active:
-                raise EidRefused("inactive", user)
-            if user.is_locked():
-                raise EidRefused("locked", user)
+            _eid_refuse_for_account(user)
             linked_now = False
         else:
             candidates = list(users_with_eid_identity(number).select_for_update()[:2])
             if not candidates:
-                raise EidRefused("no_account", connecting_user)
+                raise EidRefused("no_account")
             if len(candidates) > 1:
                 raise EidRefused("several_accounts")
             user = candidates[0]
-            if connecting_user is not None and connecting_user.pk != user.pk:
-                raise EidRefused("identity_mismatch", connecting_user)
-            if not user.is_active:
-                raise EidRefused("inactive", user)
-            if user.is_locked():
-                raise EidRefused("locked", user)
+            _eid_refuse_for_account(user)
             sociallogin.user = user
             sociallogin.account.user = user
             sociallogin.account.save()
             linked_now = True
-            audit_record("user.eid_linked", actor=user, target=user, data={"link_id": sociallogin.account.pk})
+            audit_record(
+                "user.eid_linked",
+                actor=user,
+                target=user,
+                data={"how": "first_use", "link_id": sociallogin.account.pk},
+            )
+            _eid_mail_on_commit(user, "linked")
         audit_record(
             "auth.eid_verified",
             actor=user,
@@ -485,19 +524,94 @@ def eid_sign_in_account(
     return user
 
 
+def eid_self_link(*, user: User, sociallogin: Any, assertion: EidAssertion) -> bool:
+    """``user``, signed in (with both factors, recently re-authenticated: the caller checks,
+    ``adapter.SocialAccountAdapter.pre_social_login``), links the e-ID they just used.
+
+    The identity number the provider asserted becomes the account's (keyed hash, source
+    ``self``), whatever was recorded before, unless another active account holds it; the e-ID
+    (``sociallogin``, allauth's, looked up by ``sub``) becomes the account's one e-ID link
+    (other e-ID links of the account go). This is how an administrator, an auditor or anyone
+    whose account is in use gets e-ID sign-in (issue 13 item 5 follow-up): an administrator
+    may record numbers only while onboarding (``user_eid_identity_set``).
+
+    Returns False when this e-ID was already linked with this number by the holder (nothing
+    changes), True when it linked. Raises ``EidRefused`` (recorded by the caller; the person
+    is told neutrally): ``no_identity_number``, ``inactive``, ``locked``,
+    ``linked_to_another_account`` (this e-ID opens another account), ``identity_taken``
+    (another active account holds the number). Records ``user.eid_linked`` (how: ``self``;
+    the link's id, whether the number changed, how many old links went), never the number,
+    and mails the holder (``_eid_mail_on_commit``).
+    """
+    from hedershus.accounts.eid import identity_number_digest, identity_number_digests
+    from hedershus.accounts.models import EidIdentitySource
+    from hedershus.accounts.selectors import eid_links_of, users_with_eid_identity
+
+    number = assertion.identity_number
+    if number is None:
+        raise EidRefused("no_identity_number", user)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if not user.is_active:
+            raise EidRefused("inactive", user)
+        if user.is_locked():
+            raise EidRefused("locked", user)
+        existing = bool(sociallogin.is_existing)
+        if existing and sociallogin.user.pk != user.pk:
+            raise EidRefused("linked_to_another_account", user)
+        if users_with_eid_identity(number).exclude(pk=user.pk).filter(is_active=True).exists():
+            raise EidRefused("identity_taken", user)
+        number_changed = user.eid_identity_digest not in identity_number_digests(number)
+        if existing and not number_changed and user.eid_identity_source == EidIdentitySource.SELF:
+            return False
+        if not existing:
+            sociallogin.user = user
+            sociallogin.account.user = user
+            sociallogin.account.save()
+        removed, _ = eid_links_of(user).exclude(pk=sociallogin.account.pk).delete()
+        user.eid_identity_digest = identity_number_digest(number)
+        user.eid_identity_source = EidIdentitySource.SELF
+        user.save(update_fields=["eid_identity_digest", "eid_identity_source"])
+        audit_record(
+            "user.eid_linked",
+            actor=user,
+            target=user,
+            data={
+                "how": "self",
+                "link_id": sociallogin.account.pk,
+                "number_changed": number_changed,
+                "links_removed": removed,
+            },
+        )
+        _eid_mail_on_commit(user, "linked")
+    return True
+
+
 def user_eid_identity_set(*, actor: User, user: User, number: str | None) -> bool:
     """Records (``number``, twelve digits, normalised) or removes (``None``) the personal
     identity number for ``user``'s e-ID sign-in, as a keyed hash only. Any e-ID already linked
     to the account is unlinked, so the next e-ID sign-in must match the new number. Returns
     whether anything changed; records ``user.eid_identity_recorded`` or
-    ``user.eid_identity_removed`` (with how many links went), never the number. Refuses an
-    actor who does not manage users (``AccessDenied``)."""
+    ``user.eid_identity_removed`` (with how many links went), never the number; a recorded
+    number mails the holder (``_eid_mail_on_commit``).
+
+    Recording is for onboarding only (issue 13 item 5 follow-up): an account never signed in
+    to whose role is not privileged (``selectors.eid_identity_recordable_by_administrator``).
+    Anyone else links their e-ID themselves, signed in (``eid_self_link``), so no administrator
+    can put their own number on a colleague's account in use, an auditor's or another
+    administrator's, and sign in as it. Removing is allowed for every account: it only takes
+    access away. Raises ``AccessDenied`` for an actor who does not manage users, or a number
+    for an account that is not recordable (the row is re-read under a lock first).
+    """
     from hedershus.accounts.eid import identity_number_digest, identity_number_digests
-    from hedershus.accounts.selectors import eid_links_of
+    from hedershus.accounts.models import EidIdentitySource
+    from hedershus.accounts.selectors import eid_identity_recordable_by_administrator, eid_links_of
 
     _require_user_manager(actor)
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
+        if number is not None and not eid_identity_recordable_by_administrator(user):
+            raise AccessDenied(EID_SELF_LINK_ONLY)
         if (
             number is not None
             and user.eid_identity_digest
@@ -507,8 +621,32 @@ def user_eid_identity_set(*, actor: User, user: User, number: str | None) -> boo
         if number is None and not user.eid_identity_digest:
             return False
         user.eid_identity_digest = identity_number_digest(number) if number is not None else ""
-        user.save(update_fields=["eid_identity_digest"])
+        user.eid_identity_source = EidIdentitySource.ADMINISTRATOR if number is not None else ""
+        user.save(update_fields=["eid_identity_digest", "eid_identity_source"])
         unlinked, _ = eid_links_of(user).delete()
         event = "user.eid_identity_recorded" if number is not None else "user.eid_identity_removed"
         audit_record(event, actor=actor, target=user, data={"links_removed": unlinked})
+        if number is not None:
+            _eid_mail_on_commit(user, "recorded")
     return True
+
+
+def _eid_clear_admin_recorded_on_promotion(*, actor: User, user: User) -> None:
+    """Inside ``user_update``'s transaction, for an account just given a privileged role:
+    an e-ID number its holder did not link themselves goes, with its links (the holder links
+    again from their security page). Audited as ``user.eid_identity_removed`` with the reason
+    ``role_privileged``."""
+    from hedershus.accounts.selectors import eid_admin_recorded_on_privileged, eid_links_of
+
+    fresh = User.objects.only("role", "eid_identity_digest", "eid_identity_source").get(pk=user.pk)
+    if not eid_admin_recorded_on_privileged(fresh):
+        return
+    User.objects.filter(pk=user.pk).update(eid_identity_digest="", eid_identity_source="")
+    user.eid_identity_digest, user.eid_identity_source = "", ""
+    unlinked, _ = eid_links_of(user).delete()
+    audit_record(
+        "user.eid_identity_removed",
+        actor=actor,
+        target=user,
+        data={"links_removed": unlinked, "reason": "role_privileged"},
+    )

@@ -17,4 +17,5 @@ urlpatterns = [
         name="user_mfa_reset_decide",
     ),
     path("users/<id:pk>/setup-link/", views.user_setup_link, name="user_setup_link"),
+    path("account/e-id/", views.eid_link, name="eid_link"),
 ]

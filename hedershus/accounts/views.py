@@ -5,6 +5,7 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from hedershus.accounts import services
 from hedershus.accounts.forms import UserCreateForm, UserUpdateForm
 from hedershus.accounts.models import MFAResetRequest, User
 from hedershus.accounts.selectors import (
+    eid_identity_recordable_by_administrator,
     eid_links_of,
     mfa_reset_needs_approval,
     mfa_reset_request_pending,
@@ -30,7 +32,8 @@ def _current(request: HttpRequest) -> User:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/dashboard.html", {"capability": Capability})
+    context = {"capability": Capability, "eid_enabled": bool(settings.EID_OIDC_ENABLED)}
+    return render(request, "accounts/dashboard.html", context)
 
 
 @capability_required(Capability.MANAGE_USERS)
@@ -56,9 +59,10 @@ def user_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         eid_number = data.pop("eid_identity_number", "")
-        user = services.user_create(actor=_current(request), origin=_origin(request), **data)
-        if eid_number:
-            services.user_eid_identity_set(actor=_current(request), user=user, number=eid_number)
+        with transaction.atomic():  # a refused number creates no account either
+            user = services.user_create(actor=_current(request), origin=_origin(request), **data)
+            if eid_number:
+                services.user_eid_identity_set(actor=_current(request), user=user, number=eid_number)
         # The link went to the new user's mailbox; the administrator only learns that it did.
         messages.success(
             request,
@@ -82,15 +86,30 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_active": managed.is_active,
     }
     eid_enabled = bool(settings.EID_OIDC_ENABLED)
-    form = UserUpdateForm(request.POST or None, initial=initial, editing_self=editing_self, eid=eid_enabled)
+    eid_recordable = eid_identity_recordable_by_administrator(managed)
+    form = UserUpdateForm(
+        request.POST or None,
+        initial=initial,
+        editing_self=editing_self,
+        eid=eid_enabled,
+        eid_recordable=eid_recordable,
+        eid_removable=bool(managed.eid_identity_digest),
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         eid_number, eid_remove = data.pop("eid_identity_number", ""), data.pop("eid_remove", False)
-        services.user_update(actor=actor, user=managed, **data)
-        if eid_number or eid_remove:
-            services.user_eid_identity_set(actor=actor, user=managed, number=eid_number or None)
-        messages.success(request, _("The changes were saved."))
-        return redirect("staff:user_detail", pk=managed.pk)
+        try:
+            # One transaction: a refused e-ID number (the account was used meanwhile) saves nothing.
+            with transaction.atomic():
+                services.user_update(actor=actor, user=managed, **data)
+                if eid_number or eid_remove:
+                    services.user_eid_identity_set(actor=actor, user=managed, number=eid_number or None)
+        except ApplicationError as exc:
+            form.add_error(None, str(exc.message))
+            managed.refresh_from_db()
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("staff:user_detail", pk=managed.pk)
     if request.method == "GET":
         services.user_view_record(actor=actor, user=managed)
     methods = Authenticator.objects.filter(user=managed).values_list("type", flat=True)
@@ -103,6 +122,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "mfa_reset_pending": mfa_reset_request_pending(managed),
         "eid_enabled": eid_enabled,
         "eid_linked": eid_enabled and eid_links_of(managed).exists(),
+        "eid_recordable": eid_recordable,
     }
     return render(request, "accounts/user_detail.html", context, status=400 if form.errors else 200)
 
@@ -187,3 +207,20 @@ def user_setup_link(request: HttpRequest, pk: int) -> HttpResponse:
             _("A one-time link to choose a password was sent to %(email)s.") % {"email": managed.email},
         )
     return redirect("staff:user_detail", pk=managed.pk)
+
+
+@login_required
+@reauthentication_required
+def eid_link(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's own e-ID (issue 13 item 5 follow-up): whether one is linked, and
+    a "Link my e-ID" button that goes through the provider (allauth's ``connect`` process) and
+    comes back here (``adapter._eid_self_link`` links it). Every signed-in staff member and
+    partner professional may open it, after confirming it is them (allauth's re-authentication);
+    with e-ID sign-in off it only says so."""
+    user = _current(request)
+    eid_enabled = bool(settings.EID_OIDC_ENABLED)
+    context = {
+        "eid_enabled": eid_enabled,
+        "eid_linked": eid_enabled and eid_links_of(user).exists(),
+    }
+    return render(request, "accounts/eid_link.html", context)

@@ -392,22 +392,6 @@ def test_without_e_id_the_user_forms_have_no_number_field(signed_in, administrat
         assert "eid_identity_number" not in client.get(url).content.decode()
 
 
-def test_a_signed_in_user_links_only_an_e_id_with_their_own_number(
-    signed_in, provider, counsellor, colleague
-):
-    _with_number(colleague)
-    client = signed_in(counsellor)
-    start = client.post(
-        reverse("openid_connect_login", kwargs={"provider_id": "eid"}), {"process": "connect"}
-    )
-    answer = requests.get(start["Location"], allow_redirects=False, timeout=10)
-    back = urlparse(answer.headers["Location"])
-    response = client.get(back.path, {k: v[0] for k, v in parse_qs(back.query).items()})
-    assert response.status_code == 403
-    assert not SocialAccount.objects.exists()
-    assert [e.data["reason"] for e in _events("auth.eid_refused")] == ["identity_mismatch"]
-
-
 def test_a_staff_socket_accepts_a_high_assurance_e_id_session_without_an_authenticator(
     client, provider, user_without_mfa
 ):
@@ -417,20 +401,6 @@ def test_a_staff_socket_accepts_a_high_assurance_e_id_session_without_an_authent
     _with_number(user_without_mfa)
     _eid_sign_in(client)
     assert staff_session_problem(client.session.session_key, Capability.HANDLE_CASES) is None
-
-
-def test_a_signed_in_user_links_their_own_e_id(signed_in, provider, counsellor):
-    _with_number(counsellor)
-    client = signed_in(counsellor)
-    start = client.post(
-        reverse("openid_connect_login", kwargs={"provider_id": "eid"}), {"process": "connect"}
-    )
-    answer = requests.get(start["Location"], allow_redirects=False, timeout=10)
-    back = urlparse(answer.headers["Location"])
-    response = client.get(back.path, {k: v[0] for k, v in parse_qs(back.query).items()})
-    assert response.status_code == 302
-    assert SocialAccount.objects.get().user == counsellor
-    assert [e.data["linked_now"] for e in _events("auth.eid_verified")] == [True]
 
 
 def test_an_e_id_only_account_is_asked_to_re_authenticate_with_its_e_id(client, provider):

@@ -163,6 +163,8 @@ STAFF_URLS: dict[str, Entry] = {
     "staff:user_setup_link": Entry(
         ADMINISTRATORS, method="post", needs_target_user=True, ok_statuses=frozenset({302})
     ),
+    # Each person's own e-ID (accounts); with e-ID off, as here, it says that it is off.
+    "staff:eid_link": Entry(EVERY_ROLE),
     "audit:search": Entry(AUDITORS),
     "audit:export": Entry(AUDITORS),
     "audit:anchor": Entry(AUDITORS, method="post", ok_statuses=frozenset({302})),
