@@ -135,7 +135,7 @@ def test_a_counsellor_prepares_a_supervisor_approves_and_the_extract_withholds_t
 
     raw = _download(supervisor, "a[href$='/extract.json']")
     document = json.loads(raw)
-    assert document["schema_version"] == 1
+    assert document["schema_version"] == 2
     [case] = document["cases"]
     assert case["your_entries"][0]["name"] == SUBJECT_NAME
     assert case["your_entries"][0]["identity_number"] == SUBJECT_NUMBER
@@ -147,3 +147,27 @@ def test_a_counsellor_prepares_a_supervisor_approves_and_the_extract_withholds_t
     supervisor.wait_for_url(detail_url)
     assert "Lämnat" in supervisor.inner_text("main")
     assert supervisor.locator("a[href$='/extract.pdf']").count() == 0
+
+
+def test_the_fathers_extract_asks_for_a_decision_on_every_record_of_her_case(
+    server: Any, context_factory: Any
+) -> None:
+    """Her father asks for his own data: the preview says he is not the exposed person, marks
+    every record of the case for a decision with the reason preselected, and still shows him
+    his own name; at 360 px, with axe-core and HTML_CodeSniffer clean."""
+    server.manage("shell", "-c", SETUP.format(counsellor=COUNSELLOR, supervisor=SUPERVISOR))
+    page = context_factory(locale="sv-SE", viewport=PHONE, bypass_csp=True).new_page()
+    staff_sign_in(page, server, *COUNSELLOR)
+    page.goto(server.url("/staff/subject-access/new/"))
+    page.fill("input[name=identity_number]", "19750604-9811")
+    page.check("input[name=identity_check][value=id_document]")
+    page.click("main form button[type=submit]")
+    page.wait_for_url(re.compile(r"/staff/subject-access/\d+/$"))
+    main = page.inner_text("main")
+    assert RELATIVE_NAME in main
+    assert "inte registrerad som den utsatta" in main
+    facts = page.locator(".sar-item.sar-fact")
+    # His role and alias, the two contacts, the flag, the decision and the journal entry at least.
+    assert facts.count() >= 6
+    assert facts.count() == page.locator(".sar-fact option[value=other_person][selected]").count()
+    _checked(page, "father-review")

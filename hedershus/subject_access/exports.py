@@ -9,7 +9,12 @@
   so å, ä, ö print anywhere), A4. The same content in the reader's language.
 
 Nothing about other persons is in the ``Extract`` to begin with; withheld items are printed
-as "[withheld]" with the reason.
+as "[withheld]" with the reason. In a case where the person is not the exposed one, a record
+(a referral, a measure, a reader...) that was not released is left out of its section and
+marked in the case's "withheld_information" instead (in the PDF, "Other information in the
+case"), ordered by reason only: neither a heading nor the order tells what kind of record it was
+(``selectors.CaseExtract.withheld_facts``). Schema version 2 added that list, and an entry's
+"role", "role_text" and "alias" are null when they were withheld.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hedershus.subject_access.models import WithholdReason
-from hedershus.subject_access.selectors import SCHEMA_VERSION, CaseExtract, Extract, Item, due_date
+from hedershus.subject_access.selectors import SCHEMA_VERSION, CaseExtract, Extract, Item, due_date, shown
 
 CONTENT_TYPES = {"pdf": "application/pdf", "json": "application/json"}
 
@@ -63,9 +68,9 @@ def _case(case: CaseExtract) -> dict[str, Any]:
         "protected_identity": case.protected_identity,
         "your_entries": [
             {
-                "role": s.role,
-                "role_text": s.role_label,
-                "alias": s.alias,
+                "role": s.role if s.role_alias_shown else None,
+                "role_text": s.role_label if s.role_alias_shown else None,
+                "alias": s.alias if s.role_alias_shown else None,
                 "name": s.name or None,
                 "identity_number": s.identity_number or None,
                 "age_group": s.age_group_label,
@@ -76,6 +81,7 @@ def _case(case: CaseExtract) -> dict[str, Any]:
         ],
         "other_persons": [_withheld("other_person") for _n in range(case.others_withheld)],
         "relations": [_withheld("other_person") for _n in range(case.relations_withheld)],
+        "withheld_information": [_item(f) for f in case.withheld_facts()],
         "contacts": [
             {
                 "at": _when(c.occurred_at),
@@ -83,7 +89,7 @@ def _case(case: CaseExtract) -> dict[str, Any]:
                 "duration_minutes": c.duration_minutes,
                 "note": _item(c.note),
             }
-            for c in case.contacts
+            for c in shown(case.contacts)
         ],
         "flags": [
             {
@@ -92,11 +98,11 @@ def _case(case: CaseExtract) -> dict[str, Any]:
                 "message": _item(f.message),
                 "lift_message": _item(f.lift_message),
             }
-            for f in case.flags
+            for f in shown(case.flags)
         ],
         "decisions": [
             {"at": _when(d.decided_at), "decision": d.kind_label, "reason": _item(d.reason)}
-            for d in case.decisions
+            for d in shown(case.decisions)
         ],
         "journal": [
             {
@@ -106,7 +112,7 @@ def _case(case: CaseExtract) -> dict[str, Any]:
                 "corrects_entry": j.corrects_id,
                 "text": _item(j.text),
             }
-            for j in case.journal
+            for j in shown(case.journal)
         ],
         "assessments": [
             {
@@ -115,7 +121,7 @@ def _case(case: CaseExtract) -> dict[str, Any]:
                 "version": a.version,
                 "result": a.result,
             }
-            for a in case.assessments
+            for a in shown(case.assessments)
         ],
         "referrals": [
             {
@@ -125,7 +131,7 @@ def _case(case: CaseExtract) -> dict[str, Any]:
                 "status": r.status_label,
                 "asked": _item(r.asked),
             }
-            for r in case.referrals
+            for r in shown(case.referrals)
         ],
         "documents": [
             {
@@ -142,7 +148,7 @@ def _case(case: CaseExtract) -> dict[str, Any]:
                     for v in d.versions
                 ],
             }
-            for d in case.documents
+            for d in shown(case.documents)
         ],
         "follow_ups": [
             {
@@ -150,7 +156,7 @@ def _case(case: CaseExtract) -> dict[str, Any]:
                 "ratings": [{"domain": domain, "rating": rating} for domain, rating in f.ratings],
                 "note": _item(f.note),
             }
-            for f in case.follow_ups
+            for f in shown(case.follow_ups)
         ],
         "protective_measures": [
             {
@@ -159,7 +165,7 @@ def _case(case: CaseExtract) -> dict[str, Any]:
                 "until": _when(m.ended_on),
                 "note": _item(m.note),
             }
-            for m in case.measures
+            for m in shown(case.measures)
         ],
         "reads": [
             {
@@ -169,7 +175,7 @@ def _case(case: CaseExtract) -> dict[str, Any]:
                 "organisation": r.organisation,
                 "what": r.what,
             }
-            for r in case.reads
+            for r in shown(case.reads)
         ],
         "reads_truncated": case.reads_truncated,
     }
@@ -305,7 +311,8 @@ def as_pdf(extract: Extract) -> bytes:
         )
         para(_("Your entry"), h3)
         for s in case.subject:
-            para(_("Role: %(role)s. Alias: %(alias)s.") % {"role": s.role_label, "alias": s.alias}, row)
+            if s.role_alias_shown:
+                para(_("Role: %(role)s. Alias: %(alias)s.") % {"role": s.role_label, "alias": s.alias}, row)
             if s.name:
                 para(_("Name: %(name)s") % {"name": s.name}, row)
             if s.identity_number:
@@ -324,6 +331,11 @@ def as_pdf(extract: Extract) -> bytes:
                 para(_("Another person: [withheld] %(reason)s") % {"reason": reason}, row)
             for _n in range(case.relations_withheld):
                 para(_("A family relation: [withheld] %(reason)s") % {"reason": reason}, row)
+        withheld = case.withheld_facts()
+        if withheld:
+            para(_("Other information in the case"), h3)
+            for fact in withheld:
+                para(item_text(fact), row)
         lifted = _("lifted")
         sections: list[tuple[str, list[str]]] = [
             (
@@ -332,7 +344,7 @@ def as_pdf(extract: Extract) -> bytes:
                     f"{_local(c.occurred_at)}, {c.channel_label}"
                     + (f" ({c.duration_minutes} min)" if c.duration_minutes else "")
                     + (f": {item_text(c.note)}" if c.note else "")
-                    for c in case.contacts
+                    for c in shown(case.contacts)
                 ],
             ),
             (
@@ -344,22 +356,28 @@ def as_pdf(extract: Extract) -> bytes:
                         if f.lifted_at
                         else ""
                     )
-                    for f in case.flags
+                    for f in shown(case.flags)
                 ],
             ),
             (
                 _("Decisions"),
-                [f"{_local(d.decided_at)}, {d.kind_label}: {item_text(d.reason)}" for d in case.decisions],
+                [
+                    f"{_local(d.decided_at)}, {d.kind_label}: {item_text(d.reason)}"
+                    for d in shown(case.decisions)
+                ],
             ),
             (
                 _("Journal"),
-                [f"{_local(j.signed_at)}, {j.author_role_label}: {item_text(j.text)}" for j in case.journal],
+                [
+                    f"{_local(j.signed_at)}, {j.author_role_label}: {item_text(j.text)}"
+                    for j in shown(case.journal)
+                ],
             ),
             (
                 _("Assessments"),
                 [
                     f"{_local(a.performed_at)}, {a.instrument} ({a.version}): {a.result}"
-                    for a in case.assessments
+                    for a in shown(case.assessments)
                 ],
             ),
             (
@@ -367,7 +385,7 @@ def as_pdf(extract: Extract) -> bytes:
                 [
                     f"{_local(r.sent_at)}, {r.recipient}, {r.channel_label}, {r.status_label}: "
                     + item_text(r.asked)
-                    for r in case.referrals
+                    for r in shown(case.referrals)
                 ],
             ),
             (
@@ -384,7 +402,7 @@ def as_pdf(extract: Extract) -> bytes:
                         }
                         for v in d.versions
                     )
-                    for d in case.documents
+                    for d in shown(case.documents)
                 ],
             ),
             (
@@ -393,7 +411,7 @@ def as_pdf(extract: Extract) -> bytes:
                     f"{_local(f.held_on)}: "
                     + "; ".join(f"{domain}: {rating}" for domain, rating in f.ratings)
                     + (f". {item_text(f.note)}" if f.note else "")
-                    for f in case.follow_ups
+                    for f in shown(case.follow_ups)
                 ],
             ),
             (
@@ -401,14 +419,14 @@ def as_pdf(extract: Extract) -> bytes:
                 [
                     f"{m.kind_label}, {_local(m.started_on)}–{_local(m.ended_on)}"  # noqa: RUF001
                     + (f": {item_text(m.note)}" if m.note else "")
-                    for m in case.measures
+                    for m in shown(case.measures)
                 ],
             ),
             (
                 _("Who has read your data"),
                 [
                     f"{_local(r.occurred_at)}, {r.reader} ({r.role_label}, {r.organisation}): {r.what}"
-                    for r in case.reads
+                    for r in shown(case.reads)
                 ]
                 + ([_("Only the newest reads are listed.")] if case.reads_truncated else []),
             ),

@@ -8,6 +8,17 @@ messages, reasons, document titles) cannot be redacted by a machine, so each suc
 ``Item`` the preparer releases or withholds with a reason (``ItemDecision``); until then, and
 for anything added after the approval, it is withheld.
 
+In a case where the person is not the exposed person (a relative, a perpetrator: the requester
+may be the abuser), or where someone else is exposed too, every fact of the case is about
+that other person as much as about the requester: which assessments were made and their
+results, where the case was referred, protective measures and their dates, follow-up ratings,
+contacts, warnings, decisions, documents, journal entries, who read the case, and the
+requester's own role and alias. Each record is then one ``Item`` (a "fact", key
+``fact:<kind>:<id>``) that covers the record and its texts, withheld until the preparer
+releases it (``CaseExtract.caution``; issue 13 item 3 follow-up). Only the requester's own
+entry (name, number, age group, gender, location) and the case's reference, status and dates
+go out without a decision.
+
 Who may see a request: the staff member who prepared it, and every supervisor (SUPERVISE_CASES,
 who approve). Anyone else gets ``None`` (the views answer 404).
 """
@@ -18,7 +29,7 @@ import calendar
 import datetime as dt
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -42,7 +53,9 @@ from hedershus.partners.models import UnitMembership
 from hedershus.referrals.models import Referral
 from hedershus.subject_access.models import ItemDecision, RequestStatus, SubjectAccessRequest, WithholdReason
 
-SCHEMA_VERSION = 1
+# 2: a case's "withheld_information" and null "role"/"alias" of an entry (facts withheld from
+# someone who is not the exposed person of the case).
+SCHEMA_VERSION = 2
 # At most this many reads of the person's cases are listed per extract (newest first); the
 # extract says when there were more.
 READS_MAX = 2000
@@ -176,6 +189,14 @@ class Item:
     state: str = "undecided"
     reason: str = ""
     hidden: bool = False
+    # A whole record of a case with a non-exposed requester (see the module), not a text.
+    fact: bool = False
+
+    @property
+    def default_reason(self) -> str:
+        """The reason preselected on the preview while undecided: a fact is information about
+        another person (OSL 26 kap. 1 §) unless the preparer says otherwise."""
+        return WithholdReason.OTHER_PERSON if self.fact else ""
 
     @property
     def released(self) -> bool:
@@ -208,6 +229,13 @@ class SubjectEntry:
     location_reviewable: bool
     # The viewer may not see the identity of a protected-identity case (not assigned to it).
     identity_hidden: bool = False
+    # In a case where the person is not the exposed one: their role and alias ("Pappan",
+    # perpetrator) tell what someone said about them; a fact to release or withhold.
+    role_alias: Item | None = None
+
+    @property
+    def role_alias_shown(self) -> bool:
+        return self.role_alias is None or self.role_alias.released
 
 
 @dataclass(frozen=True)
@@ -216,6 +244,7 @@ class ContactRow:
     channel_label: str
     duration_minutes: int | None
     note: Item | None
+    fact: Item | None = None
 
 
 @dataclass(frozen=True)
@@ -224,6 +253,7 @@ class FlagRow:
     lifted_at: dt.datetime | None
     message: Item
     lift_message: Item | None
+    fact: Item | None = None
 
 
 @dataclass(frozen=True)
@@ -231,6 +261,7 @@ class DecisionRow:
     decided_at: dt.datetime
     kind_label: str
     reason: Item
+    fact: Item | None = None
 
 
 @dataclass(frozen=True)
@@ -240,6 +271,8 @@ class JournalRow:
     corrects_id: int | None
     entry_id: int
     text: Item
+    # In a caution case the entry's text is its own fact (``text`` itself).
+    fact: Item | None = None
 
 
 @dataclass(frozen=True)
@@ -248,6 +281,7 @@ class AssessmentRow:
     instrument: str
     version: str
     result: str
+    fact: Item | None = None
 
 
 @dataclass(frozen=True)
@@ -258,6 +292,7 @@ class ReferralRow:
     channel_label: str
     status_label: str
     asked: Item
+    fact: Item | None = None
 
 
 @dataclass(frozen=True)
@@ -275,6 +310,7 @@ class DocumentRow:
     created_at: dt.datetime
     title: Item
     versions: list[DocumentVersionRow]
+    fact: Item | None = None
 
 
 @dataclass(frozen=True)
@@ -282,6 +318,7 @@ class FollowUpRow:
     held_on: dt.date
     ratings: list[tuple[str, str]]
     note: Item | None
+    fact: Item | None = None
 
 
 @dataclass(frozen=True)
@@ -290,6 +327,7 @@ class MeasureRow:
     started_on: dt.date
     ended_on: dt.date | None
     note: Item | None
+    fact: Item | None = None
 
 
 @dataclass(frozen=True)
@@ -302,6 +340,11 @@ class ReadRow:
     role_label: str
     organisation: str
     what: str
+    actor_id: int = 0
+    # In a caution case: the decision on this reader, shared by all their rows in the case.
+    fact: Item | None = None
+    # The data-subject request whose preparation read the case (``subject_access.case_viewed``).
+    request_id: int | None = None
 
 
 @dataclass
@@ -312,8 +355,9 @@ class CaseExtract:
     opened_at: dt.datetime
     closed_at: dt.datetime | None
     protected_identity: bool
-    # The subject is not recorded as the exposed person here (a relative, a perpetrator):
-    # what is released about the case may reveal the exposed person. The page warns.
+    # The subject is not recorded as the exposed person here (a relative, a perpetrator), or
+    # someone else is exposed in it too: every fact of the case is an item to decide (see the
+    # module). ``caution_reason``: "not_exposed", "other_exposed" or "".
     caution: bool
     subject: list[SubjectEntry]
     others_withheld: int
@@ -329,6 +373,64 @@ class CaseExtract:
     measures: list[MeasureRow] = field(default_factory=list)
     reads: list[ReadRow] = field(default_factory=list)
     reads_truncated: bool = False
+    caution_reason: str = ""
+    # In a caution case: one item per reader of the case (staff or partner), in reader order.
+    readers: list[Item] = field(default_factory=list)
+
+    def facts(self) -> list[Item]:
+        """The facts to release or withhold in a caution case, in page order; none otherwise."""
+        if not self.caution:
+            return []
+        found = [s.role_alias for s in self.subject if s.role_alias is not None]
+        rows: list[Any] = [
+            *self.contacts,
+            *self.flags,
+            *self.decisions,
+            *self.journal,
+            *self.assessments,
+            *self.referrals,
+            *self.documents,
+            *self.follow_ups,
+            *self.measures,
+        ]
+        found.extend(row.fact for row in rows if row.fact is not None)
+        found.extend(self.readers)
+        return found
+
+    def reads_by_reader(self) -> list[tuple[Item, list[ReadRow]]]:
+        """In a caution case: each reader's item with their reads (for the preview)."""
+        return [(reader, [r for r in self.reads if r.fact is reader]) for reader in self.readers]
+
+    def withheld_facts(self) -> list[Item]:
+        """The facts not released (undecided ones too), ordered by reason only: the extract
+        lists them together, so that neither a heading nor the order tells what kind of record
+        (a referral, a measure) was withheld."""
+        return sorted((f for f in self.facts() if not f.released), key=lambda f: (f.reason, f.key))
+
+    def items(self) -> list[Item]:
+        """The case's reviewable items, in page order: in a caution case the facts (each covers
+        its record's texts), else each free text."""
+        found: list[Item] = [s.location for s in self.subject if s.location_reviewable]
+        if self.caution:
+            return found + self.facts()
+        found.extend(c.note for c in self.contacts if c.note is not None)
+        for flag in self.flags:
+            found.append(flag.message)
+            if flag.lift_message is not None:
+                found.append(flag.lift_message)
+        found.extend(d.reason for d in self.decisions)
+        found.extend(j.text for j in self.journal)
+        found.extend(r.asked for r in self.referrals)
+        found.extend(d.title for d in self.documents)
+        found.extend(f.note for f in self.follow_ups if f.note is not None)
+        found.extend(m.note for m in self.measures if m.note is not None)
+        return found
+
+
+def shown(rows: Iterable[Any]) -> list[Any]:
+    """The rows of a section that go out: all of them, except in a caution case those whose
+    fact is not released (``CaseExtract.withheld_facts`` marks them instead)."""
+    return [row for row in rows if row.fact is None or row.fact.released]
 
 
 @dataclass
@@ -347,18 +449,7 @@ class Extract:
         """Every reviewable item, in page order."""
         found: list[Item] = []
         for case in self.cases:
-            found.extend(s.location for s in case.subject if s.location_reviewable)
-            found.extend(c.note for c in case.contacts if c.note is not None)
-            for flag in case.flags:
-                found.append(flag.message)
-                if flag.lift_message is not None:
-                    found.append(flag.lift_message)
-            found.extend(d.reason for d in case.decisions)
-            found.extend(j.text for j in case.journal)
-            found.extend(r.asked for r in case.referrals)
-            found.extend(d.title for d in case.documents)
-            found.extend(f.note for f in case.follow_ups if f.note is not None)
-            found.extend(m.note for m in case.measures if m.note is not None)
+            found.extend(case.items())
         return found
 
     @property
@@ -385,19 +476,35 @@ class _Items:
         self.decisions = decisions
         # Set per case: its text is hidden from the viewer (protected identity, not assigned).
         self.hidden = False
+        # Set per case: a caution case (see the module), whose records are facts.
+        self.caution = False
 
-    def __call__(self, key: str, text: str) -> Item:
+    def __call__(self, key: str, text: str, *, fact: bool = False) -> Item:
         hidden = self.hidden
         if hidden:
             text = ""  # never handed to a page that must not show it
         decision = self.decisions.get(key)
         if decision is None:
-            return Item(key, text, hidden=hidden)
+            return Item(key, text, hidden=hidden, fact=fact)
         state = "released" if decision.release else "withheld"
-        return Item(key, text, state=state, reason=decision.reason, hidden=hidden)
+        return Item(key, text, state=state, reason=decision.reason, hidden=hidden, fact=fact)
 
     def optional(self, key: str, token: str) -> Item | None:
         return self(key, decrypt_text(token)) if token else None
+
+    def fact(self, kind: str, pk: int) -> Item | None:
+        """The fact of record ``kind``/``pk`` in a caution case, else None (released)."""
+        return self(f"fact:{kind}:{pk}", "", fact=True) if self.caution else None
+
+    def text(self, key: str, text: str, fact: Item | None) -> Item:
+        """A free text: its own item, or in a caution case a part of its record's ``fact``
+        (the same decision; only the fact is listed for review)."""
+        if fact is None:
+            return self(key, text)
+        return self(fact.key, text, fact=True)
+
+    def optional_text(self, key: str, token: str, fact: Item | None) -> Item | None:
+        return self.text(key, decrypt_text(token), fact) if token else None
 
 
 def _location(person: Person) -> str:
@@ -457,20 +564,31 @@ def _reads(case_ids: list[int], referral_ids: list[int]) -> tuple[dict[int, list
             continue
         reader, role_label, organisation = readers[event.actor_id]
         label = EVENT_TYPES.get(event.event_type, event.event_type)
+        request_id = event.data.get("request") if event.event_type == "subject_access.case_viewed" else None
         by_case.setdefault(case_id, []).append(
-            ReadRow(event.occurred_at, reader, role_label, organisation, str(label))
+            ReadRow(
+                event.occurred_at,
+                reader,
+                role_label,
+                organisation,
+                str(label),
+                event.actor_id,
+                request_id=request_id if isinstance(request_id, int) else None,
+            )
         )
     return by_case, (set(case_ids) if cut else set())
 
 
-def _assessment_row(assessment: Assessment, cache: dict[int, Any]) -> AssessmentRow:
+def _assessment_row(assessment: Assessment, cache: dict[int, Any], fact: Item | None) -> AssessmentRow:
     definition = cache.get(assessment.instrument_id)
     if definition is None:
         definition = cache[assessment.instrument_id] = engine.definition_from_stored(
             assessment.instrument.definition
         )
     view = AssessmentView(assessment, definition, json.loads(decrypt_text(assessment.result_encrypted)))
-    return AssessmentRow(assessment.performed_at, view.title, assessment.instrument.version, view.summary)
+    return AssessmentRow(
+        assessment.performed_at, view.title, assessment.instrument.version, view.summary, fact
+    )
 
 
 def extract_build(request: SubjectAccessRequest, viewer: Any = None) -> Extract:
@@ -480,7 +598,10 @@ def extract_build(request: SubjectAccessRequest, viewer: Any = None) -> Extract:
     download, which prints what was released.
 
     Only the persons found at preparation who still carry the request's number are included:
-    one culled since, or whose number was corrected to another, counts in ``persons_gone``."""
+    one culled since, or whose number was corrected to another, counts in ``persons_gone``.
+
+    In a case where the person is not the exposed one, or another is exposed too, every record
+    is a fact to decide (see the module; ``CaseExtract.caution``)."""
     decisions = {d.item: d for d in request.decisions.all()}
     item = _Items(decisions)
     number = decrypt_text(request.identity_number_encrypted)
@@ -510,6 +631,16 @@ def extract_build(request: SubjectAccessRequest, viewer: Any = None) -> Extract:
             case.protected_identity and viewer is not None and not user_may_see_protected_fields(viewer, case)
         )
         item.hidden = hidden
+        exposed_here = any(p.role == PersonRole.EXPOSED for p in own)
+        if not exposed_here:
+            caution_reason = "not_exposed"
+        elif case.persons.exclude(pk__in=own_ids).filter(role=PersonRole.EXPOSED).exists():
+            # A sister exposed in the same case: the case's measures, referrals and ratings
+            # may be hers.
+            caution_reason = "other_exposed"
+        else:
+            caution_reason = ""
+        item.caution = bool(caution_reason)
         subject = []
         for person in own:
             name = name or _plain(person.name_encrypted)
@@ -533,6 +664,7 @@ def extract_build(request: SubjectAccessRequest, viewer: Any = None) -> Extract:
                     location,
                     reviewable,
                     identity_hidden=hidden,
+                    role_alias=item.fact("entry", person.pk) if not exposed_here else None,
                 )
             )
         others = case.persons.exclude(pk__in=own_ids).count()
@@ -546,91 +678,132 @@ def extract_build(request: SubjectAccessRequest, viewer: Any = None) -> Extract:
             opened_at=case.opened_at,
             closed_at=case.closed_at,
             protected_identity=case.protected_identity,
-            caution=not any(p.role == PersonRole.EXPOSED for p in own),
+            caution=bool(caution_reason),
+            caution_reason=caution_reason,
             subject=subject,
             others_withheld=others,
             relations_withheld=relations,
         )
-        extract.contacts = [
-            ContactRow(
-                c.occurred_at,
-                c.get_channel_display(),
-                c.duration_minutes,
-                item.optional(f"contact:{c.pk}", c.note_encrypted),
+        for c in case.contacts.order_by("occurred_at", "id"):
+            fact = item.fact("contact", c.pk)
+            extract.contacts.append(
+                ContactRow(
+                    c.occurred_at,
+                    c.get_channel_display(),
+                    c.duration_minutes,
+                    item.optional_text(f"contact:{c.pk}", c.note_encrypted, fact),
+                    fact,
+                )
             )
-            for c in case.contacts.order_by("occurred_at", "id")
-        ]
-        extract.flags = [
-            FlagRow(
-                f.raised_at,
-                f.lifted_at,
-                item(f"flag:{f.pk}", decrypt_text(f.message_encrypted)),
-                item.optional(f"flag_lift:{f.pk}", f.lift_message_encrypted),
+        for f in case.flags.order_by("raised_at", "id"):
+            fact = item.fact("flag", f.pk)
+            extract.flags.append(
+                FlagRow(
+                    f.raised_at,
+                    f.lifted_at,
+                    item.text(f"flag:{f.pk}", decrypt_text(f.message_encrypted), fact),
+                    item.optional_text(f"flag_lift:{f.pk}", f.lift_message_encrypted, fact),
+                    fact,
+                )
             )
-            for f in case.flags.order_by("raised_at", "id")
-        ]
-        extract.decisions = [
-            DecisionRow(
-                d.decided_at, d.get_kind_display(), item(f"decision:{d.pk}", decrypt_text(d.reason_encrypted))
+        for d in case.decisions.order_by("decided_at", "id"):
+            fact = item.fact("decision", d.pk)
+            extract.decisions.append(
+                DecisionRow(
+                    d.decided_at,
+                    d.get_kind_display(),
+                    item.text(f"decision:{d.pk}", decrypt_text(d.reason_encrypted), fact),
+                    fact,
+                )
             )
-            for d in case.decisions.order_by("decided_at", "id")
-        ]
-        extract.journal = [
-            JournalRow(e.signed_at, e.author_role_label, e.corrects_id, e.pk, item(f"journal:{e.pk}", e.text))
-            for e in JournalEntry.objects.filter(case=case, signed_at__isnull=False).order_by(
-                "signed_at", "id"
+        for e in JournalEntry.objects.filter(case=case, signed_at__isnull=False).order_by("signed_at", "id"):
+            if e.signed_at is None:
+                continue
+            # A journal entry is one text already: in a caution case it is its own fact.
+            text = item(f"journal:{e.pk}", e.text, fact=item.caution)
+            extract.journal.append(
+                JournalRow(
+                    e.signed_at,
+                    e.author_role_label,
+                    e.corrects_id,
+                    e.pk,
+                    text,
+                    text if item.caution else None,
+                )
             )
-            if e.signed_at is not None
-        ]
-        extract.assessments = [
-            _assessment_row(a, instruments)
-            for a in Assessment.objects.filter(case=case)
-            .select_related("instrument")
-            .order_by("performed_at", "id")
-        ]
-        extract.referrals = [
-            ReferralRow(
-                r.pk,
-                r.sent_at,
-                f"{r.unit.organisation.name}: {r.unit.name}",
-                r.get_channel_display(),
-                r.get_status_display(),
-                item(f"referral:{r.pk}", decrypt_text(r.asked_encrypted)),
+        for a in (
+            Assessment.objects.filter(case=case).select_related("instrument").order_by("performed_at", "id")
+        ):
+            extract.assessments.append(_assessment_row(a, instruments, item.fact("assessment", a.pk)))
+        for r in (
+            Referral.objects.filter(case=case).select_related("unit__organisation").order_by("sent_at", "id")
+        ):
+            fact = item.fact("referral", r.pk)
+            extract.referrals.append(
+                ReferralRow(
+                    r.pk,
+                    r.sent_at,
+                    f"{r.unit.organisation.name}: {r.unit.name}",
+                    r.get_channel_display(),
+                    r.get_status_display(),
+                    item.text(f"referral:{r.pk}", decrypt_text(r.asked_encrypted), fact),
+                    fact,
+                )
             )
-            for r in Referral.objects.filter(case=case)
-            .select_related("unit__organisation")
-            .order_by("sent_at", "id")
-        ]
-        extract.documents = [
-            DocumentRow(
-                d.pk,
-                d.created_at,
-                item(f"document:{d.pk}", _plain(d.title_encrypted)),
-                [
-                    DocumentVersionRow(v.number, v.uploaded_at, v.extension, v.size, v.withdrawn)
-                    for v in d.versions.order_by("number")
-                ],
+        for doc in CaseDocument.objects.filter(case=case).order_by("created_at", "id"):
+            fact = item.fact("document", doc.pk)
+            extract.documents.append(
+                DocumentRow(
+                    doc.pk,
+                    doc.created_at,
+                    item.text(f"document:{doc.pk}", _plain(doc.title_encrypted), fact),
+                    [
+                        DocumentVersionRow(v.number, v.uploaded_at, v.extension, v.size, v.withdrawn)
+                        for v in doc.versions.order_by("number")
+                    ],
+                    fact,
+                )
             )
-            for d in CaseDocument.objects.filter(case=case).order_by("created_at", "id")
-        ]
-        extract.follow_ups = [
-            FollowUpRow(
-                f.held_on,
-                [(r.get_domain_display(), r.get_rating_display()) for r in f.ratings.order_by("id")],
-                item.optional(f"followup:{f.pk}", f.note_encrypted),
+        for fu in FollowUp.objects.filter(case=case).order_by("held_on", "id"):
+            fact = item.fact("followup", fu.pk)
+            extract.follow_ups.append(
+                FollowUpRow(
+                    fu.held_on,
+                    [(r.get_domain_display(), r.get_rating_display()) for r in fu.ratings.order_by("id")],
+                    item.optional_text(f"followup:{fu.pk}", fu.note_encrypted, fact),
+                    fact,
+                )
             )
-            for f in FollowUp.objects.filter(case=case).order_by("held_on", "id")
-        ]
-        extract.measures = [
-            MeasureRow(
-                m.get_kind_display(),
-                m.started_on,
-                m.ended_on,
-                item.optional(f"measure:{m.pk}", m.note_encrypted),
+        for m in ProtectiveMeasure.objects.filter(case=case).order_by("started_on", "id"):
+            fact = item.fact("measure", m.pk)
+            extract.measures.append(
+                MeasureRow(
+                    m.get_kind_display(),
+                    m.started_on,
+                    m.ended_on,
+                    item.optional_text(f"measure:{m.pk}", m.note_encrypted, fact),
+                    fact,
+                )
             )
-            for m in ProtectiveMeasure.objects.filter(case=case).order_by("started_on", "id")
-        ]
-        extract.reads = reads.get(case_id, [])
+        case_reads = reads.get(case_id, [])
+        if item.caution:
+            # One decision per reader of the case: a partner's organisation tells where the
+            # case went, and what a reader opened (a referral, an assessment) what it holds.
+            # The reads made in preparing this very request are no fact about anyone else (and
+            # would otherwise add an undecided reader each time a supervisor opens the
+            # preview); those made for another request (hers, say) are.
+            by_reader: dict[int, Item] = {}
+            marked = []
+            for read in case_reads:
+                if read.request_id == request.pk:
+                    marked.append(read)
+                    continue
+                if read.actor_id not in by_reader:
+                    by_reader[read.actor_id] = item(f"fact:reads:{case_id}:{read.actor_id}", "", fact=True)
+                marked.append(replace(read, fact=by_reader[read.actor_id]))
+            extract.readers = list(by_reader.values())
+            case_reads = marked
+        extract.reads = case_reads
         extract.reads_truncated = case_id in cut
         result.append(extract)
     return Extract(

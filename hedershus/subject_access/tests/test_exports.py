@@ -92,7 +92,7 @@ def test_the_json_has_a_versioned_schema(family):
     extract = services.extract_download(actor=family.counsellor, request_id=request.pk, fmt="json")
     document = exports.as_dict(extract)
     assert document["schema"] == "hedershus.subject_access.extract"
-    assert document["schema_version"] == 1
+    assert document["schema_version"] == 2
     assert set(document) == {
         "schema",
         "schema_version",
@@ -108,6 +108,7 @@ def test_the_json_has_a_versioned_schema(family):
         "your_entries",
         "other_persons",
         "relations",
+        "withheld_information",
         "contacts",
         "flags",
         "decisions",
@@ -120,6 +121,8 @@ def test_the_json_has_a_versioned_schema(family):
         "reads",
     }
     assert document["holds_data"] is True
+    # Her own case: nothing withheld as a record (she is its exposed person).
+    assert document["cases"][0]["withheld_information"] == []
     assert exports.filename(extract, "json") == f"registerutdrag-{request.pk}.json"
 
 
