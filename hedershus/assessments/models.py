@@ -42,6 +42,8 @@ class Instrument(models.Model):
     loaded_at = models.DateTimeField(_("loaded"))
 
     class Meta:
+        verbose_name = _("assessment instrument")
+        verbose_name_plural = _("assessment instruments")
         constraints = [
             models.UniqueConstraint(fields=["key", "version"], name="assessments_instrument_version_unique"),
             models.CheckConstraint(
@@ -73,6 +75,8 @@ class Assessment(models.Model):
 
     class Meta:
         ordering = ("-performed_at", "-id")
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
         # The case's list and the follow-up timeline: a case's assessments, newest first.
         indexes = [models.Index(fields=["case", "-performed_at", "-id"], name="assessments_case_newest")]
 

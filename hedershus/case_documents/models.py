@@ -13,6 +13,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from hedershus.cases.models import Case
 
@@ -35,6 +36,8 @@ class CaseDocument(models.Model):
 
     class Meta:
         ordering = ("-created_at", "-id")
+        verbose_name = _("case document")
+        verbose_name_plural = _("case documents")
         indexes = [
             # The case's documents page: a case's documents, newest first.
             models.Index(fields=["case", "-created_at"], name="case_documents_by_case"),
@@ -70,6 +73,8 @@ class CaseDocumentVersion(models.Model):
 
     class Meta:
         ordering = ("document", "number")
+        verbose_name = _("document version")
+        verbose_name_plural = _("document versions")
         constraints = [
             # Numbers are taken under the document's row lock; this refuses a race that slips by.
             models.UniqueConstraint(

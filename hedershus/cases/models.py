@@ -67,6 +67,8 @@ class Case(models.Model):
 
     class Meta:
         ordering = ("-opened_at", "-id")
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=CaseStatus.values), name="cases_case_status_valid"
@@ -109,6 +111,8 @@ class CaseAssignment(models.Model):
     assigned_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("case assignment")
+        verbose_name_plural = _("case assignments")
         constraints = [models.UniqueConstraint(fields=["case", "user"], name="cases_assignment_unique")]
 
     def __str__(self) -> str:
@@ -126,6 +130,8 @@ class CaseAccessGrant(models.Model):
     expires_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("case opened with a reason")
+        verbose_name_plural = _("cases opened with a reason")
         indexes = [models.Index(fields=["case", "user", "expires_at"])]
 
     def __str__(self) -> str:
@@ -150,6 +156,10 @@ class CaseSequence(models.Model):
 
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("case number counter")
+        verbose_name_plural = _("case number counters")
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
@@ -178,6 +188,8 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ("-occurred_at", "-id")
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(channel__in=Channel.values), name="cases_contact_channel_valid"
@@ -213,6 +225,8 @@ class ProblemType(models.Model):
 
     class Meta:
         ordering = ("id",)
+        verbose_name = _("problem type")
+        verbose_name_plural = _("problem types")
 
     def __str__(self) -> str:
         return self.name_en
@@ -228,6 +242,8 @@ class CaseProblemType(models.Model):
     problem_type = models.ForeignKey(ProblemType, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
+        verbose_name = _("problem type of a case")
+        verbose_name_plural = _("problem types of cases")
         constraints = [
             models.UniqueConstraint(fields=["case", "problem_type"], name="cases_problem_type_once"),
         ]
@@ -256,6 +272,8 @@ class Flag(models.Model):
 
     class Meta:
         ordering = ("-raised_at", "-id")
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
         constraints = [
             models.CheckConstraint(
                 condition=(
@@ -300,6 +318,8 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ("-decided_at", "-id")
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(kind__in=DecisionKind.values), name="cases_decision_kind_valid"
@@ -368,6 +388,8 @@ class Person(models.Model):
 
     class Meta:
         ordering = ("id",)
+        verbose_name = _("person in a case")
+        verbose_name_plural = _("persons in cases")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(role__in=PersonRole.values), name="cases_person_role_valid"
@@ -423,6 +445,8 @@ class PersonRelation(models.Model):
 
     class Meta:
         ordering = ("id",)
+        verbose_name = _("relation between persons")
+        verbose_name_plural = _("relations between persons")
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(from_person=models.F("to_person")), name="cases_relation_not_self"

@@ -209,6 +209,7 @@ class HomePage(PublicPage):
 
     class Meta:
         verbose_name = _("home page")
+        verbose_name_plural = _("home pages")
 
     def shortcuts(self, children: list[Page]) -> tuple[list[AudienceLandingPage], ContactPage | None]:
         """The first screen: an audience page for each audience, in the order of ``Audience``,
@@ -254,6 +255,7 @@ class AudienceLandingPage(PublicPage):
 
     class Meta:
         verbose_name = _("audience page")
+        verbose_name_plural = _("audience pages")
 
     def knowledge_pages(self, limit: int = 50) -> list[Page]:
         """Live articles and research pages in this page's language written for its audience,
@@ -287,10 +289,15 @@ class KnowledgeIndexPage(PublicPage):
 
     class Meta:
         verbose_name = _("knowledge bank")
+        verbose_name_plural = _("knowledge banks")
 
 
 class ArticlePageTag(TaggedItemBase):
     content_object = ParentalKey("cms.ArticlePage", related_name="tagged_items", on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = _("article tag")
+        verbose_name_plural = _("article tags")
 
 
 class ArticlePage(PublicPage, KnowledgeFields):  # noqa: DJ008 - Page.__str__ gives the title
@@ -310,6 +317,7 @@ class ArticlePage(PublicPage, KnowledgeFields):  # noqa: DJ008 - Page.__str__ gi
 
     class Meta(KnowledgeFields.Meta):
         verbose_name = _("article")
+        verbose_name_plural = _("articles")
 
 
 class DirectoryEntryKind(models.TextChoices):
@@ -349,6 +357,7 @@ class HelpDirectoryPage(PublicPage):
 
     class Meta:
         verbose_name = _("help directory")
+        verbose_name_plural = _("help directories")
 
 
 class HelpDirectoryEntry(Orderable):
@@ -404,6 +413,7 @@ class ResearchIndexPage(PublicPage):
 
     class Meta:
         verbose_name = _("research and methods")
+        verbose_name_plural = _("research and methods")
 
 
 class ResearchKind(models.TextChoices):
@@ -414,6 +424,10 @@ class ResearchKind(models.TextChoices):
 
 class ResearchPageTag(TaggedItemBase):
     content_object = ParentalKey("cms.ResearchPage", related_name="tagged_items", on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = _("research tag")
+        verbose_name_plural = _("research tags")
 
 
 class ResearchPage(PublicPage, KnowledgeFields):  # noqa: DJ008 - Page.__str__ gives the title
@@ -443,6 +457,7 @@ class ResearchPage(PublicPage, KnowledgeFields):  # noqa: DJ008 - Page.__str__ g
 
     class Meta(KnowledgeFields.Meta):
         verbose_name = _("research or method")
+        verbose_name_plural = _("research and method pages")
 
 
 class ResearchDocument(Orderable):
@@ -492,6 +507,7 @@ class ContactPage(PublicPage):
 
     class Meta:
         verbose_name = _("contact page")
+        verbose_name_plural = _("contact pages")
 
 
 # Search filter "type": the page types a visitor can ask for by name (PageType), from each

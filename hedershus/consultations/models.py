@@ -69,6 +69,8 @@ class Consultation(models.Model):
 
     class Meta:
         ordering = ("-last_activity_at", "-id")
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=ConsultationStatus.values), name="consultations_status_valid"
@@ -127,6 +129,8 @@ class ConsultationMessage(models.Model):
 
     class Meta:
         ordering = ("created_at", "id")
+        verbose_name = _("consultation message")
+        verbose_name_plural = _("consultation messages")
         constraints = [
             models.UniqueConstraint(
                 fields=["author", "client_id"],

@@ -34,6 +34,8 @@ class PopulationTable(models.Model):
 
     class Meta:
         ordering = ("-reference_date", "-id")
+        verbose_name = _("population table")
+        verbose_name_plural = _("population tables")
         constraints = [
             models.UniqueConstraint(fields=["reference_date"], name="costs_population_date_once"),
         ]
@@ -57,6 +59,8 @@ class MunicipalityPopulation(models.Model):
 
     class Meta:
         ordering = ("table", "number")
+        verbose_name = _("population of a municipality")
+        verbose_name_plural = _("populations of municipalities")
         constraints = [
             models.UniqueConstraint(fields=["table", "number"], name="costs_population_number_once"),
             models.UniqueConstraint(fields=["table", "name"], name="costs_population_name_once"),
@@ -84,6 +88,8 @@ class CostAgreement(models.Model):
 
     class Meta:
         ordering = ("-first_year", "name", "id")
+        verbose_name = _("cost agreement")
+        verbose_name_plural = _("cost agreements")
         constraints = [
             models.CheckConstraint(
                 condition=Q(last_year__gte=F("first_year")), name="costs_agreement_years_in_order"
@@ -114,6 +120,8 @@ class CostPart(models.Model):
 
     class Meta:
         ordering = ("agreement", "id")
+        verbose_name = _("cost part")
+        verbose_name_plural = _("cost parts")
         constraints = [
             models.CheckConstraint(
                 condition=Q(last_year__gte=F("first_year")), name="costs_part_years_in_order"
@@ -140,6 +148,8 @@ class FixedShare(models.Model):
 
     class Meta:
         ordering = ("agreement", "id")
+        verbose_name = _("fixed share")
+        verbose_name_plural = _("fixed shares")
         constraints = [
             models.CheckConstraint(
                 condition=Q(basis_points__gte=1, basis_points__lte=10_000), name="costs_share_within_whole"

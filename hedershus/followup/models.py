@@ -51,6 +51,8 @@ class FollowUp(models.Model):
 
     class Meta:
         ordering = ("held_on", "id")
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
         constraints = [
             # One point per day on the chart: a second follow-up the same day is a mistake.
             models.UniqueConstraint(fields=["case", "held_on"], name="followup_one_per_case_and_day"),
@@ -66,6 +68,8 @@ class DomainRating(models.Model):
     rating = models.PositiveSmallIntegerField(choices=Rating.choices)
 
     class Meta:
+        verbose_name = _("life domain rating")
+        verbose_name_plural = _("life domain ratings")
         constraints = [
             models.UniqueConstraint(fields=["follow_up", "domain"], name="followup_rating_one_per_domain"),
             models.CheckConstraint(
@@ -109,6 +113,8 @@ class ProtectiveMeasure(models.Model):
 
     class Meta:
         ordering = ("started_on", "id")
+        verbose_name = _("protective measure")
+        verbose_name_plural = _("protective measures")
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=MeasureKind.values), name="followup_measure_kind_valid"

@@ -58,6 +58,8 @@ class JournalEntry(models.Model):
 
     class Meta:
         ordering = ("-signed_at", "-id")
+        verbose_name = _("journal entry")
+        verbose_name_plural = _("journal entries")
         constraints = [
             # Signed exactly when a role and a name were recorded.
             models.CheckConstraint(
@@ -133,6 +135,10 @@ class CullingPermit(models.Model):
     case_id = models.BigIntegerField(unique=True)
     transaction_id = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("culling permit")
+        verbose_name_plural = _("culling permits")
 
     def __str__(self) -> str:
         return f"culling permit for case {self.case_id}"

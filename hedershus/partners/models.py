@@ -161,6 +161,8 @@ class UnitMembership(models.Model):
 
     class Meta:
         ordering = ("unit_id", "id")
+        verbose_name = _("unit membership")
+        verbose_name_plural = _("unit memberships")
         constraints = [
             models.UniqueConstraint(fields=["unit", "user"], name="partners_membership_unique"),
         ]

@@ -171,6 +171,8 @@ class Referral(models.Model):
 
     class Meta:
         ordering = ("-sent_at", "-id")
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=ReferralStatus.values), name="referrals_status_valid"
@@ -249,6 +251,8 @@ class ReferralStep(models.Model):
 
     class Meta:
         ordering = ("at", "id")
+        verbose_name = _("referral step")
+        verbose_name_plural = _("referral steps")
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=StepKind.values), name="referrals_step_kind_valid"),
             models.CheckConstraint(

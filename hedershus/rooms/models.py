@@ -54,6 +54,8 @@ class ContactPerson(models.Model):
     last_contact_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
         constraints = [
             models.UniqueConstraint(fields=["room", "staff"], name="rooms_contactperson_once"),
         ]
@@ -70,6 +72,8 @@ class SavedPage(models.Model):
     saved_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("saved page")
+        verbose_name_plural = _("saved pages")
         constraints = [
             models.UniqueConstraint(fields=["room", "page"], name="rooms_savedpage_once"),
         ]
@@ -85,6 +89,10 @@ class Note(models.Model):
     text_encrypted = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
 
     def __str__(self) -> str:
         return f"note {self.pk}"
