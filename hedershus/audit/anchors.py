@@ -20,11 +20,24 @@ names must still be there with its hash, no seal before it may be missing, and n
 events than it counted may remain. Events recorded after the newest anchor can still be
 removed unseen: the schedule bounds that window (docs/threat-model.md).
 
+**Before writing**, the writer checks the log still holds everything the newest anchor file
+counted (:func:`anchor_problem`, the same check ``audit_verify`` makes). If not, it refuses
+(:class:`AnchorRefused`): a new anchor of the shortened log would otherwise make the removal
+invisible to the next ``audit_verify``. The refusal is logged as an error and, if
+``AUDIT_ANCHOR_EMAILS`` is set, mailed as an alarm naming only the anchor file.
+
+**The anchors form a chain**: each records ``previous``, the SHA-256 of the previous anchor
+file's bytes, so ``audit_verify`` also reports an older anchor file removed, changed or put
+back out of order, and counts that went down (:func:`anchor_chain_problem`, which reads the
+files only: no database query per anchor). Files from before the chain began (no ``previous``)
+are accepted only before the first chained one.
+
 An anchor holds no personal data: ids, counts, hashes and a time.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -56,6 +69,17 @@ class AnchorUnreadable(Exception):
     """The newest anchor file cannot be read or parsed, or its signature does not verify."""
 
 
+class AnchorRefused(Exception):
+    """No anchor was written: the log no longer holds what the newest anchor counted, or that
+    anchor cannot be trusted. ``problem`` says what (ids and counts), ``file_name`` names the
+    newest anchor file."""
+
+    def __init__(self, problem: str, file_name: str) -> None:
+        self.problem = problem
+        self.file_name = file_name
+        super().__init__(f"No anchor written: {problem} (newest anchor file {file_name}).")
+
+
 @dataclass(frozen=True)
 class Anchor:
     """The log's head at ``written_at`` (UTC, ISO 8601).
@@ -64,6 +88,8 @@ class Anchor:
     hash if nothing was sealed yet. ``seals``: seals with an id up to ``head_seal_id``.
     ``events``: events with an id up to ``max_event_id`` (0 when the log is empty).
     ``key_id`` names the AUDIT_HMAC_KEYS key that signed it; ``signature`` is the HMAC.
+    ``previous``: the SHA-256 (hex) of the previous anchor file's bytes, "" for the first
+    anchor (and for anchors from before the chain began).
     """
 
     written_at: str
@@ -74,11 +100,15 @@ class Anchor:
     events: int
     key_id: str
     signature: str = ""
+    previous: str = ""
 
     def content(self) -> bytes:
-        """The signed content: every field but the signature, as canonical UTF-8 JSON."""
+        """The signed content: every field but the signature, as canonical UTF-8 JSON
+        (``previous`` only when set, so anchors from before the chain still verify)."""
         fields = asdict(self)
         fields.pop("signature")
+        if not fields["previous"]:
+            fields.pop("previous")
         fields["scheme"] = ANCHOR_SCHEME
         return json.dumps(fields, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
@@ -92,8 +122,9 @@ class Anchor:
         return datetime.fromisoformat(self.written_at)
 
 
-def anchor_current() -> Anchor:
-    """The log's head now, signed with the signing key. Reads only.
+def anchor_current(previous: str = "") -> Anchor:
+    """The log's head now, signed with the signing key, chained to the anchor file whose
+    SHA-256 is ``previous`` ("" for the first). Reads only.
 
     Counts run over the events and seals tables (a few hundred milliseconds per million
     rows on PostgreSQL): an anchor is written every few minutes, not per request."""
@@ -119,6 +150,7 @@ def anchor_current() -> Anchor:
         max_event_id=max_event_id,
         events=events,
         key_id=key_id,
+        previous=previous,
     )
     return Anchor(**{**asdict(unsigned), "signature": digest(unsigned.content(), key_id, {key_id: key})})
 
@@ -179,34 +211,116 @@ def anchor_mail(anchor: Anchor, addresses: list[str]) -> None:
         ).send(fail_silently=False)
 
 
-def anchor_latest(directory: Path) -> Anchor | None:
-    """The newest anchor file in ``directory`` (by its name's time), or None if there is none.
-
-    Raises AnchorUnreadable when that file cannot be parsed or its signature does not verify:
-    an anchor that was tampered with is a finding, not a reason to fall back to an older one.
-    """
+def anchor_file_names(directory: Path) -> list[str]:
+    """The anchor files' names in ``directory``, oldest first ([] if it does not exist)."""
     try:
-        names = sorted(
+        return sorted(
             name
             for name in os.listdir(directory)
             if name.startswith(FILE_PREFIX) and name.endswith(FILE_SUFFIX)
         )
     except FileNotFoundError:
-        return None
+        return []
+
+
+def file_digest(content: bytes) -> str:
+    """SHA-256 (hex) of an anchor file's bytes: what the next anchor records as ``previous``."""
+    return hashlib.sha256(content).hexdigest()
+
+
+def anchor_parse(name: str, content: bytes) -> Anchor:
+    """The anchor in file ``name`` with ``content``; raises AnchorUnreadable when it does not
+    parse or its signature does not verify."""
+    try:
+        anchor = Anchor(**json.loads(content.decode("utf-8")))
+    except (ValueError, TypeError) as error:
+        raise AnchorUnreadable(f"the anchor file {name} cannot be read ({error})") from None
+    if not anchor_signature_valid(anchor):
+        raise AnchorUnreadable(
+            f"the anchor file {name} does not verify with AUDIT_HMAC_KEYS (it was forged or changed)"
+        )
+    return anchor
+
+
+def anchor_alarm_mail(file_name: str, addresses: list[str]) -> None:
+    """Mails the alarm that an anchor was refused to each external address, one message each:
+    the fact and the newest anchor file's name, no ids, counts or content. Raises what the
+    mail backend raises."""
+    for address in addresses:
+        EmailMessage(
+            subject="Hedershus audit anchor REFUSED",
+            body=(
+                "No audit anchor was written: the audit log no longer holds what the newest "
+                f"anchor file ({file_name or 'unknown'}) counted, or that file cannot be trusted. "
+                "Events may have been removed behind the application's back. Run "
+                "manage.py audit_verify on the server and follow docs/operations.md, "
+                '"Audit anchors".\n'
+            ),
+            to=[address],
+        ).send(fail_silently=False)
+
+
+def anchor_latest_file(directory: Path) -> tuple[Anchor, str, bytes] | None:
+    """The newest anchor file in ``directory`` (by its name's time) as (anchor, name, bytes),
+    or None if there is none.
+
+    Raises AnchorUnreadable when that file cannot be parsed or its signature does not verify:
+    an anchor that was tampered with is a finding, not a reason to fall back to an older one.
+    """
+    names = anchor_file_names(directory)
     if not names:
         return None
     path = directory / names[-1]
     try:
-        fields = json.loads(path.read_text(encoding="utf-8"))
-        anchor = Anchor(**fields)
-    except (OSError, ValueError, TypeError) as error:
+        content = path.read_bytes()
+    except OSError as error:
         raise AnchorUnreadable(f"the newest anchor file {path.name} cannot be read ({error})") from None
-    if not anchor_signature_valid(anchor):
-        raise AnchorUnreadable(
-            f"the newest anchor file {path.name} does not verify with AUDIT_HMAC_KEYS "
-            "(it was forged or changed)"
-        )
-    return anchor
+    return anchor_parse(path.name, content), path.name, content
+
+
+def anchor_latest(directory: Path) -> Anchor | None:
+    """The newest anchor in ``directory``, or None (see :func:`anchor_latest_file`)."""
+    latest = anchor_latest_file(directory)
+    return latest[0] if latest is not None else None
+
+
+def anchor_chain_problem(directory: Path) -> str:
+    """What is wrong with the chain of anchor files in ``directory``; "" when it is unbroken.
+
+    Every file must parse and verify; from the first anchor that records ``previous`` on,
+    each must record the SHA-256 of the file before it (a removed, changed or re-ordered
+    older file breaks it); and no count (seals, events, highest event id) may go down from
+    one anchor to the next. Reads the files only, one pass, no database query."""
+    before: tuple[Anchor, str, bytes] | None = None
+    chained = False
+    for name in anchor_file_names(directory):
+        try:
+            content = (directory / name).read_bytes()
+        except OSError as error:
+            return f"the anchor file {name} cannot be read ({error})"
+        try:
+            anchor = anchor_parse(name, content)
+        except AnchorUnreadable as unreadable:
+            return str(unreadable)
+        if before is not None:
+            previous, previous_name, previous_content = before
+            if (anchor.previous or chained) and anchor.previous != file_digest(previous_content):
+                return (
+                    f"the anchor file {name} does not follow {previous_name}: an anchor file "
+                    "between them was removed, or one of them was changed"
+                )
+            if (
+                anchor.events < previous.events
+                or anchor.seals < previous.seals
+                or anchor.max_event_id < previous.max_event_id
+            ):
+                return (
+                    f"the anchor file {name} counts fewer events or seals than {previous_name} "
+                    "before it: events were removed between the two"
+                )
+        chained = chained or bool(anchor.previous)
+        before = (anchor, name, content)
+    return ""
 
 
 def anchor_problem(anchor: Anchor) -> str:

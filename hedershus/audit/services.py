@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 import time
 from typing import Any
@@ -15,14 +16,23 @@ from hedershus.audit import keys
 from hedershus.audit.anchors import (
     Anchor,
     AnchorNotConfigured,
+    AnchorRefused,
+    AnchorUnreadable,
+    anchor_alarm_mail,
     anchor_current,
     anchor_directory,
+    anchor_file_names,
     anchor_file_write,
+    anchor_latest_file,
     anchor_mail,
+    anchor_problem,
+    file_digest,
 )
 from hedershus.audit.events import EVENT_TYPES
 from hedershus.audit.models import ActorKind, AuditEvent, AuditPending, AuditSeal
 from hedershus.core import context
+
+logger = logging.getLogger("hedershus.audit")
 
 # Any constant works: it names the lock that serialises the seal chain on PostgreSQL. Until
 # migration 0005 it serialised every audited transaction until its commit.
@@ -365,16 +375,47 @@ def audit_anchor_write(*, actor: Any = None) -> tuple[Anchor, str]:
     """Writes an anchor of the log's head (``anchors.py``) to AUDIT_ANCHOR_DIR and mails it to
     AUDIT_ANCHOR_EMAILS, then records ``audit.anchored`` (ids and counts only).
 
+    First it checks the log against the newest anchor file: if the log no longer holds what
+    that anchor counted (the newest events removed behind the application's back), or that
+    file is unreadable or forged, it writes nothing, logs an error, mails an alarm (the fact
+    and the file's name, nothing else) to AUDIT_ANCHOR_EMAILS and raises AnchorRefused: an
+    anchor of the shortened log would hide the removal from the next ``audit_verify``
+    (issue 13 item 2). The new anchor records the SHA-256 of that file (the chain of
+    anchors, ``anchors.anchor_chain_problem``).
+
     Returns the anchor and the file's name ("" when only mailed). ``actor``: the auditor who
     asked for it, or None for the schedule (`manage.py audit_anchor`). Raises
-    AnchorNotConfigured when both settings are empty, OSError when the directory cannot be
-    written, and whatever the mail backend raises: a failed anchor is reported, never
-    passed over (no event is recorded then)."""
+    AnchorNotConfigured when both settings are empty, AnchorRefused as above, OSError when
+    the directory cannot be written, and whatever the mail backend raises: a failed anchor
+    is reported, never passed over (no event is recorded then)."""
     directory = anchor_directory()
     addresses = list(settings.AUDIT_ANCHOR_EMAILS)
     if directory is None and not addresses:
         raise AnchorNotConfigured("Set AUDIT_ANCHOR_DIR or AUDIT_ANCHOR_EMAILS (docs/operations.md).")
-    anchor = anchor_current()
+    previous = ""
+    if directory is not None:
+        refusal: AnchorRefused | None = None
+        try:
+            latest = anchor_latest_file(directory)
+        except AnchorUnreadable as unreadable:
+            names = anchor_file_names(directory)
+            refusal = AnchorRefused(str(unreadable), names[-1] if names else "")
+            latest = None
+        if latest is not None:
+            newest, newest_name, newest_content = latest
+            problem = anchor_problem(newest)
+            if problem:
+                refusal = AnchorRefused(problem, newest_name)
+            previous = file_digest(newest_content)
+        if refusal is not None:
+            logger.error("audit anchor refused: %s", refusal)
+            if addresses:
+                try:
+                    anchor_alarm_mail(refusal.file_name, addresses)
+                except Exception:
+                    logger.exception("the audit anchor alarm could not be mailed")
+            raise refusal
+    anchor = anchor_current(previous)
     name = anchor_file_write(anchor, directory).name if directory is not None else ""
     if addresses:
         anchor_mail(anchor, addresses)

@@ -22,7 +22,9 @@ What makes the log intact (docs/architecture.md, "The audit log"):
 
 4. **The newest anchor** (``anchors.py``), if ``AUDIT_ANCHOR_DIR`` is set: the seal it names is
    still there, and nothing it counted is missing. Without it, removing the newest events
-   with their seals would leave an intact, shorter log.
+   with their seals would leave an intact, shorter log. Then the anchor files themselves:
+   each records the SHA-256 of the one before it and no count goes down
+   (``anchor_chain_problem``), so an older anchor file removed or changed is reported.
 
 Anyone who can write the database could compute a plain SHA-256 chain; only a key holder
 can sign, so a forger can neither append, change nor reorder events without being named.
@@ -37,7 +39,13 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from hedershus.audit import keys
-from hedershus.audit.anchors import AnchorUnreadable, anchor_directory, anchor_latest, anchor_problem
+from hedershus.audit.anchors import (
+    AnchorUnreadable,
+    anchor_chain_problem,
+    anchor_directory,
+    anchor_latest,
+    anchor_problem,
+)
 from hedershus.audit.chain import LEGACY_KEY_ID, UnknownAuditKey, hashes_match
 from hedershus.audit.models import GENESIS_HASH, AuditEvent, AuditSeal
 
@@ -292,4 +300,5 @@ def _against_newest_anchor() -> tuple[str, str]:
         return "", str(unreadable)
     if newest is None:
         return "", ""
-    return newest.written_at, anchor_problem(newest)
+    # The newest anchor against the database, then the anchor files against each other.
+    return newest.written_at, anchor_problem(newest) or anchor_chain_problem(directory)

@@ -24,7 +24,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hedershus.audit.anchors import AnchorNotConfigured
+from hedershus.audit.anchors import AnchorNotConfigured, AnchorRefused
 from hedershus.audit.forms import AuditSearchForm, filters_query
 from hedershus.audit.models import AuditEvent
 from hedershus.audit.selectors import audit_anchor_status, audit_events_search, audit_latest_event_id
@@ -74,6 +74,15 @@ def anchor_now(request: HttpRequest) -> HttpResponse:
         messages.error(
             request,
             _("No anchor was written: the operator has not set where anchors go (AUDIT_ANCHOR_DIR)."),
+        )
+    except AnchorRefused:
+        # Logged and mailed by the service; the auditor learns the fact, not the details.
+        messages.error(
+            request,
+            _(
+                "No anchor was written: the audit log no longer holds everything the newest anchor "
+                "counted. Events may have been removed. Tell the operator to run audit_verify."
+            ),
         )
     except OSError:
         logger.exception("audit anchor could not be written")

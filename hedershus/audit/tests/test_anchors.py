@@ -131,6 +131,7 @@ def test_an_anchor_is_a_new_read_only_file_signed_with_the_audit_key(counsellor,
         "events",
         "key_id",
         "signature",
+        "previous",
     }
 
 

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from hedershus.audit.anchors import AnchorNotConfigured
+from hedershus.audit.anchors import AnchorNotConfigured, AnchorRefused
 from hedershus.audit.services import audit_anchor_write
 
 
@@ -17,6 +17,11 @@ class Command(BaseCommand):
             anchor, name = audit_anchor_write()
         except AnchorNotConfigured as error:
             raise CommandError(str(error)) from None
+        except AnchorRefused as refused:
+            # Non-zero exit every time the timer runs, until an operator has looked.
+            raise CommandError(
+                f"{refused} Run manage.py audit_verify and see docs/operations.md, 'Audit anchors'."
+            ) from None
         except OSError as error:
             raise CommandError(f"The anchor could not be written: {error}") from None
         where = f"file {name}" if name else "e-mail only"
