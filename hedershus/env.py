@@ -76,14 +76,25 @@ class Env:
 
         return self._parse(name, default, parse, "one of true/false/1/0/yes/no/on/off")
 
-    def integer(self, name: str, default: int, minimum: int | None = None) -> int:
+    def integer(self, name: str, default: int, minimum: int | None = None, maximum: int | None = None) -> int:
+        """An integer, optionally between ``minimum`` and ``maximum`` (inclusive)."""
+
         def parse(value: str) -> int:
             number = int(value.strip())
             if minimum is not None and number < minimum:
                 raise ValueError(value)
+            if maximum is not None and number > maximum:
+                raise ValueError(value)
             return number
 
-        expected = "an integer" if minimum is None else f"an integer of at least {minimum}"
+        if minimum is not None and maximum is not None:
+            expected = f"an integer from {minimum} to {maximum}"
+        elif maximum is not None:
+            expected = f"an integer of at most {maximum}"
+        elif minimum is not None:
+            expected = f"an integer of at least {minimum}"
+        else:
+            expected = "an integer"
         return self._parse(name, default, parse, expected)
 
     def strings(self, name: str, default: list[str] | None = None) -> list[str]:

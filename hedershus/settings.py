@@ -347,24 +347,32 @@ TASKS = {
 }
 
 # --- Retention (R22): `manage.py retention_run`, daily (docs/operations.md, "Retention") -------
+# Upper bounds of every retention period: a larger value (a year typed as a period, an extra
+# digit) would push the cut-off before year 1 and crash the retention run and its overview.
+RETENTION_MAX_DAYS = 36_500  # 100 years
+RETENTION_MAX_YEARS = 100
 # A room nobody has used for this long is deleted with everything in it (conversations,
 # messages, attachments, notes, saved pages, contact persons). 183 days: about six months.
-ROOM_RETENTION_DAYS = env.integer("ROOM_RETENTION_DAYS", 183, minimum=1)
+ROOM_RETENTION_DAYS = env.integer("ROOM_RETENTION_DAYS", 183, minimum=1, maximum=RETENTION_MAX_DAYS)
 # A closed conversation is deleted this long after it closed, with its messages, attachments
 # and transfers (unless something later, such as a case, holds it: messaging/retention.py).
-CONVERSATION_RETENTION_DAYS = env.integer("CONVERSATION_RETENTION_DAYS", 90, minimum=1)
+CONVERSATION_RETENTION_DAYS = env.integer(
+    "CONVERSATION_RETENTION_DAYS", 90, minimum=1, maximum=RETENTION_MAX_DAYS
+)
 # A conversation still open with nothing left unanswered and no message for this long is
 # closed, so that CONVERSATION_RETENTION_DAYS starts; one with an unanswered visitor message
 # stays open (it is in a counsellor's queue) until the room itself expires.
-CONVERSATION_IDLE_CLOSE_DAYS = env.integer("CONVERSATION_IDLE_CLOSE_DAYS", 30, minimum=1)
+CONVERSATION_IDLE_CLOSE_DAYS = env.integer(
+    "CONVERSATION_IDLE_CLOSE_DAYS", 30, minimum=1, maximum=RETENTION_MAX_DAYS
+)
 # An absence (who stood in for whom) is deleted this long after it ended.
-ABSENCE_RETENTION_DAYS = env.integer("ABSENCE_RETENTION_DAYS", 90, minimum=1)
+ABSENCE_RETENTION_DAYS = env.integer("ABSENCE_RETENTION_DAYS", 90, minimum=1, maximum=RETENTION_MAX_DAYS)
 # A closed case is culled, with everything recorded in it (contacts, persons, journal,
 # assessments, documents, follow-ups), this many years after its last entry. 5 follows the
 # social services act's rule for personal files (socialtjänstlagen 2001:453, 12 kap. 1 §);
 # an installation run as a health care provider sets 10 (patientdatalagen 2008:355, 3 kap.
 # 17 §: at least ten years after the last entry). docs/operations.md, "Retention".
-CASE_RETENTION_YEARS = env.integer("CASE_RETENTION_YEARS", 5, minimum=1)
+CASE_RETENTION_YEARS = env.integer("CASE_RETENTION_YEARS", 5, minimum=1, maximum=RETENTION_MAX_YEARS)
 # An unsigned journal draft older than this many days is listed on its author's start page
 # (R21: what is written should be signed; journal/templatetags).
 JOURNAL_DRAFT_STALE_DAYS = env.integer("JOURNAL_DRAFT_STALE_DAYS", 3, minimum=0)
@@ -378,16 +386,22 @@ REFERRAL_DEADLINE_HOURS_URGENT = env.integer("REFERRAL_DEADLINE_HOURS_URGENT", 7
 REFERRAL_DEADLINE_HOURS_ROUTINE = env.integer("REFERRAL_DEADLINE_HOURS_ROUTINE", 240, minimum=1)
 # A consultation that never became a case is deleted this many days after its last activity
 # (two years: long enough for a professional to come back to the advice; consultations/retention.py).
-CONSULTATION_RETENTION_DAYS = env.integer("CONSULTATION_RETENTION_DAYS", 730, minimum=1)
+CONSULTATION_RETENTION_DAYS = env.integer(
+    "CONSULTATION_RETENTION_DAYS", 730, minimum=1, maximum=RETENTION_MAX_DAYS
+)
 # A data-subject request (hedershus/subject_access) is deleted this many days after it was
 # delivered or refused, or after it was received if it never was: long enough to show the
 # supervisory authority (IMY) that it was answered, and on time (GDPR art. 5(2)).
-SUBJECT_ACCESS_RETENTION_DAYS = env.integer("SUBJECT_ACCESS_RETENTION_DAYS", 730, minimum=1)
+SUBJECT_ACCESS_RETENTION_DAYS = env.integer(
+    "SUBJECT_ACCESS_RETENTION_DAYS", 730, minimum=1, maximum=RETENTION_MAX_DAYS
+)
 # A finished task result of the database task backend (counts only) is deleted this long after
 # it finished (django-tasks-db's prune_db_task_results default: 14).
-TASK_RESULT_RETENTION_DAYS = env.integer("TASK_RESULT_RETENTION_DAYS", 14, minimum=1)
+TASK_RESULT_RETENTION_DAYS = env.integer(
+    "TASK_RESULT_RETENTION_DAYS", 14, minimum=1, maximum=RETENTION_MAX_DAYS
+)
 # Rows deleted per transaction, so a large backlog never holds one long transaction.
-RETENTION_BATCH_SIZE = env.integer("RETENTION_BATCH_SIZE", 200, minimum=1)
+RETENTION_BATCH_SIZE = env.integer("RETENTION_BATCH_SIZE", 200, minimum=1, maximum=100_000)
 # When the daily timer starts `manage.py retention_run` (HH:MM, server local time): the
 # timer's OnCalendar must say the same; the retention overview computes the next run from it.
 RETENTION_RUN_TIME = env.string("RETENTION_RUN_TIME", "03:15")
@@ -640,6 +654,12 @@ WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# No autosave (Wagtail 8 saves every 0.5 s by default). On a new page the first autosave
+# creates the page, and a "Submit for moderation" sent before it lands posts a second
+# create, refused with "the slug is already in use": an editor was told their page failed
+# while a draft of it existed (seen in CI under load). Editors save or submit themselves; the
+# editor still warns about unsaved changes before leaving (docs/editors.md).
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 # Pages go live through review only (hedershus/cms/publishing.py).
 WAGTAIL_FINISH_WORKFLOW_ACTION = "hedershus.cms.publishing.workflow_publish_approved"
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True

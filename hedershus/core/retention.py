@@ -108,7 +108,11 @@ class RetentionDeclaration:
       record type it goes with, ``"app_label.ModelName"``) or ``kept_because`` (why it is
       kept on purpose, a translatable text).
     - ``due``: with ``job`` only, the count of records the next run would cull; it must use
-      the job's own "expired" query.
+      the job's own "expired" query and count what the run deletes *as this record type*
+      (not what goes with a parent another job deletes first). It is called with the next
+      run's time.
+    - ``also_due``: with ``job`` only, other changes the next run makes to records of this
+      type, as ``(label, count)`` pairs, e.g. conversations it closes as idle.
 
     Raises ``ValueError`` when not exactly one way of leaving is given, when ``job`` comes
     without ``rule`` or ``due`` without ``job``, or when an app-wide declaration claims personal data.
@@ -122,6 +126,7 @@ class RetentionDeclaration:
     parent: str = ""
     kept_because: str | Promise = ""
     due: DueCount | None = None
+    also_due: tuple[tuple[str | Promise, DueCount], ...] = ()
 
     def __post_init__(self) -> None:
         ways = [bool(self.job), bool(self.parent), bool(self.kept_because)]
@@ -129,7 +134,7 @@ class RetentionDeclaration:
             raise ValueError(f"{self.model}: give exactly one of job, parent or kept_because.")
         if self.job and self.rule is None:
             raise ValueError(f"{self.model}: a job's declaration says its rule in words.")
-        if self.due is not None and not self.job:
+        if (self.due is not None or self.also_due) and not self.job:
             raise ValueError(f"{self.model}: due counts what a job would cull; it needs job.")
         if "." not in self.model:
             raise ValueError(f"{self.model}: expected 'app_label.ModelName' or 'app_label.*'.")

@@ -17,7 +17,7 @@ MESSAGING_EVENT_TYPES: dict[str, Promise] = {
     "messaging.reply_sent": _("Reply sent to a visitor"),
     "messaging.attachment_downloaded": _("Attachment opened by staff"),
     # One per retention run (messaging/retention.py): counts only, never what was deleted.
-    "messaging.retention_run": _("Retention: expired rooms and conversations deleted"),
+    "messaging.retention_run": _("Retention run: expired records deleted"),
 }
 
 # Every counsellor on duty: {"kind": "queue"} when the queue changes, {"kind": "acute", ...}.

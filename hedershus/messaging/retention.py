@@ -29,13 +29,14 @@ culls, counted with the same "expired" queries as below).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -43,7 +44,9 @@ from hedershus.audit.services import audit_record
 from hedershus.core.retention import add_progress, retention_jobs
 from hedershus.messaging.models import Absence, Conversation, ConversationStatus
 from hedershus.messaging.services.queue import queue_changed
-from hedershus.rooms.retention import rooms_delete_expired
+from hedershus.rooms.retention import rooms_delete_expired, rooms_expired
+
+logger = logging.getLogger(__name__)
 
 RETENTION_RUN_EVENT = "messaging.retention_run"
 
@@ -82,6 +85,33 @@ def conversations_idle(*, now: datetime) -> QuerySet[Conversation]:
         .alias(last_used=Coalesce("last_message_at", "created_at"))
         .filter(last_used__lt=cutoff)
     )
+
+
+def conversations_due(*, now: datetime) -> QuerySet[Conversation]:
+    """The conversations a run at ``now`` deletes *as conversations*, for the retention
+    overview's count (issue 13 item 4): closed ones expired at ``now`` and idle ones the same
+    run first closes (``closed_at`` becomes their last use) and then finds expired; not those
+    in a room that expires at ``now`` (the ``rooms`` job runs first and they go with it).
+    Holds apply as in :func:`conversations_expired`."""
+    cutoff = now - timedelta(days=settings.CONVERSATION_RETENTION_DAYS)
+    # Closing sets ``closed_at`` to the last use (the last message, or creation without one).
+    closing_expired = (
+        conversations_idle(now=now)
+        .filter(Q(last_message_at__lt=cutoff) | Q(last_message_at__isnull=True, created_at__lt=cutoff))
+        .values("pk")
+    )
+    due = Conversation.objects.filter(
+        Q(status=ConversationStatus.CLOSED, closed_at__lt=cutoff) | Q(pk__in=closing_expired)
+    ).exclude(room__in=rooms_expired(now=now).values("pk"))
+    for hold in _conversation_holds:
+        due = due.exclude(pk__in=hold(due).values("pk"))
+    return due
+
+
+def conversations_closing(*, now: datetime) -> QuerySet[Conversation]:
+    """The conversations a run at ``now`` closes as idle (:func:`conversations_idle`), not
+    counting those in a room that expires at ``now`` (deleted with it first)."""
+    return conversations_idle(now=now).exclude(room__in=rooms_expired(now=now).values("pk"))
 
 
 def absences_ended(*, now: datetime) -> QuerySet[Absence]:
@@ -207,6 +237,15 @@ def absences_job(now: datetime, batch_size: int, *, progress: dict[str, int] | N
     return {"absences_deleted": absences_delete_ended(now=now, batch_size=batch_size, progress=progress)}
 
 
+class RetentionRunFailed(RuntimeError):
+    """One or more jobs of a retention run failed; ``failed_jobs`` names them in run order.
+    The jobs after a failed one still ran, and the run's audit event was recorded."""
+
+    def __init__(self, failed_jobs: list[str]) -> None:
+        self.failed_jobs = failed_jobs
+        super().__init__("retention jobs failed: " + ", ".join(failed_jobs))
+
+
 def retention_run(*, now: datetime | None = None, batch_size: int | None = None) -> dict[str, int]:
     """Applies every retention rule once (see the module); returns the counts.
 
@@ -215,10 +254,15 @@ def retention_run(*, now: datetime | None = None, batch_size: int | None = None)
     ``core.retention`` (``cases_culled``, ``consultations_culled``, ``sessions_deleted``,
     ``task_results_deleted``). ``now`` (aware) defaults to the current time, ``batch_size``
     to ``RETENTION_BATCH_SIZE``. Idempotent: a second run at the same ``now`` deletes nothing.
-    Records one ``messaging.retention_run`` audit event with the counts (numbers only, by
-    what was deleted) and nothing else, also when a job fails part-way: then with
-    ``"completed": False`` and ``"failed_job"`` (the job's name), with every batch committed
-    before the failure counted, and the error is raised again.
+
+    Each job runs on its own: one that fails (an error in its query, a database that went
+    away for a moment) is logged and the jobs after it still run, so one broken rule never
+    keeps every later record type past its period. Records one ``messaging.retention_run``
+    audit event with the counts (numbers only, by what was deleted, every batch committed
+    before a failure counted), ``"completed"`` (whether every job finished) and, when one
+    failed, ``"failed_jobs"`` (their names, in run order) and ``"failed_job"`` (the first).
+    Then raises :class:`RetentionRunFailed` (from the first error) if any job failed, so
+    the timer's unit shows as failed.
     """
     now = now or timezone.now()
     batch_size = batch_size or settings.RETENTION_BATCH_SIZE
@@ -228,7 +272,8 @@ def retention_run(*, now: datetime | None = None, batch_size: int | None = None)
         "conversations_deleted": 0,
         "absences_deleted": 0,
     }
-    completed = False
+    failed: list[str] = []
+    first_error: BaseException | None = None
     running = ""
     try:
         # In registration order (core.retention): messaging's own jobs first (rooms, whose
@@ -239,14 +284,26 @@ def retention_run(*, now: datetime | None = None, batch_size: int | None = None)
             progress: dict[str, int] = {}
             try:
                 result = job(now, batch_size, progress=progress)
-            finally:
+            except Exception as error:
+                logger.exception("retention job %s failed", name)
+                failed.append(name)
+                first_error = first_error or error
                 counts.update(progress)
+                continue
+            counts.update(progress)
             counts.update(result)
-        completed = True
+        running = ""
     finally:
-        data: dict[str, Any] = {**counts, "completed": completed}
-        if not completed and running:
-            data["failed_job"] = running
+        # ``running`` is still set only when something other than an Exception (an
+        # interrupt) stopped the run inside a job.
+        if running and running not in failed:
+            failed.append(running)
+        data: dict[str, Any] = {**counts, "completed": not failed}
+        if failed:
+            data["failed_job"] = failed[0]
+            data["failed_jobs"] = list(failed)
         with transaction.atomic():
             audit_record(RETENTION_RUN_EVENT, data=data)
+    if failed:
+        raise RetentionRunFailed(failed) from first_error
     return counts

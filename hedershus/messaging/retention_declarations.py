@@ -21,7 +21,8 @@ from hedershus.core.retention import (
 from hedershus.messaging.retention import (
     absences_ended,
     absences_job,
-    conversations_expired,
+    conversations_closing,
+    conversations_due,
     conversations_job,
     rooms_job,
 )
@@ -45,7 +46,10 @@ def register() -> None:
             ),
             settings=("CONVERSATION_RETENTION_DAYS", "CONVERSATION_IDLE_CLOSE_DAYS"),
             job="conversations",
-            due=lambda now: conversations_expired(now=now).count(),
+            # What the run deletes as conversations: not those going with their room first,
+            # but also idle ones it closes and then finds expired (issue 13 item 4).
+            due=lambda now: conversations_due(now=now).count(),
+            also_due=((_("Closed as idle"), lambda now: conversations_closing(now=now).count()),),
         ),
         RetentionDeclaration(model="messaging.Message", personal_data=True, parent="messaging.Conversation"),
         RetentionDeclaration(model="messaging.Attachment", personal_data=True, parent="messaging.Message"),

@@ -19,6 +19,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hedershus.audit.models import ActorKind, AuditEvent
 from hedershus.cases.models import Case, CaseAssignment
@@ -325,6 +326,7 @@ class RetentionRow:
     job: str
     settings: tuple[str, ...]
     due: int | None
+    also_due: tuple[tuple[str, int], ...] = ()
 
     @property
     def label_parts(self) -> list[str]:
@@ -342,15 +344,55 @@ class RetentionGroup:
     rows: list[RetentionRow]
 
 
+# What each count of a retention run's audit event means, for the overview's last run (issue
+# 13 item 4): a key not listed here (a new job's) is shown as it is.
+RETENTION_COUNT_LABELS = {
+    "rooms_deleted": gettext_lazy("Rooms deleted"),
+    "conversations_closed": gettext_lazy("Conversations closed as idle"),
+    "conversations_deleted": gettext_lazy("Conversations deleted"),
+    "absences_deleted": gettext_lazy("Absences deleted"),
+    "cases_culled": gettext_lazy("Cases culled"),
+    "case_culled": gettext_lazy("Cases culled"),
+    "consultations_culled": gettext_lazy("Consultations culled"),
+    "subject_access_requests_culled": gettext_lazy("Data-subject requests deleted"),
+    "sessions_deleted": gettext_lazy("Expired sign-in sessions deleted"),
+    "task_results_deleted": gettext_lazy("Background task results deleted"),
+    "editing_sessions_deleted": gettext_lazy("Page editing sessions deleted"),
+    "form_states_deleted": gettext_lazy("Saved form states deleted"),
+    "entries_deleted": gettext_lazy("Entries deleted"),
+}
+
+
+@dataclass(frozen=True)
+class RetentionCount:
+    """One count of a run: its key in the audit event, its label (the key itself when no
+    label is known) and the number."""
+
+    key: str
+    label: str
+    n: int
+
+    @property
+    def labelled(self) -> bool:
+        return self.label != self.key
+
+    @property
+    def key_parts(self) -> list[str]:
+        """The key cut after each "_", for line break opportunities (``<wbr>``) at 360 px."""
+        return re.findall(r"[^_]*_|[^_]+$", self.key)
+
+
 @dataclass(frozen=True)
 class RetentionLastRun:
     """The newest ``messaging.retention_run`` audit event: when, whether every job finished,
-    the job that failed (if one did) and the counts, ``[(name, n)]`` by name."""
+    the jobs that failed (``failed_jobs``, in run order; ``failed_job`` the first) and the
+    counts, by key."""
 
     occurred_at: dt.datetime
     completed: bool
     failed_job: str
-    counts: list[tuple[str, int]]
+    counts: list[RetentionCount]
+    failed_jobs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -381,16 +423,21 @@ def retention_last_run() -> RetentionLastRun | None:
     if event is None:
         return None
     data = event.data or {}
-    counts = sorted(
-        (str(k), int(v))
-        for k, v in data.items()
+    counts = [
+        RetentionCount(key=str(k), label=str(RETENTION_COUNT_LABELS.get(str(k), k)), n=int(v))
+        for k, v in sorted(data.items())
         if k not in {"completed", "failed_job"} and isinstance(v, int) and not isinstance(v, bool)
-    )
+    ]
+    failed_job = str(data.get("failed_job", ""))
+    failed_jobs = data.get("failed_jobs")
     return RetentionLastRun(
         occurred_at=event.occurred_at,
         completed=bool(data.get("completed")),
-        failed_job=str(data.get("failed_job", "")),
+        failed_job=failed_job,
         counts=counts,
+        failed_jobs=tuple(str(j) for j in failed_jobs)
+        if isinstance(failed_jobs, list)
+        else ((failed_job,) if failed_job else ()),
     )
 
 
@@ -398,14 +445,19 @@ def retention_overview(now: dt.datetime | None = None) -> RetentionOverview:
     """The retention overview at ``now`` (default: the current time): every declaration of
     ``hedershus.core.retention`` grouped by installed app (in INSTALLED_APPS order), each job's
     declaration with its count of records the next run would delete (COUNT queries; for cases,
-    the cases job's own bounded list). No personal data: names of record types and numbers.
-    For administrators and auditors (the view checks)."""
+    the cases job's own bounded list) and its other changes (``also_due``: conversations it
+    closes as idle). The counts are taken at the next run's time (``next_run``, from
+    ``RETENTION_RUN_TIME``), as the run will take them, if nothing changes meanwhile (issue 13
+    item 4). No personal data: names of record types and numbers. For administrators and
+    auditors (the view checks)."""
     from hedershus.core.retention import next_run, retention_declarations
 
     now = now or timezone.now()
+    at = next_run(now)
     by_app: dict[str, list[RetentionRow]] = {}
     for declaration in retention_declarations():
-        due = declaration.due(now) if declaration.due is not None else None
+        due = declaration.due(at) if declaration.due is not None else None
+        also_due = tuple((str(label), count(at)) for label, count in declaration.also_due)
         rule = declaration.rule() if declaration.rule is not None else str(declaration.kept_because)
         by_app.setdefault(declaration.app_label, []).append(
             RetentionRow(
@@ -418,6 +470,7 @@ def retention_overview(now: dt.datetime | None = None) -> RetentionOverview:
                 job=declaration.job,
                 settings=declaration.settings,
                 due=due,
+                also_due=also_due,
             )
         )
     groups = [
@@ -427,7 +480,7 @@ def retention_overview(now: dt.datetime | None = None) -> RetentionOverview:
     ]
     return RetentionOverview(
         groups=groups,
-        next_run=timezone.localtime(next_run(now)),
+        next_run=timezone.localtime(at),
         run_time=settings.RETENTION_RUN_TIME,
         last_run=retention_last_run(),
         due_total=sum(row.due or 0 for group in groups for row in group.rows),
