@@ -37,10 +37,13 @@ An anchor holds no personal data: ids, counts, hashes and a time.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import logging
 import os
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -209,6 +212,23 @@ def anchor_mail(anchor: Anchor, addresses: list[str]) -> None:
             ),
             to=[address],
         ).send(fail_silently=False)
+
+
+LOCK_NAME = ".audit-anchor.lock"
+
+
+@contextlib.contextmanager
+def anchor_lock(directory: Path) -> Iterator[None]:
+    """Holds an exclusive lock (flock) on ``directory``'s lock file while an anchor is checked
+    and written, so two writers (the cron and an auditor's button) never chain to the same
+    previous file, which would read as a broken chain. Read-only file, created once (an
+    append-only directory allows that); raises OSError when it cannot be created."""
+    descriptor = os.open(directory / LOCK_NAME, os.O_RDONLY | os.O_CREAT, 0o444)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # releases the lock
 
 
 def anchor_file_names(directory: Path) -> list[str]:

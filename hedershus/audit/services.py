@@ -6,6 +6,7 @@ import json
 import logging
 import secrets
 import time
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +25,7 @@ from hedershus.audit.anchors import (
     anchor_file_names,
     anchor_file_write,
     anchor_latest_file,
+    anchor_lock,
     anchor_mail,
     anchor_problem,
     file_digest,
@@ -371,6 +373,35 @@ def audit_export_start(
     return rows, count
 
 
+def _anchor_previous(directory: Path, addresses: list[str]) -> str:
+    """The SHA-256 of the newest anchor file in ``directory`` ("" when there is none), after
+    checking the log still holds what it counted; raises AnchorRefused (logged, and mailed as
+    an alarm to ``addresses``) when it does not, or when that file is unreadable or forged."""
+    refusal: AnchorRefused | None = None
+    previous = ""
+    try:
+        latest = anchor_latest_file(directory)
+    except AnchorUnreadable as unreadable:
+        names = anchor_file_names(directory)
+        refusal = AnchorRefused(str(unreadable), names[-1] if names else "")
+        latest = None
+    if latest is not None:
+        newest, newest_name, newest_content = latest
+        problem = anchor_problem(newest)
+        if problem:
+            refusal = AnchorRefused(problem, newest_name)
+        previous = file_digest(newest_content)
+    if refusal is not None:
+        logger.error("audit anchor refused: %s", refusal)
+        if addresses:
+            try:
+                anchor_alarm_mail(refusal.file_name, addresses)
+            except Exception:
+                logger.exception("the audit anchor alarm could not be mailed")
+        raise refusal
+    return previous
+
+
 def audit_anchor_write(*, actor: Any = None) -> tuple[Anchor, str]:
     """Writes an anchor of the log's head (``anchors.py``) to AUDIT_ANCHOR_DIR and mails it to
     AUDIT_ANCHOR_EMAILS, then records ``audit.anchored`` (ids and counts only).
@@ -392,31 +423,13 @@ def audit_anchor_write(*, actor: Any = None) -> tuple[Anchor, str]:
     addresses = list(settings.AUDIT_ANCHOR_EMAILS)
     if directory is None and not addresses:
         raise AnchorNotConfigured("Set AUDIT_ANCHOR_DIR or AUDIT_ANCHOR_EMAILS (docs/operations.md).")
-    previous = ""
-    if directory is not None:
-        refusal: AnchorRefused | None = None
-        try:
-            latest = anchor_latest_file(directory)
-        except AnchorUnreadable as unreadable:
-            names = anchor_file_names(directory)
-            refusal = AnchorRefused(str(unreadable), names[-1] if names else "")
-            latest = None
-        if latest is not None:
-            newest, newest_name, newest_content = latest
-            problem = anchor_problem(newest)
-            if problem:
-                refusal = AnchorRefused(problem, newest_name)
-            previous = file_digest(newest_content)
-        if refusal is not None:
-            logger.error("audit anchor refused: %s", refusal)
-            if addresses:
-                try:
-                    anchor_alarm_mail(refusal.file_name, addresses)
-                except Exception:
-                    logger.exception("the audit anchor alarm could not be mailed")
-            raise refusal
-    anchor = anchor_current(previous)
-    name = anchor_file_write(anchor, directory).name if directory is not None else ""
+    if directory is None:
+        anchor, name = anchor_current(), ""
+    else:
+        # One writer at a time: two anchors chained to the same file would break the chain.
+        with anchor_lock(directory):
+            anchor = anchor_current(_anchor_previous(directory, addresses))
+            name = anchor_file_write(anchor, directory).name
     if addresses:
         anchor_mail(anchor, addresses)
     audit_record(

@@ -5,6 +5,7 @@ then called the log intact."""
 
 from __future__ import annotations
 
+import fcntl
 import io
 import json
 import os
@@ -18,11 +19,13 @@ from django.utils import translation
 
 from hedershus.audit import keys
 from hedershus.audit.anchors import (
+    LOCK_NAME,
     Anchor,
     anchor_chain_problem,
     anchor_current,
     anchor_file_names,
     anchor_file_write,
+    anchor_lock,
     file_digest,
 )
 from hedershus.audit.chain import digest
@@ -183,3 +186,20 @@ def test_anchor_files_from_before_the_chain_still_verify(counsellor, anchor_dir)
 
     assert anchor_chain_problem(anchor_dir) == ""
     assert audit_chain_verify().intact
+
+
+def test_anchor_writers_take_turns(anchor_dir):
+    """The cron and an auditor's button at the same moment would otherwise both chain to the
+    same file, which reads as a broken chain."""
+    with anchor_lock(anchor_dir):
+        other = os.open(anchor_dir / LOCK_NAME, os.O_RDONLY)
+        try:
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        finally:
+            os.close(other)
+    other = os.open(anchor_dir / LOCK_NAME, os.O_RDONLY)
+    try:
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free again
+    finally:
+        os.close(other)
