@@ -660,12 +660,6 @@ WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 # while a draft of it existed (seen in CI under load). Editors save or submit themselves; the
 # editor still warns about unsaved changes before leaving (docs/editors.md).
 WAGTAIL_AUTOSAVE_INTERVAL = 0
-# No autosave (Wagtail 8 saves every 0.5 s by default). On a new page the first autosave
-# creates the page, and a "Submit for moderation" sent before it lands posts a second
-# create, refused with "the slug is already in use": an editor was told their page failed
-# while a draft of it existed (seen in CI under load). Editors save or submit themselves; the
-# editor still warns about unsaved changes before leaving (docs/editors.md).
-WAGTAIL_AUTOSAVE_INTERVAL = 0
 # Pages go live through review only (hedershus/cms/publishing.py).
 WAGTAIL_FINISH_WORKFLOW_ACTION = "hedershus.cms.publishing.workflow_publish_approved"
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
