@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from hedershus.audit import keys
@@ -62,6 +64,8 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ("-id",)
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
         constraints = [
             # A user acts as "user"; a visitor or the system has no further identity.
             models.CheckConstraint(
@@ -98,6 +102,17 @@ class AuditEvent(models.Model):
         """The event type as auditors read it; the code itself if no label is registered."""
         label = EVENT_TYPES.get(self.event_type)
         return str(label) if label is not None else self.event_type
+
+    @property
+    def object_label(self) -> str:
+        """The object as auditors read it: its record type's name in the active language and
+        its id ("Ärende 12", "Samtal 7"); the stored type itself when it names no installed
+        model ("other.thing 3"). ``object_type`` stays what the search filters by."""
+        try:
+            name = capfirst(str(apps.get_model(self.object_type)._meta.verbose_name))
+        except (LookupError, ValueError):
+            name = self.object_type
+        return f"{name} {self.object_id}".strip()
 
     def compute_hash(self, verification_keys: dict[str, bytes] | None = None) -> str:
         """The event's hash from its content: HMAC-SHA-256 under the key named by ``key_id``,
@@ -142,6 +157,8 @@ class AuditSeal(models.Model):
 
     class Meta:
         ordering = ("id",)
+        verbose_name = _("audit seal")
+        verbose_name_plural = _("audit seals")
         # Constraints, not unique=True: on PostgreSQL that adds a second index for LIKE
         # queries beside each, which nothing runs on hashes (migration 0007).
         constraints = [
@@ -176,6 +193,10 @@ class AuditPending(models.Model):
     """
 
     event = models.OneToOneField(AuditEvent, on_delete=models.CASCADE, primary_key=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("event waiting for its seal")
+        verbose_name_plural = _("events waiting for their seal")
 
     def __str__(self) -> str:
         return f"event {self.event_id} waiting for its seal"

@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "hedershus.core"
     label = "core"
+    verbose_name = _("Platform")
 
     def ready(self) -> None:
         # The <id:…> path converter, before any app's URL conf is read.

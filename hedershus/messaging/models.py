@@ -44,6 +44,8 @@ class Conversation(models.Model):
     visitor_seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
         constraints = [
             models.UniqueConstraint(
                 fields=["room"],
@@ -81,6 +83,8 @@ class Message(models.Model):
 
     class Meta:
         ordering = ("conversation", "seq")
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
         constraints = [
             models.UniqueConstraint(fields=["conversation", "seq"], name="messaging_message_seq_once"),
             models.UniqueConstraint(
@@ -105,6 +109,10 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField()
     data_encrypted = models.BinaryField()
 
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
     def __str__(self) -> str:
         return f"attachment {self.pk}"
 
@@ -121,6 +129,10 @@ class Transfer(models.Model):
     )
     reason_encrypted = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
 
     def __str__(self) -> str:
         return f"transfer {self.pk}"
@@ -155,6 +167,8 @@ class OpeningHours(models.Model):
 
     class Meta:
         ordering = ("weekday", "opens")
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
         constraints = [
             models.CheckConstraint(condition=models.Q(weekday__lte=6), name="messaging_openinghours_weekday"),
             models.CheckConstraint(
@@ -179,6 +193,8 @@ class Absence(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(starts_on__lte=models.F("ends_on")), name="messaging_absence_order"

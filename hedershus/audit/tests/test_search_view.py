@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from hedershus.audit.models import AuditEvent
 from hedershus.audit.services import audit_record
@@ -106,6 +107,21 @@ def test_search_by_object(auditor_client, counsellor, supervisor, administrator)
     )
     by_type = _search(auditor_client, object_type="other.thing")
     assert [event.object_type for event in by_type.context["page_obj"]] == ["other.thing"]
+
+
+def test_the_object_column_names_the_record_type_in_the_page_language(auditor_client, counsellor):
+    # Found by a tester: the column showed the model label ("cases.case 12") in the Swedish page.
+    audit_record("case.viewed", actor=counsellor, object_type="cases.case", object_id="12")
+    audit_record("user.unlocked", object_type="other.thing", object_id="3")
+    page = auditor_client.get(SEARCH).content.decode()
+    link = f'{SEARCH}?object_type=cases.case&amp;object_id=12">Ärende 12</a>'
+    assert link in page
+    assert "<code>cases.case</code>" in page  # what the object-type filter takes
+    assert ">other.thing 3</a>" in page  # a type that names no model is shown as stored
+    with translation.override("en"):
+        assert f'{SEARCH}?object_type=cases.case&amp;object_id=12">Case 12</a>' in (
+            auditor_client.get(SEARCH, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        )
 
 
 def test_search_by_event_type(auditor_client, counsellor):
