@@ -61,6 +61,8 @@ class LogReview(models.Model):
     summary_encrypted = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("log review")
+        verbose_name_plural = _("log reviews")
         ordering = ("-created_at", "-id")
         constraints = [
             models.CheckConstraint(
@@ -104,6 +106,8 @@ class LogReviewItem(models.Model):
     follow_up_note_encrypted = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("reviewed read")
+        verbose_name_plural = _("reviewed reads")
         ordering = ("event_id",)
         constraints = [
             models.UniqueConstraint(fields=["review", "event"], name="oversight_item_event_once"),
