@@ -51,6 +51,15 @@ for (email, password, secret), role in (({counsellor!r}, "counsellor"), ({superv
 users_create_demo(DEMO_ACCOUNTS, DEMO_TOTP_SECRET)
 demo_cases_load()
 demo_subject_access_load()
+# The e2e counsellor works on Nour's case (assigned): only staff who may read a case see and
+# release its texts. The e2e supervisor is not on it and gives a reason first.
+from django.utils import timezone
+from hedershus.cases.models import CaseAssignment, Person
+case = Person.objects.get(alias="Nour").case
+counsellor = User.objects.get(email={counsellor!r}[0])
+CaseAssignment.objects.get_or_create(
+    case=case, user=counsellor, defaults={{"assigned_by": counsellor, "assigned_at": timezone.now()}}
+)
 """
 
 
@@ -120,7 +129,23 @@ def test_a_counsellor_prepares_a_supervisor_approves_and_the_extract_withholds_t
     ).new_page()
     staff_sign_in(supervisor, server, *SUPERVISOR)
     supervisor.goto(detail_url)
+    # Not on the case: its texts are hidden and the approval would be refused; the page links
+    # to the case's reason page.
+    assert "kontrollerar hennes telefon" not in supervisor.inner_text("main")
+    _checked(supervisor, "no-access")
+    supervisor.click("a[href$='/reason/']")
+    supervisor.fill("textarea[name=reason]", "Granskar ett registerutdrag inför godkännande.")
+    supervisor.click("main form[action$='/reason/'] button[type=submit]")
+    supervisor.wait_for_load_state()
+    supervisor.goto(detail_url)
+    assert "Ange skäl för att öppna ärendet" not in supervisor.inner_text("main")
     _checked(supervisor, "to-approve")
+    # A refusal without a reason: back at the form, the error next to the field.
+    supervisor.click("form[action$='/refuse/'] button[type=submit]")
+    supervisor.wait_for_url(detail_url + "#decide-heading")
+    assert supervisor.locator("#id_reason[aria-invalid=true]").count() == 1
+    assert supervisor.inner_text("#id_reason_error").strip()
+    _checked(supervisor, "refuse-error")
     supervisor.click("form[action$='/approve/'] button[type=submit]")
     supervisor.wait_for_url(detail_url)
     assert "Utdraget är godkänt" in supervisor.inner_text("main")
@@ -135,18 +160,30 @@ def test_a_counsellor_prepares_a_supervisor_approves_and_the_extract_withholds_t
 
     raw = _download(supervisor, "a[href$='/extract.json']")
     document = json.loads(raw)
-    assert document["schema_version"] == 2
+    assert document["schema_version"] == 3
     [case] = document["cases"]
     assert case["your_entries"][0]["name"] == SUBJECT_NAME
     assert case["your_entries"][0]["identity_number"] == SUBJECT_NUMBER
     assert case["other_persons"] and all(p["released"] is False for p in case["other_persons"])
-    assert case["journal"][0]["text"]["released"] is False
+    # The withheld journal entry is left out whole, listed among the other information.
+    assert case["journal"] == [] and case["withheld_information"][0]["released"] is False
+    assert "IMY" in document["about_the_processing"]["complaint"]["text"]
     _absent(raw.decode("utf-8"))
 
     supervisor.click("form[action$='/deliver/'] button[type=submit]")
     supervisor.wait_for_url(detail_url)
     assert "Lämnat" in supervisor.inner_text("main")
     assert supervisor.locator("a[href$='/extract.pdf']").count() == 0
+    supervisor.goto(detail_url + "extract.pdf")
+    supervisor.wait_for_url(detail_url)
+    _checked(supervisor, "after-delivery")
+    # The list with a row: its table scrolls in a labelled region reachable by keyboard.
+    page.goto(server.url("/staff/subject-access/"))
+    region = page.locator("div.table-scroll[role=region][tabindex='0']")
+    assert region.count() == 1 and region.get_attribute("aria-labelledby") == "requests-caption"
+    region.focus()
+    assert page.evaluate("document.activeElement.classList.contains('table-scroll')")
+    _checked(page, "list-rows")
 
 
 def test_the_fathers_extract_asks_for_a_decision_on_every_record_of_her_case(

@@ -82,8 +82,15 @@ def identity_number_mask(number: str) -> str:
 # ``\s*[-+.]?\s*``: the same language without two stars fighting over a run of spaces.
 _IDENTITY_SHAPE = re.compile(
     r"(?<!\d)(?P<date>(?:\d{2})?\d{6}|(?:\d{2})?\d{2}\.\d{2}\.\d{2})"
-    r"\s*(?:(?P<separator>[-+.])\s*)?"
+    r"\s*(?:(?P<separator>[-+./])\s*)?"
     r"(?P<tail>\d{4})(?!\d)",
+    re.ASCII,
+)
+# The date's groups joined by dashes or spaces, the same joiner before the last four digits
+# ("1975-06-04-9811", "1975 06 04 9811"; found by a tester in a data-subject request's note).
+# One joiner throughout, so an ISO date and a time ("2024-01-15 1030") is not taken for one.
+_IDENTITY_JOINED = re.compile(
+    r"(?<!\d)(?P<date>(?:\d{2})?\d{2}(?P<joiner>[- ])\d{2}(?P=joiner)\d{2})(?P=joiner)(?P<tail>\d{4})(?!\d)",
     re.ASCII,
 )
 # The minus sign is the one dash outside category Pd (it is Sm).
@@ -116,14 +123,20 @@ def identity_number_found(text: str) -> bool:
     """Whether ``text`` holds a valid Swedish personal identity or coordination number.
 
     Ten or twelve digits, with or without a separator before the last four: "-", "+", "." or
-    any Unicode dash, hyphen or minus sign, with or without spaces around it; digits of any
+    any Unicode dash, hyphen or minus sign, or "/", with or without spaces around it; the date's
+    groups joined by dashes or by spaces, the same joiner before the last four; digits of any
     script (full-width, Arabic-Indic …); the date's groups may be joined by dots. Checked with
     ``identity_number_normalise`` (a real date and Luhn: SKV 704). Used wherever free text
     must not name a person: consultations (R17) and the reason for opening a case (it stays
     in the audit log). The separators are a tester's findings (phones type an en dash)."""
-    for match in _IDENTITY_SHAPE.finditer(identity_plain(text)):
+    plain = identity_plain(text)
+    for match in _IDENTITY_SHAPE.finditer(plain):
         separator = "+" if match.group("separator") == "+" else "-"
         candidate = match.group("date").replace(".", "") + separator + match.group("tail")
+        if identity_number_normalise(candidate):
+            return True
+    for match in _IDENTITY_JOINED.finditer(plain):
+        candidate = match.group("date").replace(match.group("joiner"), "") + "-" + match.group("tail")
         if identity_number_normalise(candidate):
             return True
     return False

@@ -9,12 +9,15 @@
   so å, ä, ö print anywhere), A4. The same content in the reader's language.
 
 Nothing about other persons is in the ``Extract`` to begin with; withheld items are printed
-as "[withheld]" with the reason. In a case where the person is not the exposed one, a record
-(a referral, a measure, a reader...) that was not released is left out of its section and
-marked in the case's "withheld_information" instead (in the PDF, "Other information in the
-case"), ordered by reason only: neither a heading nor the order tells what kind of record it was
-(``selectors.CaseExtract.withheld_facts``). Schema version 2 added that list, and an entry's
-"role", "role_text" and "alias" are null when they were withheld.
+as "[withheld]" with the reason. A record with a withheld text, and in a case where the person
+is not the exposed one any record (a referral, a measure, a reader...) not released, is left
+out of its section and marked in the case's "withheld_information" instead (in the PDF,
+"Other information in the case"), ordered by reason only: neither a heading nor the order
+tells what kind of record it was (``selectors.CaseExtract.withheld_facts``). Schema version
+2 added that list, and an entry's "role", "role_text" and "alias" are null when they were
+withheld. Version 3 (issue 13 item 3, round 2): the whole-record rule for every case,
+"problem_types_and_urgency" per case, and "about_the_processing" (GDPR art. 15(1)(a) to
+(h): ``gdpr_information``).
 """
 
 from __future__ import annotations
@@ -47,12 +50,114 @@ def _when(value: dt.datetime | dt.date | None) -> str | None:
     return value.isoformat()
 
 
+def _reason_text(item: Item) -> str:
+    """The legal ground of a withheld item, never "not reviewed" (an approved extract has no
+    undecided item; records added after approval are left out: ``selectors.extract_build``)."""
+    return str(WithholdReason(item.reason).label) if item.reason in WithholdReason.values else ""
+
+
 def _item(item: Item | None) -> dict[str, Any] | None:
     if item is None:
         return None
     if item.released:
         return {"released": True, "text": item.text}
-    return {"released": False, "reason": item.reason or "not_reviewed", "reason_text": item.reason_label}
+    return {"released": False, "reason": item.reason or None, "reason_text": _reason_text(item)}
+
+
+def gdpr_information() -> list[tuple[str, str, str]]:
+    """The information GDPR art. 15(1)(a) to (h) and (2) require besides the data, as
+    ``(key, heading, text)`` in the active language; the same in the PDF and the JSON. The
+    retention periods are read from the retention registry's declarations (R22:
+    ``hedershus.core.retention``), so they follow the settings. The texts are to be confirmed by
+    the centre's lawyer (docs/oversight.md, "What the extract says about the processing")."""
+    from hedershus.cases.models import Case
+    from hedershus.core.retention import declaration_for
+    from hedershus.subject_access.models import SubjectAccessRequest
+
+    def rule(model: Any) -> str:
+        declaration = declaration_for(model)
+        if declaration is None or declaration.rule is None:
+            return _("see the centre's retention rules")
+        return str(declaration.rule())
+
+    return [
+        (
+            "purposes",
+            _("Why we process your data (purposes)"),
+            _(
+                "To give support, advice and protection to people exposed to honour-related "
+                "violence and oppression, to plan and follow up that support together with the "
+                "agencies involved, and to keep the records the law requires of that work."
+            ),
+        ),
+        (
+            "legal_basis",
+            _("Legal basis"),
+            _(
+                "A task carried out in the public interest and the exercise of official authority "
+                "(GDPR art. 6(1)(e)); data about health and other sensitive data under art. 9(2)(g) "
+                "and (h) with the Swedish social services and data protection acts. A referral to "
+                "another agency is made only with your consent or where a secrecy-breaking rule allows it."
+            ),
+        ),
+        (
+            "categories",
+            _("Categories of data"),
+            _(
+                "Identity and contact details, the case's records (contacts, journal, assessments, "
+                "referrals, documents, follow-ups, protective measures) and who has read them."
+            ),
+        ),
+        (
+            "recipients",
+            _("Recipients"),
+            _(
+                "The centre's staff who work on your case; the partner agencies a case was "
+                "referred to (social services, police, health care, shelters), listed in the "
+                "extract where released; the platform's IT supplier as a processor. Nothing is "
+                "sent outside the EU/EEA."
+            ),
+        ),
+        (
+            "retention",
+            _("How long the data is kept"),
+            _("Case records: %(case)s. This request and our decisions on it: %(request)s.")
+            % {"case": rule(Case), "request": rule(SubjectAccessRequest)},
+        ),
+        (
+            "rights",
+            _("Your rights"),
+            _(
+                "You may ask us to correct inaccurate data (art. 16), to erase data (art. 17) or to "
+                "restrict its processing (art. 18), and object to the processing (art. 21). Contact "
+                "the centre or its data protection officer."
+            ),
+        ),
+        (
+            "complaint",
+            _("Complaint"),
+            _(
+                "You may complain to the Swedish Authority for Privacy Protection (IMY), "
+                "Box 8114, 104 20 Stockholm, imy.se."
+            ),
+        ),
+        (
+            "source",
+            _("Where the data comes from"),
+            _(
+                "From you, from people close to you who contacted the centre, from the agencies "
+                "that referred your case or worked on it, and from the centre's staff. No "
+                "automated decision-making or profiling (art. 22) is used."
+            ),
+        ),
+    ]
+
+
+def _classification(case: CaseExtract) -> dict[str, Any] | None:
+    rows = shown(case.classification)
+    if not rows:
+        return None
+    return {"problem_types": rows[0].problem_types, "urgency": rows[0].urgency_label}
 
 
 def _withheld(reason: str) -> dict[str, Any]:
@@ -66,6 +171,7 @@ def _case(case: CaseExtract) -> dict[str, Any]:
         "opened_at": _when(case.opened_at),
         "closed_at": _when(case.closed_at),
         "protected_identity": case.protected_identity,
+        "problem_types_and_urgency": _classification(case),
         "your_entries": [
             {
                 "role": s.role if s.role_alias_shown else None,
@@ -199,6 +305,9 @@ def as_dict(extract: Extract) -> dict[str, Any]:
         "cases": [_case(case) for case in extract.cases],
         "entries_removed_since_request": extract.persons_gone,
         "withholding_reasons": {code: str(label) for code, label in WithholdReason.choices},
+        "about_the_processing": {
+            key: {"heading": heading, "text": text} for key, heading, text in gdpr_information()
+        },
     }
 
 
@@ -241,7 +350,7 @@ def item_text(item: Item | None) -> str:
         return ""
     if item.released:
         return item.text
-    return _("[withheld] %(reason)s") % {"reason": item.reason_label}
+    return _("[withheld] %(reason)s") % {"reason": _reason_text(item)}
 
 
 def title() -> str:
@@ -309,6 +418,11 @@ def as_pdf(extract: Extract) -> bytes:
                 else "",
             }
         )
+        for k in shown(case.classification):
+            para(
+                _("Problem types: %(types)s. Urgency: %(urgency)s.")
+                % {"types": ", ".join(k.problem_types) or "–", "urgency": k.urgency_label}  # noqa: RUF001
+            )
         para(_("Your entry"), h3)
         for s in case.subject:
             if s.role_alias_shown:
@@ -441,5 +555,9 @@ def as_pdf(extract: Extract) -> bytes:
     para(_("Reasons for withholding"), h2)
     for _code, label in WithholdReason.choices:
         para(str(label), row)
+    para(_("About the processing of your data"), h2)
+    for _key, heading, text in gdpr_information():
+        para(heading, h3)
+        para(text, row)
     document.build(story)
     return buffer.getvalue()

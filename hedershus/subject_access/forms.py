@@ -9,14 +9,32 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hedershus.cases.identity import identity_number_normalise
+from hedershus.cases.identity import identity_number_found, identity_number_normalise
 from hedershus.subject_access.models import IdentityCheck, WithholdReason
 from hedershus.subject_access.services import NOTE_MAX, REASON_MAX
 
 RELEASE = "release"
 
 
-class RequestNewForm(forms.Form):
+class AriaErrors:
+    """Links a bound form's errors to their fields: ``mark_invalid`` gives each field with an
+    error ``aria-invalid`` and ``aria-describedby`` naming the error's element
+    (``<id>_error``, rendered next to the field) and its help text."""
+
+    def mark_invalid(self) -> None:
+        form: Any = self
+        for name, field in form.fields.items():
+            if name not in form.errors:
+                continue
+            bound = form[name]
+            described = [f"{bound.auto_id}_error"]
+            if field.help_text:
+                described.append(f"{bound.auto_id}_helptext")
+            field.widget.attrs["aria-invalid"] = "true"
+            field.widget.attrs["aria-describedby"] = " ".join(described)
+
+
+class RequestNewForm(AriaErrors, forms.Form):
     """The requester's identity number, the day the request came and how their identity was
     checked. ``client_id`` makes a double submit return the first request."""
 
@@ -40,6 +58,8 @@ class RequestNewForm(forms.Form):
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # Ticked to record a request although an open one for the same number exists.
+    duplicate_confirmed = forms.BooleanField(label=_("Record a new request all the same"), required=False)
     client_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -63,6 +83,8 @@ class RequestNewForm(forms.Form):
             and not (data.get("identity_check_note") or "").strip()
         ):
             self.add_error("identity_check_note", _("Describe how the identity was checked."))
+        if identity_number_found(data.get("identity_check_note") or ""):
+            self.add_error("identity_check_note", _("Write it without a personal identity number."))
         return data
 
 
@@ -75,9 +97,15 @@ class ItemDecideForm(forms.Form):
     )
 
 
-class RefuseForm(forms.Form):
+class RefuseForm(AriaErrors, forms.Form):
     reason = forms.CharField(
         label=_("Why the extract is refused"),
         max_length=REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def clean_reason(self) -> str:
+        value: str = self.cleaned_data["reason"]
+        if identity_number_found(value):
+            raise forms.ValidationError(_("Write it without a personal identity number."))
+        return value

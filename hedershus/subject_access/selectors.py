@@ -5,8 +5,17 @@ one typed structure (``Extract``) that the preview page, the PDF and the JSON al
 the three cannot differ. What is about someone else is never put into it: other persons of the
 same cases appear only as a withheld marker with the reason. Free text (journal entries, notes,
 messages, reasons, document titles) cannot be redacted by a machine, so each such text is an
-``Item`` the preparer releases or withholds with a reason (``ItemDecision``); until then, and
-for anything added after the approval, it is withheld.
+``Item`` the preparer releases or withholds with a reason (``ItemDecision``); until then it is
+withheld. A record goes out whole or not at all: a withheld text withholds its record (a
+referral's recipient, status and dates with what it asked), which is then listed only as
+"other information in the case" with the reason (``row_gate``, ``CaseExtract.withheld_facts``).
+Once approved, the extract is the one approved: records created and reads made after the
+approval are left out (and counted for staff: ``Extract.added_after_approval``).
+
+The preview follows the case rules: a viewer who may not read a case now (not assigned, not
+its supervisor, no unexpired grant given with a reason) gets its texts hidden and may not
+release them, nor approve an extract releasing them (``CaseExtract.readable``). Reads made to
+prepare another data-subject request are never listed (they would tell that someone asked).
 
 In a case where the person is not the exposed person (a relative, a perpetrator: the requester
 may be the abuser), or where someone else is exposed too, every fact of the case is about
@@ -27,13 +36,14 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hedershus.accounts.models import User
@@ -44,8 +54,8 @@ from hedershus.audit.events import EVENT_TYPES
 from hedershus.audit.models import ActorKind, AuditEvent
 from hedershus.case_documents.models import CaseDocument
 from hedershus.cases.models import Case, Person, PersonRelation, PersonRole
-from hedershus.cases.selectors import user_may_see_protected_fields
-from hedershus.core.access import Capability, Role, user_has_capability
+from hedershus.cases.selectors import _valid_grant, user_is_case_insider, user_may_see_protected_fields
+from hedershus.core.access import Capability, Role, roles_with, user_has_capability
 from hedershus.core.crypto import decrypt_text
 from hedershus.followup.models import FollowUp, ProtectiveMeasure
 from hedershus.journal.models import JournalEntry
@@ -55,7 +65,10 @@ from hedershus.subject_access.models import ItemDecision, RequestStatus, Subject
 
 # 2: a case's "withheld_information" and null "role"/"alias" of an entry (facts withheld from
 # someone who is not the exposed person of the case).
-SCHEMA_VERSION = 2
+# 3: a withheld text withholds its whole record (left out of its section, listed in
+# "withheld_information"); "problem_types_and_urgency" per case; "about_the_processing" (GDPR
+# art. 15(1)(a) to (h)); a withheld item's "reason" is a code, never "not_reviewed".
+SCHEMA_VERSION = 3
 # At most this many reads of the person's cases are listed per extract (newest first); the
 # extract says when there were more.
 READS_MAX = 2000
@@ -203,12 +216,23 @@ class Item:
         return self.state == "released"
 
     @property
+    def dom_id(self) -> str:
+        """The preview's element id of this item ("item-referral-1"); the redirect after a
+        decision returns to it (``item_anchor``)."""
+        return item_anchor(self.key)
+
+    @property
     def reason_label(self) -> str:
         if self.state == "undecided":
             return _("Not reviewed: withheld")
         if self.reason in WithholdReason.values:
             return str(WithholdReason(self.reason).label)
         return ""
+
+
+def item_anchor(key: str) -> str:
+    """The element id of item ``key`` on the preview: "referral:1" → "item-referral-1"."""
+    return "item-" + key.replace(":", "-")
 
 
 @dataclass
@@ -236,6 +260,16 @@ class SubjectEntry:
     @property
     def role_alias_shown(self) -> bool:
         return self.role_alias is None or self.role_alias.released
+
+
+@dataclass(frozen=True)
+class ClassificationRow:
+    """The case's problem types and urgency (R14): case facts like its status, so in a caution
+    case one fact to release or withhold."""
+
+    problem_types: list[str]
+    urgency_label: str
+    fact: Item | None = None
 
 
 @dataclass(frozen=True)
@@ -362,6 +396,10 @@ class CaseExtract:
     subject: list[SubjectEntry]
     others_withheld: int
     relations_withheld: int
+    # The viewer may read the case now under the case rules (assigned, its supervisor, or a
+    # grant given with a reason); always True for the download (no viewer).
+    readable: bool = True
+    classification: list[ClassificationRow] = field(default_factory=list)
     contacts: list[ContactRow] = field(default_factory=list)
     flags: list[FlagRow] = field(default_factory=list)
     decisions: list[DecisionRow] = field(default_factory=list)
@@ -382,7 +420,14 @@ class CaseExtract:
         if not self.caution:
             return []
         found = [s.role_alias for s in self.subject if s.role_alias is not None]
-        rows: list[Any] = [
+        found.extend(row.fact for row in self.rows() if row.fact is not None)
+        found.extend(self.readers)
+        return found
+
+    def rows(self) -> list[Any]:
+        """Every record of the case's sections (not the reads), in page order."""
+        return [
+            *self.classification,
             *self.contacts,
             *self.flags,
             *self.decisions,
@@ -393,19 +438,24 @@ class CaseExtract:
             *self.follow_ups,
             *self.measures,
         ]
-        found.extend(row.fact for row in rows if row.fact is not None)
-        found.extend(self.readers)
-        return found
 
     def reads_by_reader(self) -> list[tuple[Item, list[ReadRow]]]:
         """In a caution case: each reader's item with their reads (for the preview)."""
         return [(reader, [r for r in self.reads if r.fact is reader]) for reader in self.readers]
 
     def withheld_facts(self) -> list[Item]:
-        """The facts not released (undecided ones too), ordered by reason only: the extract
-        lists them together, so that neither a heading nor the order tells what kind of record
-        (a referral, a measure) was withheld."""
-        return sorted((f for f in self.facts() if not f.released), key=lambda f: (f.reason, f.key))
+        """The records not released, one item each (undecided ones too), ordered by reason
+        only: the extract lists them together as "other information in the case", so that
+        neither a heading nor the order tells what kind of record (a referral, a measure) was
+        withheld. A record goes out whole or not at all: withholding any of its texts (a
+        referral's question) withholds its recipient, status and dates too (``row_gate``); in
+        a caution case its fact decides, and the role and alias and each reader are facts too.
+        """
+        found = [s.role_alias for s in self.subject if s.role_alias is not None and not s.role_alias.released]
+        found.extend(gate for gate in (row_gate(row) for row in self.rows()) if gate is not None)
+        found.extend(reader for reader in self.readers if not reader.released)
+        # By reason, then in an order that does not follow the kinds (a hash of the key).
+        return sorted(found, key=lambda f: (f.reason, hashlib.sha256(f.key.encode()).hexdigest()))
 
     def items(self) -> list[Item]:
         """The case's reviewable items, in page order: in a caution case the facts (each covers
@@ -427,10 +477,30 @@ class CaseExtract:
         return found
 
 
+def row_items(row: Any) -> list[Item]:
+    """The items that decide whether record ``row`` goes out: its fact in a caution case, else
+    each of its texts."""
+    if row.fact is not None:
+        return [row.fact]
+    found = []
+    for f in fields(row):
+        value = getattr(row, f.name)
+        if f.name != "fact" and isinstance(value, Item):
+            found.append(value)
+    return found
+
+
+def row_gate(row: Any) -> Item | None:
+    """The first item of record ``row`` not released (then the whole record is withheld and
+    listed under this item's reason), or None when it goes out."""
+    return next((item for item in row_items(row) if not item.released), None)
+
+
 def shown(rows: Iterable[Any]) -> list[Any]:
-    """The rows of a section that go out: all of them, except in a caution case those whose
-    fact is not released (``CaseExtract.withheld_facts`` marks them instead)."""
-    return [row for row in rows if row.fact is None or row.fact.released]
+    """The rows of a section that go out: those whose every item is released (issue 13 item 3,
+    round 2: a withheld text withholds its whole record; ``CaseExtract.withheld_facts`` lists
+    it instead, without its kind)."""
+    return [row for row in rows if row_gate(row) is None]
 
 
 @dataclass
@@ -444,6 +514,9 @@ class Extract:
     name: str
     cases: list[CaseExtract]
     persons_gone: int
+    # Records of the cases added after the approval: left out of the extract (which is the
+    # one approved) and counted for staff only.
+    added_after_approval: int = 0
 
     def items(self) -> list[Item]:
         """Every reviewable item, in page order."""
@@ -536,17 +609,24 @@ def _readers(events: Iterable[AuditEvent]) -> dict[int, tuple[str, str, str]]:
     return readers
 
 
-def _reads(case_ids: list[int], referral_ids: list[int]) -> tuple[dict[int, list[ReadRow]], set[int]]:
+def _reads(
+    case_ids: list[int], referral_ids: list[int], request_id: int, as_of: dt.datetime | None
+) -> tuple[dict[int, list[ReadRow]], set[int]]:
     """The reads of each case, newest first (at most READS_MAX in all), and the cases whose
-    list was cut."""
+    list was cut. Reads made in preparing another data-subject request are left out: they
+    would tell that someone else (the exposed daughter, the father) asked; those made for
+    request ``request_id`` itself are listed as "read to answer your request". ``as_of``: the
+    approval, after which nothing is listed (the extract is the one approved)."""
     match = Q(object_type="cases.case", object_id__in=[str(i) for i in case_ids]) | Q(data__case__in=case_ids)
     if referral_ids:
         match |= Q(object_type="referrals.referral", object_id__in=[str(i) for i in referral_ids])
-    events = list(
-        AuditEvent.objects.filter(
-            match, actor_kind=ActorKind.USER, event_type__in=PERSONAL_DATA_READS
-        ).order_by("-occurred_at", "-id")[: READS_MAX + 1]
-    )
+    other_requests = Q(event_type="subject_access.case_viewed") & ~Q(data__request=request_id)
+    events_qs = AuditEvent.objects.filter(
+        match, actor_kind=ActorKind.USER, event_type__in=PERSONAL_DATA_READS
+    ).exclude(other_requests)
+    if as_of is not None:
+        events_qs = events_qs.filter(occurred_at__lte=as_of)
+    events = list(events_qs.order_by("-occurred_at", "-id")[: READS_MAX + 1])
     cut = len(events) > READS_MAX
     events = events[:READS_MAX]
     referral_case = dict(Referral.objects.filter(pk__in=referral_ids).values_list("pk", "case_id"))
@@ -564,7 +644,9 @@ def _reads(case_ids: list[int], referral_ids: list[int]) -> tuple[dict[int, list
             continue
         reader, role_label, organisation = readers[event.actor_id]
         label = EVENT_TYPES.get(event.event_type, event.event_type)
-        request_id = event.data.get("request") if event.event_type == "subject_access.case_viewed" else None
+        own_request = event.event_type == "subject_access.case_viewed"
+        if own_request:
+            label = _("Read to answer your request")
         by_case.setdefault(case_id, []).append(
             ReadRow(
                 event.occurred_at,
@@ -573,7 +655,7 @@ def _reads(case_ids: list[int], referral_ids: list[int]) -> tuple[dict[int, list
                 organisation,
                 str(label),
                 event.actor_id,
-                request_id=request_id if isinstance(request_id, int) else None,
+                request_id=request_id if own_request else None,
             )
         )
     return by_case, (set(case_ids) if cut else set())
@@ -601,7 +683,26 @@ def extract_build(request: SubjectAccessRequest, viewer: Any = None) -> Extract:
     one culled since, or whose number was corrected to another, counts in ``persons_gone``.
 
     In a case where the person is not the exposed one, or another is exposed too, every record
-    is a fact to decide (see the module; ``CaseExtract.caution``)."""
+    is a fact to decide (see the module; ``CaseExtract.caution``).
+
+    A viewer who may not read a case now under the case rules (not assigned, not its
+    supervisor, no unexpired grant given with a reason: ``cases.selectors``) gets its texts
+    and identity ``hidden`` and ``CaseExtract.readable`` False (the preview links to the
+    case's reason page). Once the request is approved, the extract is the one approved:
+    records created after ``decided_at`` are left out and counted in
+    ``added_after_approval``, and so are reads after it."""
+    as_of = (
+        request.decided_at if request.status in (RequestStatus.APPROVED, RequestStatus.DELIVERED) else None
+    )
+    added_after = 0
+
+    def kept(when: dt.datetime | None) -> bool:
+        nonlocal added_after
+        if as_of is None or when is None or when <= as_of:
+            return True
+        added_after += 1
+        return False
+
     decisions = {d.item: d for d in request.decisions.all()}
     item = _Items(decisions)
     number = decrypt_text(request.identity_number_encrypted)
@@ -619,7 +720,7 @@ def extract_build(request: SubjectAccessRequest, viewer: Any = None) -> Extract:
         subject_by_case.setdefault(person.case_id, []).append(person)
     case_ids = sorted(cases)
     referral_ids = list(Referral.objects.filter(case_id__in=case_ids).values_list("pk", flat=True))
-    reads, cut = _reads(case_ids, referral_ids)
+    reads, cut = _reads(case_ids, referral_ids, request.pk, as_of)
     instruments: dict[int, Any] = {}
     result: list[CaseExtract] = []
     name = ""
@@ -627,7 +728,8 @@ def extract_build(request: SubjectAccessRequest, viewer: Any = None) -> Extract:
         case = cases[case_id]
         own = subject_by_case[case_id]
         own_ids = {p.pk for p in own}
-        hidden = (
+        readable = viewer is None or user_is_case_insider(viewer, case) or _valid_grant(viewer, case)
+        hidden = not readable or (
             case.protected_identity and viewer is not None and not user_may_see_protected_fields(viewer, case)
         )
         item.hidden = hidden
@@ -683,8 +785,21 @@ def extract_build(request: SubjectAccessRequest, viewer: Any = None) -> Extract:
             subject=subject,
             others_withheld=others,
             relations_withheld=relations,
+            readable=readable,
+        )
+        extract.classification.append(
+            ClassificationRow(
+                [
+                    link.problem_type.name_sv if _swedish() else link.problem_type.name_en
+                    for link in case.problem_type_links.select_related("problem_type").order_by("id")
+                ],
+                case.get_urgency_display(),
+                item.fact("classification", case.pk),
+            )
         )
         for c in case.contacts.order_by("occurred_at", "id"):
+            if not kept(c.created_at):
+                continue
             fact = item.fact("contact", c.pk)
             extract.contacts.append(
                 ContactRow(
@@ -696,6 +811,8 @@ def extract_build(request: SubjectAccessRequest, viewer: Any = None) -> Extract:
                 )
             )
         for f in case.flags.order_by("raised_at", "id"):
+            if not kept(f.raised_at):
+                continue
             fact = item.fact("flag", f.pk)
             extract.flags.append(
                 FlagRow(
@@ -707,6 +824,8 @@ def extract_build(request: SubjectAccessRequest, viewer: Any = None) -> Extract:
                 )
             )
         for d in case.decisions.order_by("decided_at", "id"):
+            if not kept(d.decided_at):
+                continue
             fact = item.fact("decision", d.pk)
             extract.decisions.append(
                 DecisionRow(
@@ -717,7 +836,7 @@ def extract_build(request: SubjectAccessRequest, viewer: Any = None) -> Extract:
                 )
             )
         for e in JournalEntry.objects.filter(case=case, signed_at__isnull=False).order_by("signed_at", "id"):
-            if e.signed_at is None:
+            if e.signed_at is None or not kept(e.signed_at):
                 continue
             # A journal entry is one text already: in a caution case it is its own fact.
             text = item(f"journal:{e.pk}", e.text, fact=item.caution)
@@ -734,10 +853,14 @@ def extract_build(request: SubjectAccessRequest, viewer: Any = None) -> Extract:
         for a in (
             Assessment.objects.filter(case=case).select_related("instrument").order_by("performed_at", "id")
         ):
+            if not kept(a.performed_at):
+                continue
             extract.assessments.append(_assessment_row(a, instruments, item.fact("assessment", a.pk)))
         for r in (
             Referral.objects.filter(case=case).select_related("unit__organisation").order_by("sent_at", "id")
         ):
+            if not kept(r.created_at):
+                continue
             fact = item.fact("referral", r.pk)
             extract.referrals.append(
                 ReferralRow(
@@ -751,6 +874,8 @@ def extract_build(request: SubjectAccessRequest, viewer: Any = None) -> Extract:
                 )
             )
         for doc in CaseDocument.objects.filter(case=case).order_by("created_at", "id"):
+            if not kept(doc.created_at):
+                continue
             fact = item.fact("document", doc.pk)
             extract.documents.append(
                 DocumentRow(
@@ -765,6 +890,8 @@ def extract_build(request: SubjectAccessRequest, viewer: Any = None) -> Extract:
                 )
             )
         for fu in FollowUp.objects.filter(case=case).order_by("held_on", "id"):
+            if not kept(fu.recorded_at):
+                continue
             fact = item.fact("followup", fu.pk)
             extract.follow_ups.append(
                 FollowUpRow(
@@ -775,6 +902,8 @@ def extract_build(request: SubjectAccessRequest, viewer: Any = None) -> Extract:
                 )
             )
         for m in ProtectiveMeasure.objects.filter(case=case).order_by("started_on", "id"):
+            if not kept(m.recorded_at):
+                continue
             fact = item.fact("measure", m.pk)
             extract.measures.append(
                 MeasureRow(
@@ -813,7 +942,64 @@ def extract_build(request: SubjectAccessRequest, viewer: Any = None) -> Extract:
         name=name,
         cases=result,
         persons_gone=len(set(request.person_ids) - {p.pk for p in persons}),
+        added_after_approval=added_after,
     )
+
+
+def extract_closed(request: SubjectAccessRequest) -> Extract:
+    """What the page of a refused or delivered request shows: no case content at all (no
+    name, no case; the request's record and its decisions only)."""
+    return Extract(
+        request=request,
+        generated_at=timezone.now(),
+        identity_number=decrypt_text(request.identity_number_encrypted),
+        name="",
+        cases=[],
+        persons_gone=0,
+    )
+
+
+def decision_counts(request: SubjectAccessRequest) -> dict[str, int]:
+    """The request's decisions as counts: {"released": n, "withheld": n}."""
+    released = request.decisions.filter(release=True).count()
+    return {"released": released, "withheld": request.decisions.count() - released}
+
+
+def _swedish() -> bool:
+    return (translation.get_language() or "sv").startswith("sv")
+
+
+def decisions_fingerprint(request: SubjectAccessRequest) -> str:
+    """A hash of the request's current decisions, (item, release, reason) sorted: the approve
+    form carries the one shown, and approval is refused when they changed since (four eyes:
+    the supervisor approves what they saw; issue 13 item 3, round 2)."""
+    rows = sorted(request.decisions.values_list("item", "release", "reason"))
+    return hashlib.sha256(json.dumps(rows).encode()).hexdigest()
+
+
+def other_supervisor_exists(user: Any) -> bool:
+    """Whether an active supervisor other than ``user`` exists (someone must approve what
+    ``user`` prepares: four eyes)."""
+    return (
+        User.objects.filter(is_active=True, role__in=roles_with(Capability.SUPERVISE_CASES))
+        .exclude(pk=user.pk)
+        .exists()
+    )
+
+
+def open_requests_with_number(number: str, *, exclude: int | None = None) -> list[SubjectAccessRequest]:
+    """Requests not yet delivered or refused for identity number ``number`` (twelve digits):
+    the numbers are encrypted with a random nonce, so each open one is decrypted."""
+    found = []
+    open_ones = SubjectAccessRequest.objects.filter(
+        status__in=(RequestStatus.PREPARED, RequestStatus.APPROVED)
+    )
+    if exclude is not None:
+        open_ones = open_ones.exclude(pk=exclude)
+    for request in open_ones.order_by("received_on", "id"):
+        if _plain(request.identity_number_encrypted) == number:
+            found.append(request)
+    return found
 
 
 def reviewable_item(request: SubjectAccessRequest, key: str, viewer: Any) -> Item | None:

@@ -81,7 +81,9 @@ def request_prepare(
     ``identity_check_note`` (no identity number in it). ``client_id``: the form's id, so a
     double submit returns the first request. The number is stored encrypted only.
     Raises AccessDenied (no capability) and InvalidInput (a number that is not a valid
-    personnummer or samordningsnummer, a date in the future or too old, no check chosen).
+    personnummer or samordningsnummer, a date in the future or too old, no check chosen, an
+    identity number in the note, or a supervisor preparing it when no other active
+    supervisor exists: nobody could approve it, four eyes).
     Audit: ``subject_access.prepared`` (counts of persons and cases)."""
     _require_preparer(actor)
     if client_id is not None:
@@ -98,6 +100,15 @@ def request_prepare(
         raise InvalidInput(_("The request was received more than a year ago: check the date."))
     if identity_check not in IdentityCheck.values:
         raise InvalidInput(_("Choose how the requester's identity was checked."))
+    if user_has_capability(actor, Capability.SUPERVISE_CASES) and not selectors.other_supervisor_exists(
+        actor
+    ):
+        raise InvalidInput(
+            _(
+                "You are the only active supervisor, and another supervisor must approve what you "
+                "prepare: ask a counsellor to record the request, or an administrator to add a supervisor."
+            )
+        )
     note = ""
     if identity_check == IdentityCheck.OTHER:
         note = _text(identity_check_note, limit=NOTE_MAX, what=_("how the identity was checked"))
@@ -185,7 +196,10 @@ def item_decide(*, actor: Any, request_id: int, item: str, release: bool, reason
             raise InvalidInput(_("That item is not in this extract."))
         if release and found.hidden:
             raise AccessDenied(
-                _("Only staff assigned to the case may release where a protected person lives.")
+                _(
+                    "You may not read this case now, so you may not release its items: open the "
+                    "case with a reason first (a protected identity: only staff assigned to it)."
+                )
             )
         decision = ItemDecision.objects.filter(request=request, item=item).first()
         if decision is not None and decision.release == release and decision.reason == reason:
@@ -206,12 +220,21 @@ def item_decide(*, actor: Any, request_id: int, item: str, release: bool, reason
     return decision
 
 
-def request_approve(*, actor: Any, request_id: int) -> SubjectAccessRequest:
+def request_approve(*, actor: Any, request_id: int, seen: str | None = None) -> SubjectAccessRequest:
     """A supervisor who did not prepare the request approves its extract as reviewed: from
     then on its decisions cannot change and the PDF and JSON may be downloaded. Every item must
-    have been released or withheld. Approving again changes nothing. Raises AccessDenied (not a
-    supervisor, or the preparer: four eyes), InvalidInput (items not reviewed), Conflict
-    (refused or delivered). Audit: ``subject_access.approved`` (counts)."""
+    have been released or withheld. Approving again changes nothing.
+
+    ``seen``: the ``selectors.decisions_fingerprint`` the approve form carried (the decisions
+    the supervisor looked at); approval is refused when the decisions differ now (the
+    preparer changed one meanwhile). The views always pass it; None skips the check (code
+    only). The supervisor must be able to see every released item (may read its case now
+    under the case rules, and for a protected identity be assigned to it): no approving
+    blind (issue 13 item 3, round 2).
+
+    Raises AccessDenied (not a supervisor, or the preparer: four eyes; a released item hidden
+    from them), InvalidInput (items not reviewed), Conflict (refused or delivered; decisions
+    changed since shown). Audit: ``subject_access.approved`` (counts)."""
     if not user_has_capability(actor, Capability.SUPERVISE_CASES):
         raise AccessDenied(_("Only a supervisor approves an extract."))
     with transaction.atomic():
@@ -222,11 +245,23 @@ def request_approve(*, actor: Any, request_id: int) -> SubjectAccessRequest:
             return request
         if request.status != RequestStatus.PREPARED:
             raise Conflict(_("The request is already decided."))
-        extract = selectors.extract_build(request)
+        if seen is not None and seen != selectors.decisions_fingerprint(request):
+            raise Conflict(
+                _("The decisions changed since you looked: look at the extract again, then approve it.")
+            )
+        extract = selectors.extract_build(request, actor)
         if extract.undecided:
             raise InvalidInput(
                 _("Every item must be released or withheld before approval: %(n)s left.")
                 % {"n": extract.undecided}
+            )
+        if any(item.released and item.hidden for item in extract.items()):
+            raise AccessDenied(
+                _(
+                    "Released items are in a case you may not read now: only a supervisor with "
+                    "access to the case (assigned, its supervisor, or who opened it with a reason; "
+                    "for a protected identity, assigned to it) may approve this extract."
+                )
             )
         request.status = RequestStatus.APPROVED
         request.decided_by = actor

@@ -11,13 +11,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hedershus.cases.identity import identity_number_normalise
 from hedershus.core.access import Capability, capability_required
-from hedershus.core.exceptions import ApplicationError
+from hedershus.core.exceptions import ApplicationError, Conflict
 from hedershus.subject_access import exports, selectors, services
 from hedershus.subject_access.forms import RELEASE, ItemDecideForm, RefuseForm, RequestNewForm
-from hedershus.subject_access.models import SubjectAccessRequest, WithholdReason
+from hedershus.subject_access.models import RequestStatus, SubjectAccessRequest, WithholdReason
 
 PREPARE = Capability.PREPARE_SUBJECT_ACCESS_EXTRACTS
+# The refusal form's error, kept in the session for the page the POST redirects to.
+REFUSE_ERROR = "subject_access_refuse_error"
+CLOSED = (RequestStatus.REFUSED, RequestStatus.DELIVERED)
 
 
 @capability_required(PREPARE)
@@ -34,10 +38,33 @@ def request_list(request: HttpRequest) -> HttpResponse:
 def request_new(request: HttpRequest) -> HttpResponse:
     form = RequestNewForm(request.POST or None)
     status = 200
+    duplicates: list[SubjectAccessRequest] = []
     if request.method == "POST":
         status = 400
         if form.is_valid():
             data = form.cleaned_data
+            number = identity_number_normalise(data["identity_number"]) or ""
+            duplicates = [
+                r
+                for r in selectors.open_requests_with_number(number)
+                # The same form sent again returns the first request (no warning about itself).
+                if not (r.prepared_by_id == request.user.pk and r.client_id == data.get("client_id"))
+            ]
+            if duplicates and not data.get("duplicate_confirmed"):
+                form.add_error(
+                    "duplicate_confirmed",
+                    _(
+                        "An open request for this number exists already: look at it, "
+                        "or tick the box to record a new one."
+                    ),
+                )
+                form.mark_invalid()
+                return render(
+                    request,
+                    "subject_access/new.html",
+                    {"form": form, "duplicates": _visible(request, duplicates)},
+                    status=400,
+                )
             try:
                 created = services.request_prepare(
                     actor=request.user,
@@ -49,6 +76,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 )
             except ApplicationError as error:
                 form.add_error(None, str(error))
+                form.mark_invalid()
                 status = error.status
             else:
                 if created.person_ids:
@@ -64,7 +92,16 @@ def request_new(request: HttpRequest) -> HttpResponse:
                         ),
                     )
                 return redirect("subject_access:detail", request_id=created.pk)
-    return render(request, "subject_access/new.html", {"form": form}, status=status)
+    form.mark_invalid()
+    return render(request, "subject_access/new.html", {"form": form, "duplicates": []}, status=status)
+
+
+def _visible(request: HttpRequest, found: list[SubjectAccessRequest]) -> list[tuple[int, bool]]:
+    """(id, whether ``request.user`` may open it) for the duplicate warning."""
+    mine = set(
+        selectors.requests_for(request.user).filter(pk__in=[r.pk for r in found]).values_list("pk", flat=True)
+    )
+    return [(r.pk, r.pk in mine) for r in found]
 
 
 def _request(request: HttpRequest, request_id: int) -> SubjectAccessRequest:
@@ -75,9 +112,22 @@ def _request(request: HttpRequest, request_id: int) -> SubjectAccessRequest:
 
 
 def _detail(request: HttpRequest, sar: SubjectAccessRequest, **extra: Any) -> dict[str, Any]:
-    extract = selectors.extract_build(sar, request.user)
+    closed = sar.status in CLOSED
+    # A refused or delivered request shows no case content: only its record and decisions.
+    extract = selectors.extract_closed(sar) if closed else selectors.extract_build(sar, request.user)
+    refuse_form = RefuseForm()
+    error = request.session.pop(f"{REFUSE_ERROR}:{sar.pk}", None)
+    if error and sar.status == RequestStatus.PREPARED:
+        refuse_form = RefuseForm(data={"reason": ""})
+        refuse_form.is_valid()
+        refuse_form.errors.clear()
+        refuse_form.add_error("reason", error)
+        refuse_form.mark_invalid()
     return {
         "sar": sar,
+        "closed": closed,
+        "counts": selectors.decision_counts(sar) if closed else None,
+        "fingerprint": selectors.decisions_fingerprint(sar),
         "extract": extract,
         "due": selectors.due_date(sar.received_on),
         "overdue": selectors.is_overdue(sar),
@@ -85,7 +135,7 @@ def _detail(request: HttpRequest, sar: SubjectAccessRequest, **extra: Any) -> di
         "may_approve": selectors.may_approve(request.user, sar),
         "identity_check_note": selectors.identity_check_note(sar),
         "refusal_reason": selectors.refusal_reason(sar),
-        "refuse_form": extra.pop("refuse_form", None) or RefuseForm(),
+        "refuse_form": refuse_form,
         "RELEASE": RELEASE,
         "reasons": WithholdReason.choices,
         "other_person_reason": WithholdReason.OTHER_PERSON.label,
@@ -111,7 +161,7 @@ def item_decide(request: HttpRequest, request_id: int) -> HttpResponse:
     anchor = ""
     if form.is_valid():
         decision = form.cleaned_data["decision"]
-        anchor = "#item-" + form.cleaned_data["item"].replace(":", "-")
+        anchor = "#" + selectors.item_anchor(form.cleaned_data["item"])
         try:
             services.item_decide(
                 actor=request.user,
@@ -134,7 +184,7 @@ def item_decide(request: HttpRequest, request_id: int) -> HttpResponse:
 def request_approve(request: HttpRequest, request_id: int) -> HttpResponse:
     sar = _request(request, request_id)
     try:
-        services.request_approve(actor=request.user, request_id=sar.pk)
+        services.request_approve(actor=request.user, request_id=sar.pk, seen=request.POST.get("seen", ""))
     except ApplicationError as error:
         messages.error(request, str(error))
     else:
@@ -145,21 +195,26 @@ def request_approve(request: HttpRequest, request_id: int) -> HttpResponse:
 @require_POST
 @capability_required(PREPARE, hide=True)
 def request_refuse(request: HttpRequest, request_id: int) -> HttpResponse:
+    """Refuses; on bad input, POST/redirect/GET back to the form's anchor with the error next
+    to the field (kept in the session once; the text typed is not kept: it may hold what was
+    refused)."""
     sar = _request(request, request_id)
     form = RefuseForm(request.POST)
+    error = ""
     if form.is_valid():
         try:
             services.request_refuse(actor=request.user, request_id=sar.pk, reason=form.cleaned_data["reason"])
-        except ApplicationError as error:
-            form.add_error(None, str(error))
+        except ApplicationError as failure:
+            error = str(failure)
         else:
             messages.success(request, _("The extract is refused."))
             return redirect("subject_access:detail", request_id=sar.pk)
-    context = _detail(request, sar, refuse_form=form)
-    services.request_view_record(
-        actor=request.user, request=sar, case_ids=[case.case_id for case in context["extract"].cases]
-    )
-    return render(request, "subject_access/detail.html", context, status=400)
+    else:
+        error = " ".join(str(e) for e in form.errors.get("reason", [])) or _(
+            "Write why the extract is refused."
+        )
+    request.session[f"{REFUSE_ERROR}:{sar.pk}"] = error
+    return redirect(reverse("subject_access:detail", kwargs={"request_id": sar.pk}) + "#decide-heading")
 
 
 @require_POST
@@ -177,7 +232,12 @@ def request_deliver(request: HttpRequest, request_id: int) -> HttpResponse:
 
 def _download(request: HttpRequest, request_id: int, fmt: str) -> HttpResponse:
     sar = _request(request, request_id)
-    extract = services.extract_download(actor=request.user, request_id=sar.pk, fmt=fmt)
+    try:
+        extract = services.extract_download(actor=request.user, request_id=sar.pk, fmt=fmt)
+    except Conflict as error:
+        # Back to the request, which says why (not approved yet, or delivered).
+        messages.error(request, str(error))
+        return redirect("subject_access:detail", request_id=sar.pk)
     body = exports.as_pdf(extract) if fmt == "pdf" else exports.as_json(extract)
     response = HttpResponse(body, content_type=exports.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(extract, fmt)}"'

@@ -68,19 +68,20 @@ def entries() -> dict[str, dict[str, Any]]:
             "object_kwargs": _prepared,
             "ok_statuses": moved,
         },
-        # Nothing to review (no persons): the supervisor's approval goes through.
+        # An empty POST carries no fingerprint of the decisions shown: refused with a message
+        # and sent back to the request.
         "subject_access:approve": {
             "allowed": supervisors,
             "method": "post",
             "object_kwargs": _prepared,
             "ok_statuses": moved,
         },
-        # No reason given: the form's refusal.
+        # No reason given: sent back to the form with the error (POST/redirect/GET).
         "subject_access:refuse": {
             "allowed": supervisors,
             "method": "post",
             "object_kwargs": _prepared,
-            "ok_statuses": frozenset({400}),
+            "ok_statuses": moved,
         },
         "subject_access:deliver": {
             "allowed": supervisors,

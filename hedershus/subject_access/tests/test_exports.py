@@ -74,7 +74,14 @@ def test_the_extract_of_the_demo_person_withholds_her_father(family):
     assert "OSL 26 kap. 1 §" in case["other_persons"][0]["reason_text"]
     assert "[undanhållen]" in pdf and "Uppgift om annan person" in pdf
     # The journal entry (it names the father by his role) was withheld: its text is in neither.
-    assert case["journal"][0]["text"]["released"] is False
+    # A withheld text withholds its whole record: the entry is left out of the journal and
+    # listed among the other information, with its reason only.
+    assert case["journal"] == []
+    assert {
+        "released": False,
+        "reason": "other_person",
+        "reason_text": case["other_persons"][0]["reason_text"],
+    } in (case["withheld_information"])
     assert "kontrollerar hennes telefon" not in raw and "kontrollerar hennes telefon" not in pdf
 
 
@@ -92,7 +99,7 @@ def test_the_json_has_a_versioned_schema(family):
     extract = services.extract_download(actor=family.counsellor, request_id=request.pk, fmt="json")
     document = exports.as_dict(extract)
     assert document["schema"] == "hedershus.subject_access.extract"
-    assert document["schema_version"] == 2
+    assert document["schema_version"] == 3
     assert set(document) == {
         "schema",
         "schema_version",
@@ -102,6 +109,7 @@ def test_the_json_has_a_versioned_schema(family):
         "cases",
         "entries_removed_since_request",
         "withholding_reasons",
+        "about_the_processing",
     }
     assert set(document["cases"][0]) >= {
         "reference",
@@ -121,8 +129,9 @@ def test_the_json_has_a_versioned_schema(family):
         "reads",
     }
     assert document["holds_data"] is True
-    # Her own case: nothing withheld as a record (she is its exposed person).
-    assert document["cases"][0]["withheld_information"] == []
+    # Her own case: only the withheld journal entry is a withheld record (a withheld text
+    # withholds its record), listed with its reason only.
+    assert [w["reason"] for w in document["cases"][0]["withheld_information"]] == ["other_person"]
     assert exports.filename(extract, "json") == f"registerutdrag-{request.pk}.json"
 
 
