@@ -82,6 +82,8 @@ class SubjectAccessRequest(models.Model):
     client_id = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
+        verbose_name = _("data-subject request")
+        verbose_name_plural = _("data-subject requests")
         ordering = ("-prepared_at", "-id")
         constraints = [
             models.CheckConstraint(
@@ -135,6 +137,8 @@ class ItemDecision(models.Model):
     decided_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("extract item decision")
+        verbose_name_plural = _("extract item decisions")
         ordering = ("id",)
         constraints = [
             models.UniqueConstraint(fields=["request", "item"], name="subject_access_item_once"),

@@ -53,7 +53,9 @@ def requests_cull_expired(
             )
             SubjectAccessRequest.objects.filter(pk__in=ids).delete()
             for request_id in ids:
-                audit_record(CULLED_EVENT, object_type="subject_access.request", object_id=request_id)
+                audit_record(
+                    CULLED_EVENT, object_type=SubjectAccessRequest._meta.label_lower, object_id=request_id
+                )
         culled += len(ids)
         add_progress(progress, "subject_access_requests_culled", len(ids))
     return {"subject_access_requests_culled": culled}
