@@ -6,6 +6,7 @@ to the account an administrator recorded the person's identity number on."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,17 @@ def test_a_staff_member_signs_in_with_e_id_through_the_local_provider(
     assert page_width(checked) <= PHONE["width"]
     SHOTS.mkdir(parents=True, exist_ok=True)
     checked.screenshot(path=str(SHOTS / "eid-sign-in-360x740.png"), full_page=True)
+    # The sign-in buttons (password, e-ID, passkey) stand apart and start at the same left edge
+    # (a tester saw them touching, the e-ID one centred).
+    boxes = [
+        box
+        for box in (b.bounding_box() for b in checked.locator("main button:visible").all())
+        if box is not None
+    ]
+    assert len(boxes) >= 2
+    for upper, lower in itertools.pairwise(boxes):
+        assert lower["y"] - (upper["y"] + upper["height"]) >= 8
+        assert abs(lower["x"] - upper["x"]) < 1
     # The sign-in itself with the CSP in force: its form-action must allow the provider.
     page = context_factory(locale="sv-SE", viewport=PHONE).new_page()
     page.goto(server.url("/staff/auth/login/"))
@@ -114,3 +126,11 @@ def test_an_auditor_links_their_own_e_id_from_the_two_factor_page(server: Any, c
     assert page_width(page) <= PHONE["width"]
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "eid-self-link-360x740.png"), full_page=True)
+    # Removing it again (issue 13 item 5, round 2): link and number go, this session goes on.
+    page.get_by_role("button", name="Ta bort min e-legitimation").click()
+    page.wait_for_url(re.compile(r"/staff/account/e-id/$"))
+    text = page.inner_text("body")
+    assert "Din e-legitimation är borttagen" in text
+    assert "Ingen e-legitimation är kopplad" in text
+    assert page_width(page) <= PHONE["width"]
+    page.screenshot(path=str(SHOTS / "eid-removed-360x740.png"), full_page=True)

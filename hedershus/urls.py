@@ -1,6 +1,7 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from wagtail.admin import urls as wagtailadmin_urls
 
 from hedershus.cms import views as cms_views
@@ -21,6 +22,9 @@ urlpatterns = [
     # No self sign-up and no e-mail verification round: administrators create accounts, and a
     # password link mailed to the address proves it (issue 7).
     re_path(rf"^{STAFF}auth/(signup|confirm-email)/", _not_offered),
+    # allauth's "connected accounts" page removed an e-ID link unaudited and kept the number;
+    # the person removes their e-ID on their own e-ID page instead (accounts.views.eid_link).
+    path(f"{STAFF}auth/3rdparty/", RedirectView.as_view(pattern_name="staff:eid_link")),
     path(f"{STAFF}auth/", include("allauth.urls")),
     path(f"{STAFF}audit/", include("hedershus.audit.urls")),
     path(f"{STAFF}settings/", include("hedershus.portal.staff_urls")),

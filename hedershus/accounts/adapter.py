@@ -13,6 +13,7 @@ from allauth.socialaccount.models import SocialLogin
 from allauth.socialaccount.providers.base import AuthProcess
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -71,6 +72,7 @@ class AccountAdapter(DefaultAccountAdapter):
         re-authentication window then starts at the last step, as docs/architecture.md says.
         """
         super().login(request, user)
+        request.session.pop(eid.LOW_ASSURANCE_PENDING_SESSION_KEY, None)
         records = get_authentication_records(request, user)
         if records:
             request.session[AUTHENTICATION_METHODS_SESSION_KEY] = [
@@ -199,10 +201,51 @@ def _eid_self_link(
         )
         return back
     if linked:
+        from django.contrib.auth import update_session_auth_hash
+
+        # A new number ends the account's other sessions (User._get_session_auth_hash); this
+        # one, just confirmed with the e-ID, goes on.
+        user.refresh_from_db()
+        update_session_auth_hash(request, user)
         messages.success(request, _("Your e-ID is linked. You can now sign in with it."))
     else:
         messages.success(request, _("This e-ID was already linked to your account."))
     return back
+
+
+def _eid_reauthenticate(
+    request: HttpRequest, sociallogin: SocialLogin, assertion: eid.EidAssertion
+) -> ImmediateHttpResponse:
+    """A signed-in person's e-ID sign-in (the "Use your e-ID" way on allauth's "Confirm
+    access" page) came back from the provider. allauth would sign out the current account
+    and sign in whoever the e-ID names; here the e-ID must name the signed-in account
+    (``services.eid_reauthenticate``): then it is recorded as a re-authentication
+    (``record_authentication(..., reauthenticated=True)``, as a password is) and the person
+    goes on to the flow's ``next``, in the same session, with its second-factor state as it
+    was (a low-assurance e-ID re-authenticates like a password). Anyone else's e-ID is
+    refused (``auth.eid_refused``, reason ``other_person``, with the neutral page) and the
+    session stays as it was."""
+    from allauth.account.internal.flows.login import record_authentication
+    from django.shortcuts import redirect
+
+    from hedershus.accounts import services
+
+    user = request.user
+    assert isinstance(user, User)
+    try:
+        services.eid_reauthenticate(user=user, sociallogin=sociallogin, assertion=assertion)
+    except services.EidRefused as refused:
+        return _eid_refusal(request, refused.reason, refused.user)
+    record_authentication(
+        request,
+        user,
+        method="socialaccount",
+        reauthenticated=True,
+        provider=sociallogin.account.provider,
+        uid=sociallogin.account.uid,
+    )
+    next_url = sociallogin.get_redirect_url(request) or settings.LOGIN_REDIRECT_URL
+    return ImmediateHttpResponse(redirect(next_url))
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
@@ -225,6 +268,11 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         """
         from hedershus.accounts import services
 
+        # Nothing after this needs the provider's access token (SOCIALACCOUNT_STORE_TOKENS is
+        # off; userinfo was fetched) or the PKCE verifier (the code was exchanged): dropped
+        # before allauth stashes the social login in the session for a second-factor step.
+        sociallogin.token = None
+        sociallogin.state.pop("pkce_code_verifier", None)
         assertion = eid.assertion_of_sociallogin(sociallogin)
         if assertion is None:
             raise _eid_refusal(request, "not_eid")
@@ -236,11 +284,21 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             raise _eid_self_link(request, sociallogin, assertion)
         if process != AuthProcess.LOGIN:
             raise _eid_refusal(request, "process")
+        if request.user.is_authenticated:
+            # Someone is signed in: this e-ID sign-in is their re-authentication ("Confirm
+            # access"), never a new sign-in that would replace the session.
+            raise _eid_reauthenticate(request, sociallogin, assertion)
         try:
             user = services.eid_sign_in_account(sociallogin=sociallogin, assertion=assertion)
         except services.EidRefused as refused:
             raise _eid_refusal(request, refused.reason, refused.user) from refused
         setattr(request, eid.REQUEST_ATTRIBUTE, (assertion, user.pk))
+
+    def validate_disconnect(self, account: Any, accounts: Any) -> None:
+        """allauth's own "disconnect" is never offered: its page redirects to the person's e-ID
+        page (hedershus/urls.py), whose "Remove my e-ID" also removes the number, audited
+        (``services.eid_self_remove``). Refused here too, whatever calls it."""
+        raise ValidationError(_("Remove your e-ID on your e-ID page."))
 
     def on_authentication_error(
         self,
@@ -254,6 +312,50 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         state, a cancelled sign-in): recorded as ``auth.eid_refused`` with the kind of error."""
         from hedershus.accounts import services
 
-        kind = getattr(error, "value", error) or "error"
-        services.eid_refused_record(reason=f"provider_{kind}")
+        services.eid_refused_record(reason=authentication_error_reason(error, exception, extra_context))
         super().on_authentication_error(request, provider, error, exception, extra_context)
+
+
+def authentication_error_reason(error: Any, exception: Exception | None, extra_context: Any) -> str:
+    """The ``auth.eid_refused`` reason for an e-ID sign-in that failed before any account was
+    looked at, so the audit log tells an attack from a cancelled sign-in (issue 13 item 5,
+    round 2):
+
+    * ``provider_cancelled``: the person cancelled or refused at the provider (the callback
+      brought ``error=access_denied``, allauth's ``AuthError.CANCELLED``);
+    * ``provider_error``: the provider sent back another ``error`` (allauth's ``UNKNOWN``
+      without an exception, with the flow's state);
+    * ``state``: no pending sign-in matched the callback's ``state`` (tampered, replayed or
+      from another browser: allauth renders the error with ``state_id``);
+    * ``invalid_token``: the id_token failed a check (signature, ``alg``, issuer, audience,
+      times, authorised party: ``eid_provider.EidTokenInvalid``);
+    * ``token_exchange``: the token endpoint refused the code (a replayed code, a wrong PKCE
+      verifier or client secret) or answered nonsense (another ``OAuth2Error``);
+    * ``permission_denied``, ``provider_unreachable``, ``provider_exception``: allauth's other
+      exceptions; ``provider_unknown`` for anything else.
+    """
+    import requests
+    from allauth.socialaccount.providers.base import AuthError, ProviderException
+    from allauth.socialaccount.providers.oauth2.client import OAuth2Error
+    from django.core.exceptions import PermissionDenied
+
+    from hedershus.accounts.eid_provider import EidTokenInvalid
+
+    if isinstance(exception, EidTokenInvalid):
+        return "invalid_token"
+    if isinstance(exception, OAuth2Error):
+        return "token_exchange"
+    if isinstance(exception, PermissionDenied):
+        return "permission_denied"
+    if isinstance(exception, requests.RequestException):
+        return "provider_unreachable"
+    if isinstance(exception, ProviderException):
+        return "provider_exception"
+    if error == AuthError.CANCELLED:
+        return "provider_cancelled"
+    context = extra_context if isinstance(extra_context, dict) else {}
+    if exception is None and "state_id" in context:
+        return "state"
+    if exception is None and context.get("state") is not None:
+        return "provider_error"
+    return "provider_unknown"

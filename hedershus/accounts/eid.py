@@ -20,6 +20,10 @@ from hedershus.env import decode_32_byte_key
 # sign-in that follows in the same request (``AccountAdapter.login``).
 REQUEST_ATTRIBUTE = "hedershus_eid_assertion"
 
+# Set while a sign-in that began with a low-assurance e-ID waits for the second factor, so the
+# code page can say why a code is still needed; a flag only, removed at sign-in.
+LOW_ASSURANCE_PENDING_SESSION_KEY = "hedershus_eid_low_assurance_pending"
+
 
 @dataclass(frozen=True)
 class EidAssertion:
@@ -106,4 +110,9 @@ class EidAwareAuthenticateStage(AuthenticateStage):
             and social_user.pk == self.login.user.pk
         ):
             return False
-        return bool(super()._should_handle(request))
+        should = bool(super()._should_handle(request))
+        if should and assertion is not None:
+            request.session[LOW_ASSURANCE_PENDING_SESSION_KEY] = True
+        else:
+            request.session.pop(LOW_ASSURANCE_PENDING_SESSION_KEY, None)
+        return should

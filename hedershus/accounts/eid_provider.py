@@ -43,6 +43,12 @@ ALLOWED_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES2
 CLOCK_SKEW_SECONDS = 60
 
 
+class EidTokenInvalid(OAuth2Error):
+    """The id_token (or the userinfo that goes with it) failed one of the checks in the
+    module docstring: recorded as ``invalid_token`` (``adapter.authentication_error_reason``),
+    apart from a refused code exchange."""
+
+
 def subject_digest(sub: str) -> str:
     """The SocialAccount uid for the provider's ``sub``: HMAC-SHA256 under the first of
     ``EID_IDENTITY_PEPPERS`` of "sub:" + ``sub``, hex (64 characters). A new first pepper makes
@@ -59,7 +65,7 @@ class EidOAuth2Adapter(OpenIDConnectOAuth2Adapter):
         config: dict[str, Any] = super().openid_config
         expected = str(self.get_provider().app.settings["server_url"]).rstrip("/")
         if str(config.get("issuer", "")).rstrip("/") != expected:
-            raise OAuth2Error("The provider's discovery document names another issuer.")
+            raise EidTokenInvalid("The provider's discovery document names another issuer.")
         return config
 
     def complete_login(
@@ -68,13 +74,13 @@ class EidOAuth2Adapter(OpenIDConnectOAuth2Adapter):
         """The social login of a verified id_token and its userinfo; OAuth2Error if either fails."""
         id_token_str = kwargs["response"].get("id_token")
         if not id_token_str:
-            raise OAuth2Error("The provider sent no id_token.")
+            raise EidTokenInvalid("The provider sent no id_token.")
         id_token = self._decode_id_token(app, id_token_str)
         userinfo: dict[str, Any] = {}
         if self.openid_config.get("userinfo_endpoint"):
             userinfo = self._fetch_user_info(token.token)
             if userinfo.get("sub") != id_token.get("sub"):
-                raise OAuth2Error("userinfo names another subject than the id_token.")
+                raise EidTokenInvalid("userinfo names another subject than the id_token.")
         provider = self.get_provider()
         login: SocialLogin = provider.sociallogin_from_response(
             request, {"id_token": id_token, "userinfo": userinfo}
@@ -86,7 +92,7 @@ class EidOAuth2Adapter(OpenIDConnectOAuth2Adapter):
         try:
             alg, key = jwtkit.fetch_key(id_token, self.openid_config["jwks_uri"], jwtkit.lookup_kid_jwk)
             if alg not in ALLOWED_ALGORITHMS:
-                raise OAuth2Error(f"Signature algorithm {alg!r} is not accepted.")
+                raise EidTokenInvalid(f"Signature algorithm {alg!r} is not accepted.")
             data: dict[str, Any] = jwt.decode(
                 id_token,
                 key=key,
@@ -97,17 +103,20 @@ class EidOAuth2Adapter(OpenIDConnectOAuth2Adapter):
                 options={"require": ["exp", "iat", "iss", "aud", "sub"], "verify_signature": True},
             )
         except (jwt.PyJWTError, KeyError, ValueError) as exc:
-            raise OAuth2Error("Invalid id_token") from exc
+            raise EidTokenInvalid("Invalid id_token") from exc
         # OIDC Core 3.1.3.7 (steps 4 and 5): a token for several audiences must name this
         # client as its authorised party, and an authorised party that is not this client is
         # a token issued to someone else.
         audience = data.get("aud")
         azp = data.get("azp")
         if isinstance(audience, list) and len(audience) > 1 and azp is None:
-            raise OAuth2Error("Invalid id_token: several audiences and no authorised party.")
+            raise EidTokenInvalid("Invalid id_token: several audiences and no authorised party.")
         if azp is not None and azp != app.client_id:
-            raise OAuth2Error("Invalid id_token: issued to another client.")
-        jwtkit.verify_jti(data)
+            raise EidTokenInvalid("Invalid id_token: issued to another client.")
+        try:
+            jwtkit.verify_jti(data)
+        except OAuth2Error as exc:  # a replayed id_token
+            raise EidTokenInvalid("Invalid id_token: already used.") from exc
         return data
 
 

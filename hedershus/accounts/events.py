@@ -8,14 +8,15 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 EID_EVENT_TYPES: dict[str, Promise] = {
-    "auth.eid_verified": _("e-ID accepted at sign-in (data: whether it counted as the second factor)"),
+    "auth.eid_verified": _("E-ID accepted at sign-in or re-authentication"),
     "auth.eid_refused": _("e-ID sign-in refused"),
     "user.eid_linked": _(
         "e-ID linked to the account (data: how, at its first sign-in or by the holder, signed in)"
     ),
     "user.eid_identity_recorded": _("Personal identity number for e-ID recorded by an administrator"),
     "user.eid_identity_removed": _(
-        "Personal identity number for e-ID removed by an administrator, or by a role change to "
-        "administrator or auditor"
+        "Personal identity number for e-ID removed by an administrator, by its holder, or by a "
+        "role change to administrator or auditor"
     ),
+    "user.sessions_ended": _("Every session of the account ended (its e-ID changed)"),
 }

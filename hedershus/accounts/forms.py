@@ -16,6 +16,14 @@ from hedershus.accounts.models import User
 from hedershus.core.access import PRIVILEGED_ROLES, Role
 
 
+class _NeverRedisplayedInput(forms.TextInput):
+    """A text box that is always empty when the form comes back: an identity number is never
+    shown again, not even on a form with an error (issue 13 item 5, round 2)."""
+
+    def format_value(self, value: Any) -> str | None:
+        return None
+
+
 class UserCreateForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     first_name = forms.CharField(label=_("First name"), max_length=150)
@@ -25,11 +33,11 @@ class UserCreateForm(forms.Form):
     def __init__(self, *args: object, eid: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         if eid:
-            _add_eid_fields(self, recordable=True, removable=False)
+            _add_eid_fields(self, recordable=True, removable=False, new_account=True)
 
     def clean_eid_identity_number(self) -> str:
-        """The number in twelve digits (SKV 704), or ""."""
-        return _clean_identity_number(self.cleaned_data.get("eid_identity_number", ""))
+        """The number in twelve digits (SKV 704), or ""; refused if another active account holds it."""
+        return _clean_identity_number(self.cleaned_data.get("eid_identity_number", ""), user=None)
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
@@ -56,13 +64,16 @@ class UserUpdateForm(forms.Form):
         eid: bool = False,
         eid_recordable: bool = False,
         eid_removable: bool = True,
+        eid_user: User | None = None,
         **kwargs: object,
     ) -> None:
         """``eid``: e-ID sign-in is configured; ``eid_recordable``: an administrator may record
         a number on this account (``selectors.eid_identity_recordable_by_administrator``),
         otherwise the number field is left out; ``eid_removable``: the account holds a number
-        (the box that removes it)."""
+        (the box that removes it); ``eid_user``: the account edited (a number another active
+        account holds is refused)."""
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.eid_user = eid_user
         if editing_self:
             # An administrator cannot lock themselves out or lift their own role.
             self.fields["role"].disabled = True
@@ -71,8 +82,8 @@ class UserUpdateForm(forms.Form):
             _add_eid_fields(self, recordable=eid_recordable, removable=eid_removable)
 
     def clean_eid_identity_number(self) -> str:
-        """The number in twelve digits (SKV 704), or ""."""
-        return _clean_identity_number(self.cleaned_data.get("eid_identity_number", ""))
+        """The number in twelve digits (SKV 704), or ""; refused if another active account holds it."""
+        return _clean_identity_number(self.cleaned_data.get("eid_identity_number", ""), user=self.eid_user)
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
@@ -95,23 +106,37 @@ def _refuse_number_for_privileged_role(form: forms.Form, cleaned: dict[str, Any]
         )
 
 
-def _add_eid_fields(form: forms.Form, *, recordable: bool, removable: bool) -> None:
+def _add_eid_fields(
+    form: forms.Form, *, recordable: bool, removable: bool, new_account: bool = False
+) -> None:
     """The personal identity number for e-ID sign-in (issue 13, item 5), only while
     EID_OIDC_SERVER_URL configures it and only where an administrator may record one
     (``recordable``: a new account, never used, not privileged; the page says why otherwise);
-    ``removable`` adds the box that removes the e-ID."""
+    ``removable`` adds the box that removes the e-ID; ``new_account``: the account is being
+    created, so nothing is recorded yet (the help text says so)."""
     if recordable:
-        form.fields["eid_identity_number"] = forms.CharField(
-            label=_("Personal identity number for e-ID sign-in"),
-            required=False,
-            max_length=20,
-            help_text=_(
+        help_text = (
+            _(
+                "Only for a new account that is not an administrator's or auditor's. Twelve "
+                "digits, YYYYMMDDNNNN. Kept only as a keyed hash, never shown again. The "
+                "person's first e-ID sign-in with this number links the e-ID to the account. "
+                "Leave empty to let the person link their e-ID themselves once signed in."
+            )
+            if new_account
+            else _(
                 "Only for a new account that is not an administrator's or auditor's. Twelve "
                 "digits, YYYYMMDDNNNN. Kept only as a keyed hash, never shown again. The "
                 "person's first e-ID sign-in with this number links the e-ID to the account. "
                 "Leave empty to keep what is recorded, or to let the person link their e-ID "
                 "themselves once signed in."
-            ),
+            )
+        )
+        form.fields["eid_identity_number"] = forms.CharField(
+            label=_("Personal identity number for e-ID sign-in"),
+            required=False,
+            max_length=20,
+            help_text=help_text,
+            widget=_NeverRedisplayedInput,
         )
         form.fields["eid_identity_number"].widget.attrs.update(
             {"autocomplete": "off", "inputmode": "numeric"}
@@ -122,10 +147,13 @@ def _add_eid_fields(form: forms.Form, *, recordable: bool, removable: bool) -> N
         )
 
 
-def _clean_identity_number(raw: str) -> str:
+def _clean_identity_number(raw: str, *, user: User | None) -> str:
     """``raw`` in twelve digits if it is a valid personal identity or coordination number
     (``core.identity_numbers``: a real date and the SKV 704 check digit), "" if empty;
-    ValidationError otherwise."""
+    ValidationError otherwise, and when an active account other than ``user`` holds it
+    (``services.EID_IDENTITY_TAKEN``; the number is not echoed back)."""
+    from hedershus.accounts.selectors import eid_identity_held_by_another
+    from hedershus.accounts.services import EID_IDENTITY_TAKEN
     from hedershus.core.identity_numbers import identity_number_normalise
 
     raw = raw.strip()
@@ -136,6 +164,8 @@ def _clean_identity_number(raw: str) -> str:
         raise forms.ValidationError(
             _("This is not a valid personal identity or coordination number. Check the digits.")
         )
+    if eid_identity_held_by_another(number, user=user):
+        raise forms.ValidationError(EID_IDENTITY_TAKEN, code="eid_identity_taken")
     return number
 
 

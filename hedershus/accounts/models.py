@@ -90,6 +90,22 @@ class User(AbstractUser):
     def is_locked(self, now: Any = None) -> bool:
         return self.locked_until is not None and self.locked_until > (now or timezone.now())
 
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django's session hash (an HMAC of the password field, so a password change ends
+        the account's other sessions), with the e-ID identity number's keyed hash added when
+        one is recorded: recording, changing or removing the number (an administrator's
+        removal, a role change, the holder's own removal or a new self-linked number) ends
+        every session of the account, those an e-ID opened or made count as both factors
+        included, and its staff sockets (``core.auth.staff_session_problem`` checks the hash
+        too). Issue 13 item 5, round 2. Accounts without a number keep Django's hash."""
+        if not self.eid_identity_digest:
+            return str(super()._get_session_auth_hash(secret=secret))  # type: ignore[misc]
+        from django.utils.crypto import salted_hmac
+
+        key_salt = "hedershus.accounts.User.get_session_auth_hash"
+        value = f"{self.password}:eid:{self.eid_identity_digest}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
+
 
 # A request to reset a privileged account's second factor lapses after this long unapproved:
 # long enough for a second administrator to see it the same working day, short enough that a

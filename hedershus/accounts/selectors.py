@@ -92,6 +92,16 @@ def users_with_eid_identity(number: str) -> QuerySet[User]:
     return User.objects.filter(eid_identity_digest__in=identity_number_digests(number))
 
 
+def eid_identity_held_by_another(number: str, *, user: User | None = None) -> bool:
+    """Whether an active account other than ``user`` (``None``: any active account) holds the
+    twelve-digit ``number`` for e-ID sign-in. Recording it again would leave two accounts with
+    one number, which e-ID then refuses for both (issue 13 item 5, round 2)."""
+    holders = users_with_eid_identity(number).filter(is_active=True)
+    if user is not None and user.pk is not None:
+        holders = holders.exclude(pk=user.pk)
+    return holders.exists()
+
+
 def eid_links_of(user: User) -> QuerySet[SocialAccount]:
     """The e-ID links (allauth ``SocialAccount`` rows of the e-ID provider) of ``user``."""
     return SocialAccount.objects.filter(user=user, provider=EID_PROVIDER_ID)

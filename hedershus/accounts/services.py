@@ -33,6 +33,13 @@ from hedershus.core.exceptions import AccessDenied, Conflict
 logger = logging.getLogger("hedershus.accounts")
 
 # Why an administrator cannot record an e-ID number on an account (``user_eid_identity_set``).
+# Why an administrator cannot record a number another active account holds (issue 13 item 5,
+# round 2): two accounts with one number would lock both out of e-ID. The number is not echoed.
+EID_IDENTITY_TAKEN = gettext_lazy(
+    "Another active account already has this personal identity number for e-ID sign-in. A "
+    "number can be recorded on one account only: remove it from the other account first."
+)
+
 EID_SELF_LINK_ONLY = gettext_lazy(
     "An identity number for e-ID sign-in can only be recorded on a new account that has never "
     "been used and is not an administrator's or auditor's. The person links their e-ID "
@@ -524,6 +531,39 @@ def eid_sign_in_account(*, sociallogin: Any, assertion: EidAssertion) -> User:
     return user
 
 
+def eid_reauthenticate(*, user: User, sociallogin: Any, assertion: EidAssertion) -> None:
+    """``user``, signed in, confirmed it is them with a fresh e-ID sign-in (allauth's
+    re-authentication; ``adapter._eid_reauthenticate``). The e-ID must name this account: its
+    identity number is the account's, and if the e-ID is linked, it is linked to this account.
+    Nothing is linked or changed. Records ``auth.eid_verified`` (``reauthentication`` true,
+    whether the level would count as the second factor). Raises ``EidRefused``:
+    ``no_identity_number``, ``other_person`` (the e-ID names another account or a number that
+    is not this account's), ``inactive``, ``locked``, ``needs_self_link``. Issue 13 item 5
+    round 2: the tester's administrator was silently signed in as a counsellor."""
+    from hedershus.accounts.eid import identity_number_digests
+
+    number = assertion.identity_number
+    if number is None:
+        raise EidRefused("no_identity_number", user)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if sociallogin.is_existing and sociallogin.user.pk != user.pk:
+            raise EidRefused("other_person", user)
+        if not user.eid_identity_digest or user.eid_identity_digest not in identity_number_digests(number):
+            raise EidRefused("other_person", user)
+        _eid_refuse_for_account(user)
+        audit_record(
+            "auth.eid_verified",
+            actor=user,
+            target=user,
+            data={
+                "second_factor": assertion.high_assurance,
+                "linked_now": False,
+                "reauthentication": True,
+            },
+        )
+
+
 def eid_self_link(*, user: User, sociallogin: Any, assertion: EidAssertion) -> bool:
     """``user``, signed in (with both factors, recently re-authenticated: the caller checks,
     ``adapter.SocialAccountAdapter.pre_social_login``), links the e-ID they just used.
@@ -550,6 +590,7 @@ def eid_self_link(*, user: User, sociallogin: Any, assertion: EidAssertion) -> b
     number = assertion.identity_number
     if number is None:
         raise EidRefused("no_identity_number", user)
+    given = user
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         if not user.is_active:
@@ -572,6 +613,10 @@ def eid_self_link(*, user: User, sociallogin: Any, assertion: EidAssertion) -> b
         user.eid_identity_digest = identity_number_digest(number)
         user.eid_identity_source = EidIdentitySource.SELF
         user.save(update_fields=["eid_identity_digest", "eid_identity_source"])
+        given.eid_identity_digest, given.eid_identity_source = (
+            user.eid_identity_digest,
+            user.eid_identity_source,
+        )
         audit_record(
             "user.eid_linked",
             actor=user,
@@ -583,7 +628,50 @@ def eid_self_link(*, user: User, sociallogin: Any, assertion: EidAssertion) -> b
                 "links_removed": removed,
             },
         )
+        if number_changed:
+            _eid_sessions_ended_record(actor=user, user=user, reason="self_linked")
         _eid_mail_on_commit(user, "linked")
+    return True
+
+
+EID_SELF_REMOVE_NO_PASSWORD = gettext_lazy(
+    "Your account has no password, so without your e-ID you could not sign in at all. Ask an "
+    "administrator to send you a link to choose a password first."
+)
+
+
+def eid_self_remove(*, user: User) -> bool:
+    """``user``, signed in and freshly re-authenticated (the view checks), removes their own
+    e-ID: the recorded number and every e-ID link go, so no e-ID sign-in opens the account
+    until they link one again. Every session of the account ends (the number is part of the
+    session hash, ``User._get_session_auth_hash``; the caller keeps or ends the current one).
+    Returns False if there was nothing to remove. Audited as ``user.eid_identity_removed``
+    (reason ``self``, how many links went) and ``user.sessions_ended``. Raises ``Conflict``
+    (``EID_SELF_REMOVE_NO_PASSWORD``) for an account without a usable password, which would
+    be left with no way in. Replaces allauth's connections page, which removed the link
+    unaudited and left the number, so the next e-ID sign-in linked it again (issue 13 item 5,
+    round 2)."""
+    from hedershus.accounts.selectors import eid_links_of
+
+    given = user
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        links = eid_links_of(user)
+        if not user.eid_identity_digest and not links.exists():
+            return False
+        if not user.has_usable_password():
+            raise Conflict(EID_SELF_REMOVE_NO_PASSWORD)
+        user.eid_identity_digest, user.eid_identity_source = "", ""
+        user.save(update_fields=["eid_identity_digest", "eid_identity_source"])
+        given.eid_identity_digest, given.eid_identity_source = "", ""
+        unlinked, _ = links.delete()
+        audit_record(
+            "user.eid_identity_removed",
+            actor=user,
+            target=user,
+            data={"links_removed": unlinked, "reason": "self"},
+        )
+        _eid_sessions_ended_record(actor=user, user=user, reason="self_removed")
     return True
 
 
@@ -605,13 +693,20 @@ def user_eid_identity_set(*, actor: User, user: User, number: str | None) -> boo
     """
     from hedershus.accounts.eid import identity_number_digest, identity_number_digests
     from hedershus.accounts.models import EidIdentitySource
-    from hedershus.accounts.selectors import eid_identity_recordable_by_administrator, eid_links_of
+    from hedershus.accounts.selectors import (
+        eid_identity_held_by_another,
+        eid_identity_recordable_by_administrator,
+        eid_links_of,
+    )
 
     _require_user_manager(actor)
+    given = user
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         if number is not None and not eid_identity_recordable_by_administrator(user):
             raise AccessDenied(EID_SELF_LINK_ONLY)
+        if number is not None and eid_identity_held_by_another(number, user=user):
+            raise Conflict(EID_IDENTITY_TAKEN)
         if (
             number is not None
             and user.eid_identity_digest
@@ -623,9 +718,15 @@ def user_eid_identity_set(*, actor: User, user: User, number: str | None) -> boo
         user.eid_identity_digest = identity_number_digest(number) if number is not None else ""
         user.eid_identity_source = EidIdentitySource.ADMINISTRATOR if number is not None else ""
         user.save(update_fields=["eid_identity_digest", "eid_identity_source"])
+        # The caller's instance too: its session hash (User._get_session_auth_hash) must match.
+        given.eid_identity_digest, given.eid_identity_source = (
+            user.eid_identity_digest,
+            user.eid_identity_source,
+        )
         unlinked, _ = eid_links_of(user).delete()
         event = "user.eid_identity_recorded" if number is not None else "user.eid_identity_removed"
         audit_record(event, actor=actor, target=user, data={"links_removed": unlinked})
+        _eid_sessions_ended_record(actor=actor, user=user, reason=event.removeprefix("user.eid_"))
         if number is not None:
             _eid_mail_on_commit(user, "recorded")
     return True
@@ -650,3 +751,15 @@ def _eid_clear_admin_recorded_on_promotion(*, actor: User, user: User) -> None:
         target=user,
         data={"links_removed": unlinked, "reason": "role_privileged"},
     )
+    _eid_sessions_ended_record(actor=actor, user=user, reason="role_privileged")
+
+
+def _eid_sessions_ended_record(*, actor: User | None, user: User, reason: str) -> None:
+    """Inside the transaction that changed ``user``'s e-ID number: records that every session
+    of the account ended (``user.sessions_ended``, with ``reason``). They end because the
+    number is part of the session hash (``User._get_session_auth_hash``): each session, its
+    sockets too, is refused at its next request. Not recorded for an account never signed in
+    to, which has no session."""
+    if user.last_login is None:
+        return
+    audit_record("user.sessions_ended", actor=actor, target=user, data={"reason": f"eid_{reason}"})

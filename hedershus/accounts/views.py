@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hedershus.accounts import services
@@ -23,6 +24,14 @@ from hedershus.accounts.selectors import (
 )
 from hedershus.core.access import Capability, Role, capability_required
 from hedershus.core.exceptions import ApplicationError
+
+# The names of second-factor methods on an account's page, not allauth's codes (issue 13 item 5,
+# round 2: the page showed "recovery_codes, totp").
+MFA_METHOD_NAMES = {
+    Authenticator.Type.TOTP: gettext_lazy("authenticator app"),
+    Authenticator.Type.RECOVERY_CODES: gettext_lazy("recovery codes"),
+    Authenticator.Type.WEBAUTHN: gettext_lazy("passkey or security key"),
+}
 
 
 def _current(request: HttpRequest) -> User:
@@ -59,18 +68,23 @@ def user_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         eid_number = data.pop("eid_identity_number", "")
-        with transaction.atomic():  # a refused number creates no account either
-            user = services.user_create(actor=_current(request), origin=_origin(request), **data)
-            if eid_number:
-                services.user_eid_identity_set(actor=_current(request), user=user, number=eid_number)
-        # The link went to the new user's mailbox; the administrator only learns that it did.
-        messages.success(
-            request,
-            _("The account is created. A one-time link to choose a password was sent to %(email)s.")
-            % {"email": user.email},
-        )
-        return redirect("staff:user_detail", pk=user.pk)
-    return render(request, "accounts/user_form.html", {"form": form}, status=400 if form.errors else 200)
+        try:
+            with transaction.atomic():  # a refused number creates no account either
+                user = services.user_create(actor=_current(request), origin=_origin(request), **data)
+                if eid_number:
+                    services.user_eid_identity_set(actor=_current(request), user=user, number=eid_number)
+        except ApplicationError as exc:  # the number was recorded elsewhere meanwhile
+            form.add_error(None, str(exc.message))
+        else:
+            # The link went to the new user's mailbox; the administrator only learns that it did.
+            messages.success(
+                request,
+                _("The account is created. A one-time link to choose a password was sent to %(email)s.")
+                % {"email": user.email},
+            )
+            return redirect("staff:user_detail", pk=user.pk)
+    context = {"form": form, "eid_enabled": bool(settings.EID_OIDC_ENABLED)}
+    return render(request, "accounts/user_form.html", context, status=400 if form.errors else 200)
 
 
 @capability_required(Capability.MANAGE_USERS, hide=True)
@@ -94,6 +108,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         eid=eid_enabled,
         eid_recordable=eid_recordable,
         eid_removable=bool(managed.eid_identity_digest),
+        eid_user=managed,
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -116,7 +131,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "managed": managed,
         "form": form,
-        "mfa_methods": sorted(set(methods)),
+        "mfa_methods": [str(MFA_METHOD_NAMES.get(m, m)) for m in sorted(set(methods))],
         "editing_self": editing_self,
         "mfa_reset_needs_approval": mfa_reset_needs_approval(managed),
         "mfa_reset_pending": mfa_reset_request_pending(managed),
@@ -219,8 +234,37 @@ def eid_link(request: HttpRequest) -> HttpResponse:
     with e-ID sign-in off it only says so."""
     user = _current(request)
     eid_enabled = bool(settings.EID_OIDC_ENABLED)
+    if request.method == "POST" and request.POST.get("action") == "remove":
+        return _eid_self_remove(request, user)
     context = {
         "eid_enabled": eid_enabled,
         "eid_linked": eid_enabled and eid_links_of(user).exists(),
+        "eid_recorded": eid_enabled and bool(user.eid_identity_digest),
     }
     return render(request, "accounts/eid_link.html", context)
+
+
+def _eid_self_remove(request: HttpRequest, user: User) -> HttpResponse:
+    """ "Remove my e-ID" on the page above (``services.eid_self_remove``). Every other session
+    of the account ends; this one too if an e-ID made it count as both factors (the person
+    signs in again with password and code), otherwise it goes on."""
+    from django.contrib.auth import logout, update_session_auth_hash
+
+    from hedershus.core.auth import EID_SECOND_FACTOR_SESSION_KEY
+
+    try:
+        removed = services.eid_self_remove(user=user)
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("staff:eid_link")
+    if not removed:
+        messages.info(request, _("No e-ID was linked to your account."))
+        return redirect("staff:eid_link")
+    if request.session.get(EID_SECOND_FACTOR_SESSION_KEY):
+        logout(request)
+        messages.success(request, _("Your e-ID is removed. Sign in again with your password and your code."))
+        return redirect(settings.LOGIN_URL)
+    user.refresh_from_db()
+    update_session_auth_hash(request, user)
+    messages.success(request, _("Your e-ID is removed. It no longer opens your account."))
+    return redirect("staff:eid_link")
