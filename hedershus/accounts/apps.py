@@ -1,9 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "hedershus.accounts"
     label = "accounts"
+    # allauth's own "account" app is "Accounts" too: ours holds the staff accounts.
+    verbose_name = _("Staff accounts")
 
     def ready(self) -> None:
         from hedershus.accounts import (

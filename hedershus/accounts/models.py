@@ -135,6 +135,8 @@ class MFAResetRequest(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("second-factor reset request")
+        verbose_name_plural = _("second-factor reset requests")
         ordering = ("-requested_at",)
         indexes = (models.Index(fields=["user", "status"]),)
 
