@@ -30,10 +30,11 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext, ngettext
@@ -72,6 +73,30 @@ def add_progress(progress: dict[str, int] | None, name: str, done: int) -> None:
     """Adds ``done`` to ``progress[name]`` (a job's running count; no-op without a dict)."""
     if progress is not None:
         progress[name] = progress.get(name, 0) + done
+
+
+def in_batches(
+    select: Callable[[], QuerySet[Any]],
+    act: Callable[[list[Any]], None],
+    batch_size: int,
+    on_batch: Callable[[int], None] | None = None,
+) -> int:
+    """A retention job's deletion loop: runs ``act(pks)`` on up to ``batch_size`` primary keys
+    from ``select()`` at a time, each batch in its own transaction with its rows locked
+    (skipping rows another run holds), until ``select()`` finds no more; ``on_batch(n)`` after
+    each batch commits. Returns how many rows were acted on."""
+    done = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                select().select_for_update(skip_locked=True).values_list("pk", flat=True)[:batch_size]
+            )
+            if not batch:
+                return done
+            act(batch)
+        done += len(batch)
+        if on_batch is not None:
+            on_batch(len(batch))
 
 
 # --- Declarations -------------------------------------------------------------------------------

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -27,6 +26,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from hedershus.core.pdf import pdf_fonts
 from hedershus.costs.selectors import AgreementTable
 
 FORMATS = ("csv", "xlsx", "pdf")
@@ -175,24 +175,6 @@ def _number(value: Any) -> str:
     return number_format(value, force_grouping=True) if isinstance(value, (int, Decimal)) else str(value)
 
 
-_FONT = "HedershusVera"
-
-
-def _register_font() -> tuple[str, str]:
-    from reportlab import rl_config
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    if _FONT not in pdfmetrics.getRegisteredFontNames():
-        import reportlab
-
-        folder = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
-        rl_config.TTFSearchPath.append(folder)
-        pdfmetrics.registerFont(TTFont(_FONT, "Vera.ttf"))
-        pdfmetrics.registerFont(TTFont(f"{_FONT}-Bold", "VeraBd.ttf"))
-    return _FONT, f"{_FONT}-Bold"
-
-
 def as_pdf(data: AgreementTable) -> bytes:
     """The table as a PDF (A4; landscape for a period of more than one year)."""
     from xml.sax.saxutils import escape
@@ -203,7 +185,7 @@ def as_pdf(data: AgreementTable) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    regular, bold = _register_font()
+    regular, bold = pdf_fonts()
     wide = len(data.table.years) > 1
     buffer = io.BytesIO()
     document = SimpleDocTemplate(

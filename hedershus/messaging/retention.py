@@ -41,7 +41,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from hedershus.audit.services import audit_record
-from hedershus.core.retention import add_progress, retention_jobs
+from hedershus.core.retention import add_progress, in_batches, retention_jobs
 from hedershus.messaging.models import Absence, Conversation, ConversationStatus
 from hedershus.messaging.services.queue import queue_changed
 from hedershus.rooms.retention import rooms_delete_expired, rooms_expired
@@ -120,30 +120,6 @@ def absences_ended(*, now: datetime) -> QuerySet[Absence]:
     return Absence.objects.filter(ends_on__lt=cutoff)
 
 
-def _in_batches(
-    select: Callable[[], QuerySet[Any]],
-    act: Callable[[list[Any]], None],
-    batch_size: int,
-    on_batch: Callable[[int], None] | None = None,
-) -> int:
-    """Runs ``act(pks)`` on up to ``batch_size`` primary keys from ``select()`` at a time, each
-    batch in its own transaction with its rows locked (skipping rows another run holds), until
-    ``select()`` finds no more; ``on_batch(n)`` after each batch commits. Returns how many rows
-    were acted on."""
-    done = 0
-    while True:
-        with transaction.atomic():
-            batch = list(
-                select().select_for_update(skip_locked=True).values_list("pk", flat=True)[:batch_size]
-            )
-            if not batch:
-                return done
-            act(batch)
-        done += len(batch)
-        if on_batch is not None:
-            on_batch(len(batch))
-
-
 def conversations_close_idle(
     *, now: datetime, batch_size: int, progress: dict[str, int] | None = None
 ) -> int:
@@ -166,7 +142,7 @@ def conversations_close_idle(
             # (one hint per batch, after its commit).
             queue_changed()
 
-    return _in_batches(
+    return in_batches(
         lambda: conversations_idle(now=now),
         close,
         batch_size,
@@ -184,7 +160,7 @@ def conversations_delete_expired(
     def delete(pks: list[int]) -> None:
         Conversation.objects.filter(pk__in=pks).delete()
 
-    return _in_batches(
+    return in_batches(
         lambda: conversations_expired(now=now),
         delete,
         batch_size,
@@ -200,7 +176,7 @@ def absences_delete_ended(*, now: datetime, batch_size: int, progress: dict[str,
     def delete(pks: list[int]) -> None:
         Absence.objects.filter(pk__in=pks).delete()
 
-    return _in_batches(
+    return in_batches(
         lambda: absences_ended(now=now),
         delete,
         batch_size,

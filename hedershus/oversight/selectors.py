@@ -22,11 +22,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hedershus.audit.models import ActorKind, AuditEvent
+from hedershus.audit.reads import PERSONAL_DATA_READS
 from hedershus.cases.models import Case, CaseAssignment
 from hedershus.core.access import Capability, user_has_capability
 from hedershus.core.crypto import decrypt_text
 from hedershus.oversight.models import LogReview, LogReviewItem, ReviewKind, Verdict
-from hedershus.oversight.reads import PERSONAL_DATA_READS
 
 CASE_OBJECT_TYPE = "cases.case"
 

@@ -25,12 +25,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import os
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hedershus.core.pdf import pdf_fonts
 from hedershus.subject_access.models import WithholdReason
 from hedershus.subject_access.selectors import SCHEMA_VERSION, CaseExtract, Extract, Item, due_date, shown
 
@@ -318,23 +318,6 @@ def as_json(extract: Extract) -> bytes:
 
 # --- PDF -------------------------------------------------------------------------------------
 
-_FONT = "HedershusVera"
-
-
-def _register_font() -> tuple[str, str]:
-    from reportlab import rl_config
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    if _FONT not in pdfmetrics.getRegisteredFontNames():
-        import reportlab
-
-        folder = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
-        rl_config.TTFSearchPath.append(folder)
-        pdfmetrics.registerFont(TTFont(_FONT, "Vera.ttf"))
-        pdfmetrics.registerFont(TTFont(f"{_FONT}-Bold", "VeraBd.ttf"))
-    return _FONT, f"{_FONT}-Bold"
-
 
 def _local(value: dt.datetime | dt.date | None) -> str:
     if value is None:
@@ -366,7 +349,7 @@ def as_pdf(extract: Extract) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-    regular, bold = _register_font()
+    regular, bold = pdf_fonts()
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,

@@ -13,11 +13,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from hedershus.audit.services import audit_record
-from hedershus.core.retention import add_progress
+from hedershus.core.retention import add_progress, in_batches
 from hedershus.subject_access.models import RequestStatus, SubjectAccessRequest
 
 CULLED_EVENT = "subject_access.culled"
@@ -36,26 +35,22 @@ def requests_expired(*, now: dt.datetime) -> QuerySet[SubjectAccessRequest]:
 def requests_cull_expired(
     now: dt.datetime, batch_size: int, *, progress: dict[str, int] | None = None
 ) -> dict[str, int]:
-    """Deletes what :func:`requests_expired` finds, ``batch_size`` per transaction (each batch
-    found again under a row lock, so one that changed meanwhile is judged on what it is now).
-    Returns ``{"subject_access_requests_culled": n}`` and adds each committed batch to
-    ``progress`` (the run's audit event)."""
-    expired = list(requests_expired(now=now).order_by("pk").values_list("pk", flat=True))
-    culled = 0
-    for start in range(0, len(expired), batch_size):
-        with transaction.atomic():
-            ids = list(
-                requests_expired(now=now)
-                .select_for_update()
-                .filter(pk__in=expired[start : start + batch_size])
-                .order_by("pk")
-                .values_list("pk", flat=True)
+    """Deletes what :func:`requests_expired` finds, ``batch_size`` per transaction
+    (``core.retention.in_batches``: each batch found again under a row lock, so one that changed
+    meanwhile is judged on what it is now). Returns ``{"subject_access_requests_culled": n}``
+    and adds each committed batch to ``progress`` (the run's audit event)."""
+
+    def cull(ids: list[int]) -> None:
+        SubjectAccessRequest.objects.filter(pk__in=ids).delete()
+        for request_id in ids:
+            audit_record(
+                CULLED_EVENT, object_type=SubjectAccessRequest._meta.label_lower, object_id=request_id
             )
-            SubjectAccessRequest.objects.filter(pk__in=ids).delete()
-            for request_id in ids:
-                audit_record(
-                    CULLED_EVENT, object_type=SubjectAccessRequest._meta.label_lower, object_id=request_id
-                )
-        culled += len(ids)
-        add_progress(progress, "subject_access_requests_culled", len(ids))
+
+    culled = in_batches(
+        lambda: requests_expired(now=now),
+        cull,
+        batch_size,
+        lambda n: add_progress(progress, "subject_access_requests_culled", n),
+    )
     return {"subject_access_requests_culled": culled}

@@ -52,6 +52,7 @@ from hedershus.assessments.models import Assessment
 from hedershus.assessments.selectors import AssessmentView
 from hedershus.audit.events import EVENT_TYPES
 from hedershus.audit.models import ActorKind, AuditEvent
+from hedershus.audit.reads import PERSONAL_DATA_READS
 from hedershus.case_documents.models import CaseDocument
 from hedershus.cases.models import Case, Person, PersonRelation, PersonRole
 from hedershus.cases.selectors import _valid_grant, user_is_case_insider, user_may_see_protected_fields
@@ -72,38 +73,6 @@ SCHEMA_VERSION = 3
 # At most this many reads of the person's cases are listed per extract (newest first); the
 # extract says when there were more.
 READS_MAX = 2000
-# The audit event types that are reads of a person's data. The same set as oversight's
-# PERSONAL_DATA_READS (this app may not import oversight: they are independent layers);
-# tests/test_selectors.py fails when the two differ.
-PERSONAL_DATA_READS: frozenset[str] = frozenset(
-    {
-        "case.viewed",
-        "case.listed",
-        "journal.viewed",
-        "assessment.viewed",
-        "assessment.list_viewed",
-        "case_document.listed",
-        "case_document.viewed",
-        "case_document.downloaded",
-        "referral.viewed",
-        "referral.opened",
-        "referral.listed",
-        "consultation.viewed",
-        "consultation.listed",
-        "conversation.viewed",
-        "messaging.conversation_opened",
-        "messaging.attachment_downloaded",
-        "journal.entry_viewed",
-        "journal.draft_viewed",
-        "followup.timeline_viewed",
-        "partner_portal.home_viewed",
-        "subject_access.case_viewed",
-        "subject_access.request_viewed",
-        "subject_access.extract_downloaded",
-    }
-)
-
-
 # --- requests ------------------------------------------------------------------------------
 
 

@@ -14,12 +14,12 @@ from django.utils import timezone, translation
 
 from hedershus.audit.events import EVENT_TYPES
 from hedershus.audit.models import AuditEvent
+from hedershus.audit.reads import NOT_PERSONAL_DATA, PERSONAL_DATA_READS, looks_like_a_read
 from hedershus.audit.services import audit_record
 from hedershus.cases.models import Case, CaseAssignment
 from hedershus.core.exceptions import AccessDenied, Conflict, InvalidInput
 from hedershus.oversight import selectors, services
 from hedershus.oversight.models import LogReview, ReviewKind, Verdict
-from hedershus.oversight.reads import NOT_PERSONAL_DATA, PERSONAL_DATA_READS, looks_like_a_read
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 DAY = dt.date(2026, 11, 3)  # a Tuesday

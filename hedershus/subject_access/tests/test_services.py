@@ -20,7 +20,6 @@ from hedershus.cases.services import ContactInput, PersonInput
 from hedershus.core.crypto import encrypt_text
 from hedershus.core.exceptions import AccessDenied, Conflict, InvalidInput, NotFound
 from hedershus.journal import services as journal_services
-from hedershus.oversight.reads import PERSONAL_DATA_READS
 from hedershus.subject_access import selectors, services
 from hedershus.subject_access.demo import (
     DEMO_RELATIVE_NAME,
@@ -309,11 +308,6 @@ def test_reads_of_the_cases_are_listed_by_role_not_by_name(family, partner):
     assert {r.role_label for r in reads} == {"Counsellor", "Supervisor"}
     text = repr(reads)
     assert family.counsellor.email not in text and family.counsellor.get_full_name() not in text
-
-
-def test_the_read_event_types_are_oversights(family):
-    """This app keeps its own copy (it may not import oversight): the two must not drift."""
-    assert selectors.PERSONAL_DATA_READS == PERSONAL_DATA_READS
 
 
 @pytest.mark.parametrize(

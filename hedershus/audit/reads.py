@@ -6,6 +6,10 @@ IMY's guidance on logging) the same for social services records. A review looks 
 opening a person's data, not at their own writes: the event types below. A test fails when an
 app registers a new event type that reads like a read (``viewed``, ``opened``, ``downloaded``,
 ``listed``, ``searched``) without it being listed here or in ``NOT_PERSONAL_DATA``.
+
+It lives with the audit log, below the apps that read it: the log review (``oversight``) samples
+these events and a data-subject extract (``subject_access``) lists them as the reads of the
+person's data, from this one list.
 """
 
 from __future__ import annotations
