@@ -54,8 +54,9 @@ demo_subject_access_load()
 # The e2e counsellor works on Nour's case (assigned): only staff who may read a case see and
 # release its texts. The e2e supervisor is not on it and gives a reason first.
 from django.utils import timezone
-from hedershus.cases.models import CaseAssignment, Person
-case = Person.objects.get(alias="Nour").case
+from hedershus.cases.models import CaseAssignment
+from hedershus.subject_access.demo import demo_subject_person
+case = demo_subject_person().case
 counsellor = User.objects.get(email={counsellor!r}[0])
 CaseAssignment.objects.get_or_create(
     case=case, user=counsellor, defaults={{"assigned_by": counsellor, "assigned_at": timezone.now()}}

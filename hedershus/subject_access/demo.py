@@ -32,14 +32,20 @@ class DemoSubjectReport:
     reason: str = ""
 
 
+def demo_subject_person() -> Person | None:
+    """Nour of the demo family case: the first "Nour" in a case of the demo counsellor (other
+    cases, a browser test's for one, may have a person of that alias too)."""
+    case_ids = CaseAssignment.objects.filter(user__email=f"counsellor@{DEMO_EMAIL_DOMAIN}").values("case_id")
+    return Person.objects.filter(case_id__in=case_ids, alias="Nour").order_by("id").first()
+
+
 def demo_subject_access_load() -> DemoSubjectReport:
     """Identifies Nour and her father in the demo counsellor's family case (see the module).
     Does nothing when the demo cases are missing or Nour already has a number."""
     counsellor = User.objects.filter(email=f"counsellor@{DEMO_EMAIL_DOMAIN}").first()
     if counsellor is None:
         return DemoSubjectReport(0, "no demo accounts: run demo_setup and demo_cases first")
-    case_ids = CaseAssignment.objects.filter(user=counsellor).values("case_id")
-    nour = Person.objects.filter(case_id__in=case_ids, alias="Nour").order_by("id").first()
+    nour = demo_subject_person()
     father = (
         Person.objects.filter(case_id=nour.case_id, alias="Pappan").order_by("id").first() if nour else None
     )
